@@ -1,0 +1,104 @@
+//! Errors a user can cause or fix: each renders as one line that names the file (and the
+//! row/column where it applies) and says what to do. The binary prints it as `error: ...` and
+//! exits with [`EXIT_USAGE`].
+
+use std::path::PathBuf;
+
+/// Exit status for bad input, bad flags and an unavailable backend.
+pub const EXIT_USAGE: i32 = 2;
+
+/// Everything that can stop a run before or while it trains.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read {path}: {source} (check the path and permissions)")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source} (check that the folder exists and is writable)")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{file}: {problem}")]
+    Data { file: String, problem: DataProblem },
+    #[error("{0}")]
+    Weights(String),
+    #[error("invalid {flag}: {problem}")]
+    Flag { flag: &'static str, problem: String },
+    #[error("{0}")]
+    Backend(String),
+}
+
+/// What is wrong with a data file; [`Error::Data`] adds the file name.
+#[derive(Debug, thiserror::Error)]
+pub enum DataProblem {
+    #[error("the file is empty (expected a header row and at least one data row)")]
+    Empty,
+    #[error("the file has a header but no data rows")]
+    HeaderOnly,
+    #[error(
+        "line {line}: {found} fields, but the header has {expected} (every row needs one value per column)"
+    )]
+    Ragged {
+        line: u64,
+        expected: usize,
+        found: usize,
+    },
+    #[error("line {line}: {message} (is it a CSV file?)")]
+    Malformed { line: u64, message: String },
+    #[error("no column named '{target}' to predict (choose --target from: {columns})")]
+    TargetMissing { target: String, columns: String },
+    #[error(
+        "target column '{target}' must take exactly two values, but takes {count}: {shown} (choose a binary column with --target)"
+    )]
+    TargetValues {
+        target: String,
+        count: usize,
+        shown: String,
+    },
+    #[error("line {line}: target column '{target}' is empty (fill it in or remove the row)")]
+    TargetEmpty { line: u64, target: String },
+    #[error(
+        "line {line}: target column '{target}' has '{value}', which is not one of the training labels {labels}"
+    )]
+    TargetUnknown {
+        line: u64,
+        target: String,
+        value: String,
+        labels: String,
+    },
+    #[error("no usable feature column besides the target '{target}' ({why})")]
+    NoFeatures { target: String, why: String },
+    #[error(
+        "line {line}, column '{column}': '{value}' is not a number, but the column is otherwise numeric (fix the value or leave it empty to fill it with the column's mode)"
+    )]
+    NotNumeric {
+        line: u64,
+        column: String,
+        value: String,
+    },
+    #[error(
+        "the columns differ from the training data's: {detail} (use files with the same header)"
+    )]
+    ColumnsDiffer { detail: String },
+    #[error(
+        "{what} leaves no rows for {split} ({rows} rows in all; lower the fraction or use more data)"
+    )]
+    SplitEmpty {
+        what: String,
+        split: &'static str,
+        rows: usize,
+    },
+}
+
+impl Error {
+    pub fn data(file: impl Into<String>, problem: DataProblem) -> Self {
+        Error::Data {
+            file: file.into(),
+            problem,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

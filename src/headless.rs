@@ -1,0 +1,197 @@
+//! Headless runs: the tutorial's own output (`0.539; 0.528; ...`), or JSON lines, for scripts
+//! and CI.
+
+use crate::error::{Error, Result};
+use crate::model::{EpochMetrics, Evaluation, Split, train_model};
+use crate::setup::{RunConfig, prepare};
+use serde_json::json;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+/// How a headless run prints its progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// The tutorial's line: each epoch's loss with 3 decimals, separated by `; `.
+    #[default]
+    Text,
+    /// One JSON object per epoch, then a summary object.
+    Jsonl,
+}
+
+/// Where a headless run writes its results besides stdout.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outputs {
+    pub format: Format,
+    /// The per-epoch table as CSV.
+    pub history: Option<PathBuf>,
+    /// The final coefficients as safetensors.
+    pub save: Option<PathBuf>,
+}
+
+/// Python's `f'{x:.3f}'`: `nan` and `inf` as Python writes them.
+pub fn three_decimals(x: f32) -> String {
+    if x.is_nan() {
+        "nan".to_string()
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+fn create(path: &Path) -> Result<File> {
+    File::create(path).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn write_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn stdout_error(source: std::io::Error) -> Error {
+    Error::Write {
+        path: PathBuf::from("stdout"),
+        source,
+    }
+}
+
+fn ms(duration: std::time::Duration) -> f64 {
+    (duration.as_secs_f64() * 1e6).round() / 1e3
+}
+
+/// Trains `config` and prints its progress to `out`; notices about the data go to `notes`.
+pub fn run(
+    config: &RunConfig,
+    outputs: &Outputs,
+    out: &mut impl Write,
+    notes: &mut impl Write,
+) -> Result<()> {
+    let mut prepared = prepare(config)?;
+    for notice in &prepared.splits.notices {
+        writeln!(notes, "note: {notice}").map_err(stdout_error)?;
+    }
+    // Open output files first, so a bad path fails before the training, not after it.
+    let save = outputs
+        .save
+        .as_deref()
+        .map(|p| create(p).map(|f| (p, f)))
+        .transpose()?;
+    let mut history = match outputs.history.as_deref() {
+        Some(path) => {
+            let mut file = BufWriter::new(create(path)?);
+            writeln!(
+                file,
+                "epoch,train_loss,valid_loss,valid_accuracy,elapsed_ms"
+            )
+            .map_err(write_error(path))?;
+            Some((path, file))
+        }
+        None => None,
+    };
+
+    let mut failure = None;
+    let mut last: Option<EpochMetrics> = None;
+    train_model(&mut prepared.run, config.epochs, |m| {
+        let printed = match outputs.format {
+            Format::Text => write!(out, "{}; ", three_decimals(m.train_loss)),
+            Format::Jsonl => writeln!(
+                out,
+                "{}",
+                json!({
+                    "epoch": m.epoch,
+                    "train_loss": m.train_loss,
+                    "valid_loss": m.valid_loss,
+                    "valid_accuracy": m.valid_accuracy,
+                    "elapsed_ms": ms(m.elapsed),
+                })
+            ),
+        }
+        .and_then(|()| out.flush())
+        .map_err(stdout_error);
+        let logged = match &mut history {
+            Some((path, file)) => writeln!(
+                file,
+                "{},{},{},{},{}",
+                m.epoch,
+                m.train_loss,
+                m.valid_loss,
+                m.valid_accuracy,
+                ms(m.elapsed)
+            )
+            .map_err(write_error(path)),
+            None => Ok(()),
+        };
+        last = Some(*m);
+        match printed.and(logged) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(error) => {
+                failure = Some(error);
+                ControlFlow::Break(())
+            }
+        }
+    })?;
+    if let Some(error) = failure {
+        return Err(error);
+    }
+    if let Some((path, mut file)) = history {
+        file.flush().map_err(write_error(path))?;
+    }
+    let run = &prepared.run;
+    if let Some((path, mut file)) = save {
+        let bytes = run.weights()?.to_bytes().map_err(Error::Weights)?;
+        file.write_all(&bytes).map_err(write_error(path))?;
+    }
+
+    let train = run.evaluate(Split::Train)?;
+    let valid = run.evaluate(Split::Valid)?;
+    let test = run.evaluate(Split::Test)?;
+    let elapsed = last.map(|m| m.elapsed).unwrap_or_default();
+    match outputs.format {
+        Format::Text => {
+            writeln!(out).map_err(stdout_error)?;
+            let line = |name: &str, e: Option<Evaluation>| {
+                e.map(|e| {
+                    format!(
+                        "{name} loss {}; {name} accuracy {}",
+                        three_decimals(e.loss),
+                        three_decimals(e.accuracy)
+                    )
+                })
+            };
+            let lines: Vec<String> = [line("valid", valid), line("test", test)]
+                .into_iter()
+                .flatten()
+                .collect();
+            writeln!(out, "{}", lines.join("; ")).map_err(stdout_error)?;
+        }
+        Format::Jsonl => {
+            let figure = |e: Option<Evaluation>, f: fn(&Evaluation) -> f32| e.as_ref().map(f);
+            let summary = json!({
+                "summary": true,
+                "epochs": run.epoch(),
+                "lr": run.lr,
+                "hidden": prepared.hidden,
+                "backend": prepared.compute.backend,
+                "device": prepared.compute.name,
+                "train_rows": prepared.splits.train.rows(),
+                "valid_rows": prepared.splits.valid.rows(),
+                "test_rows": prepared.splits.test.rows(),
+                "features": prepared.splits.features(),
+                "final_train_loss": figure(train, |e| e.loss),
+                "final_valid_loss": figure(valid, |e| e.loss),
+                "final_valid_accuracy": figure(valid, |e| e.accuracy),
+                "test_loss": figure(test, |e| e.loss),
+                "test_accuracy": figure(test, |e| e.accuracy),
+                "elapsed_ms": ms(elapsed),
+                "us_per_epoch": elapsed.as_secs_f64() * 1e6 / run.epoch().max(1) as f64,
+            });
+            writeln!(out, "{summary}").map_err(stdout_error)?;
+        }
+    }
+    out.flush().map_err(stdout_error)
+}

@@ -1,0 +1,78 @@
+//! Choosing where the network runs: burn's Flex CPU backend or wgpu.
+
+use crate::error::{Error, Result};
+use burn::tensor::Device;
+use std::sync::OnceLock;
+
+/// The compute backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// burn's Flex backend on the CPU.
+    #[default]
+    Cpu,
+    /// wgpu: Vulkan, Metal or DX12 on a GPU (or a software adapter such as lavapipe).
+    Wgpu,
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Backend::Cpu => "cpu",
+            Backend::Wgpu => "wgpu",
+        })
+    }
+}
+
+/// A ready device and what to call it on screen.
+#[derive(Debug, Clone)]
+pub struct Compute {
+    pub backend: Backend,
+    pub device: Device,
+    /// The adapter's name, e.g. `llvmpipe (LLVM 15.0.6, 256 bits)`.
+    pub name: String,
+}
+
+/// The message for a machine without a usable GPU adapter.
+pub const NO_ADAPTER: &str = "no GPU adapter for --backend wgpu (install a Vulkan driver, e.g. mesa-vulkan-drivers, or use --backend cpu)";
+
+/// Initializes `backend`. wgpu is set up once per process (burn's runtime cannot be
+/// re-initialized); later calls reuse that device or its error.
+pub fn init(backend: Backend) -> Result<Compute> {
+    match backend {
+        Backend::Cpu => Ok(Compute {
+            backend,
+            device: Device::flex(),
+            name: "Flex (CPU)".to_string(),
+        }),
+        Backend::Wgpu => {
+            static WGPU: OnceLock<Result<(Device, String), String>> = OnceLock::new();
+            let (device, name) = WGPU
+                .get_or_init(init_wgpu)
+                .clone()
+                .map_err(Error::Backend)?;
+            Ok(Compute {
+                backend,
+                device,
+                name,
+            })
+        }
+    }
+}
+
+fn init_wgpu() -> Result<(Device, String), String> {
+    // Vulkan drivers write to stderr while they probe (mesa: "XDG_RUNTIME_DIR is invalid");
+    // the terminal belongs to our output, so silence it for the duration of the probe.
+    let _quiet = gag::Gag::stderr().ok();
+    match Device::wgpu_options().init_with_setup() {
+        Ok((device, setup)) => Ok((device, setup.adapter.get_info().name)),
+        Err(burn::tensor::wgpu::WgpuInitError::AdapterUnavailable { .. }) => {
+            Err(NO_ADAPTER.to_string())
+        }
+        Err(other) => {
+            let first_line = other.to_string();
+            let first_line = first_line.lines().next().unwrap_or_default();
+            Err(format!("{NO_ADAPTER}: {first_line}"))
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! The network ([`network`]), where it runs ([`device`]), its coefficients on disk
+//! ([`weights`]), and a training run that reports each epoch ([`Run`]).
+
+pub mod device;
+pub mod network;
+pub mod weights;
+
+use crate::data::{Dataset, Splits};
+use crate::error::{Error, Result};
+use burn::tensor::{Device, Tensor, TensorData, Transaction};
+use network::{Coeffs, calc_loss, execute_epoch, model_accuracy};
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
+use weights::{Matrix, Weights};
+
+/// What one epoch did. The training loss is the tutorial's: computed before the epoch's update.
+/// The validation figures are computed after it, so the last epoch's equal the final model's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EpochMetrics {
+    /// 1-based.
+    pub epoch: usize,
+    pub train_loss: f32,
+    pub valid_loss: f32,
+    pub valid_accuracy: f32,
+    /// Since the run started.
+    pub elapsed: Duration,
+}
+
+/// Loss and accuracy of a model on one split.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evaluation {
+    pub loss: f32,
+    pub accuracy: f32,
+}
+
+/// How the network's units are doing, measured on the training data.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Health {
+    /// Hidden units whose ReLU output is zero on every training row.
+    pub dead_units: usize,
+    pub hidden_units: usize,
+    /// Smallest and largest prediction on the training rows.
+    pub min_pred: f32,
+    pub max_pred: f32,
+}
+
+/// Features and labels of one split, on the device.
+#[derive(Debug, Clone)]
+pub struct SplitTensors {
+    pub x: Tensor<2>,
+    pub y: Tensor<2>,
+    pub rows: usize,
+}
+
+impl SplitTensors {
+    pub fn new(data: &Dataset, device: &Device) -> Self {
+        let rows = data.rows();
+        let x = TensorData::new(data.x.clone(), [rows, data.n_features()]);
+        let y = TensorData::new(data.y.clone(), [rows, 1]);
+        SplitTensors {
+            x: Tensor::from_data(x, device),
+            y: Tensor::from_data(y, device),
+            rows,
+        }
+    }
+}
+
+/// Which split to evaluate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    Train,
+    Valid,
+    Test,
+}
+
+/// The data of a run on the device.
+#[derive(Debug, Clone)]
+pub struct DeviceData {
+    pub train: SplitTensors,
+    pub valid: SplitTensors,
+    pub test: Option<SplitTensors>,
+}
+
+impl DeviceData {
+    pub fn new(splits: &Splits, device: &Device) -> Self {
+        DeviceData {
+            train: SplitTensors::new(&splits.train, device),
+            valid: SplitTensors::new(&splits.valid, device),
+            test: (splits.test.rows() > 0).then(|| SplitTensors::new(&splits.test, device)),
+        }
+    }
+
+    fn get(&self, split: Split) -> Option<&SplitTensors> {
+        match split {
+            Split::Train => Some(&self.train),
+            Split::Valid => Some(&self.valid),
+            Split::Test => self.test.as_ref(),
+        }
+    }
+}
+
+/// A training run in progress: coefficients, data, learning rate and epoch count.
+#[derive(Debug)]
+pub struct Run {
+    pub coeffs: Coeffs,
+    pub data: DeviceData,
+    /// Used by the next epoch; may change between epochs.
+    pub lr: f64,
+    epoch: usize,
+    started: Instant,
+}
+
+fn read_error(error: impl std::fmt::Display) -> Error {
+    Error::Backend(format!("reading results from the device failed: {error}"))
+}
+
+/// The first value of each read-back tensor.
+fn scalars(reads: Transaction) -> Result<Vec<f32>> {
+    reads
+        .try_execute()
+        .map_err(read_error)?
+        .iter()
+        .map(|data| {
+            data.iter::<f32>()
+                .next()
+                .ok_or_else(|| read_error("empty tensor"))
+        })
+        .collect()
+}
+
+impl Run {
+    pub fn new(coeffs: Coeffs, data: DeviceData, lr: f64) -> Self {
+        Run {
+            coeffs,
+            data,
+            lr,
+            epoch: 0,
+            started: Instant::now(),
+        }
+    }
+
+    /// Epochs done so far.
+    pub fn epoch(&self) -> usize {
+        self.epoch
+    }
+
+    /// Trains one epoch and evaluates the updated model on the validation split.
+    pub fn step(&mut self) -> Result<EpochMetrics> {
+        let train = &self.data.train;
+        let loss = execute_epoch(&mut self.coeffs, &train.x, &train.y, self.lr);
+        let model = self.coeffs.detached();
+        let valid = &self.data.valid;
+        // One read-back for the three figures: a single device sync per epoch.
+        let reads = Transaction::default()
+            .register(loss)
+            .register(calc_loss(&model, &valid.x, &valid.y))
+            .register(model_accuracy(&model, &valid.x, &valid.y));
+        let figures = scalars(reads)?;
+        self.epoch += 1;
+        Ok(EpochMetrics {
+            epoch: self.epoch,
+            train_loss: figures[0],
+            valid_loss: figures[1],
+            valid_accuracy: figures[2],
+            elapsed: self.started.elapsed(),
+        })
+    }
+
+    /// Loss and accuracy of the current model on `split`; `None` when the run has no such split.
+    pub fn evaluate(&self, split: Split) -> Result<Option<Evaluation>> {
+        let Some(data) = self.data.get(split) else {
+            return Ok(None);
+        };
+        let model = self.coeffs.detached();
+        let reads = Transaction::default()
+            .register(calc_loss(&model, &data.x, &data.y))
+            .register(model_accuracy(&model, &data.x, &data.y));
+        let figures = scalars(reads)?;
+        Ok(Some(Evaluation {
+            loss: figures[0],
+            accuracy: figures[1],
+        }))
+    }
+
+    /// Dead hidden units and the range of the predictions, on the training rows.
+    pub fn health(&self) -> Result<Health> {
+        let model = self.coeffs.detached();
+        let mut reads = Transaction::default();
+        let mut activations = self.data.train.x.clone();
+        let mut hidden_units = 0;
+        for layer in &model.hidden {
+            activations = burn::tensor::activation::relu(activations.matmul(layer.clone()));
+            hidden_units += layer.dims()[1];
+            // A unit is dead when its largest output over all rows is zero.
+            let dead = activations.clone().max_dim(0).equal_elem(0.0).float().sum();
+            reads = reads.register(dead);
+        }
+        let preds = network::calc_preds(&model, &self.data.train.x);
+        reads = reads.register(preds.clone().min()).register(preds.max());
+        let figures = scalars(reads)?;
+        let (dead, range) = figures.split_at(figures.len() - 2);
+        Ok(Health {
+            dead_units: dead.iter().map(|&d| d as usize).sum(),
+            hidden_units,
+            min_pred: range[0],
+            max_pred: range[1],
+        })
+    }
+
+    /// The current coefficients, read back from the device.
+    pub fn weights(&self) -> Result<Weights> {
+        let mut reads = Transaction::default();
+        for tensor in self.coeffs.tensors() {
+            reads = reads.register(tensor.clone().inner());
+        }
+        let data = reads.try_execute().map_err(read_error)?;
+        let mut matrices = data
+            .iter()
+            .map(|d| {
+                let shape = d.shape();
+                let values = d
+                    .try_to_vec::<f32>()
+                    .map_err(|e| read_error(format!("{e:?}")))?;
+                Ok(Matrix::new(shape[0], shape[1], values))
+            })
+            .collect::<Result<Vec<Matrix>>>()?;
+        let bias = matrices.pop().map_or(0.0, |m| m.values[0]);
+        let output = matrices
+            .pop()
+            .ok_or_else(|| read_error("missing output layer"))?;
+        Ok(Weights {
+            hidden: matrices,
+            output,
+            bias,
+        })
+    }
+}
+
+/// The tutorial's `train_model`: `epochs` epochs of [`execute_epoch`] at the run's learning
+/// rate, reporting each to `on_epoch`, which may stop the run early.
+pub fn train_model(
+    run: &mut Run,
+    epochs: usize,
+    mut on_epoch: impl FnMut(&EpochMetrics) -> ControlFlow<()>,
+) -> Result<()> {
+    for _ in 0..epochs {
+        let metrics = run.step()?;
+        if on_epoch(&metrics).is_break() {
+            break;
+        }
+    }
+    Ok(())
+}

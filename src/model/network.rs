@@ -1,0 +1,130 @@
+//! The tutorial's network, function for function ("simple neural network from scratch",
+//! fast.ai lesson 5): inputs → ReLU hidden layer(s) → one sigmoid output, mean absolute error,
+//! full-batch gradient descent written by hand.
+
+use super::weights::{Matrix, Weights};
+use crate::data::split::SplitMix64;
+use burn::tensor::Gradients;
+use burn::tensor::{Device, Tensor, activation};
+
+/// The coefficients: the tutorial's `(l1, l2, const)`, with any number of hidden layers.
+///
+/// Hidden layers have no bias, as in the tutorial; only the output has one (`const`).
+#[derive(Debug, Clone)]
+pub struct Coeffs {
+    /// `[n_inputs, h1]`, `[h1, h2]`, ...
+    pub hidden: Vec<Tensor<2>>,
+    /// `[h_last, 1]`
+    pub output: Tensor<2>,
+    /// `[1, 1]`, broadcast over the rows.
+    pub bias: Tensor<2>,
+}
+
+impl Coeffs {
+    /// Leaves on `device.autodiff()` that require gradients.
+    pub fn from_weights(weights: &Weights, device: &Device) -> Self {
+        let autodiff = device.clone().autodiff();
+        let leaf = |m: &Matrix| Tensor::<2>::from_data(m.to_data(), &autodiff).require_grad();
+        Coeffs {
+            hidden: weights.hidden.iter().map(leaf).collect(),
+            output: leaf(&weights.output),
+            bias: leaf(&Matrix::new(1, 1, vec![weights.bias])),
+        }
+    }
+
+    /// Copies without autodiff, for evaluation: nothing is recorded for a backward pass.
+    pub fn detached(&self) -> Self {
+        let plain = |t: &Tensor<2>| t.clone().inner();
+        Coeffs {
+            hidden: self.hidden.iter().map(plain).collect(),
+            output: plain(&self.output),
+            bias: plain(&self.bias),
+        }
+    }
+
+    /// Every coefficient tensor, in the order of [`Weights`]: hidden layers, output, bias.
+    pub fn tensors(&self) -> impl Iterator<Item = &Tensor<2>> {
+        self.hidden.iter().chain([&self.output, &self.bias])
+    }
+
+    fn tensors_mut(&mut self) -> impl Iterator<Item = &mut Tensor<2>> {
+        self.hidden
+            .iter_mut()
+            .chain([&mut self.output, &mut self.bias])
+    }
+}
+
+/// The tutorial's `init_coeffs`, for hidden layer sizes `hidden` (the tutorial's `n_hidden` is
+/// `&[n_hidden]`): hidden weights `(U(0,1) - 0.5) / size`, output weights `U(0,1) - 0.3`,
+/// output bias `U(0,1)`, drawn in that order from a seeded generator.
+///
+/// The draws are made on the host, so every backend starts a given seed from the same
+/// coefficients and concurrent runs cannot disturb each other's random streams.
+pub fn init_coeffs(n_inputs: usize, hidden: &[usize], seed: u64, device: &Device) -> Coeffs {
+    Coeffs::from_weights(&init_weights(n_inputs, hidden, seed), device)
+}
+
+/// The values [`init_coeffs`] starts from.
+pub fn init_weights(n_inputs: usize, hidden: &[usize], seed: u64) -> Weights {
+    let mut rng = SplitMix64(seed);
+    let mut uniform = |n: usize, f: &dyn Fn(f32) -> f32| -> Vec<f32> {
+        (0..n).map(|_| f(rng.next_f32())).collect()
+    };
+    let mut layers = Vec::with_capacity(hidden.len());
+    let mut rows = n_inputs;
+    for &size in hidden {
+        let values = uniform(rows * size, &|u| (u - 0.5) / size as f32);
+        layers.push(Matrix::new(rows, size, values));
+        rows = size;
+    }
+    let output = Matrix::new(rows, 1, uniform(rows, &|u| u - 0.3));
+    let bias = uniform(1, &|u| u)[0];
+    Weights {
+        hidden: layers,
+        output,
+        bias,
+    }
+}
+
+/// The tutorial's `calc_preds`: `sigmoid(relu(x @ W_h) @ W_o + b)`, one ReLU per hidden layer.
+pub fn calc_preds(coeffs: &Coeffs, x: &Tensor<2>) -> Tensor<2> {
+    let mut res = x.clone();
+    for layer in &coeffs.hidden {
+        res = activation::relu(res.matmul(layer.clone()));
+    }
+    activation::sigmoid(res.matmul(coeffs.output.clone()) + coeffs.bias.clone())
+}
+
+/// The tutorial's `calc_loss`: mean absolute error of the predictions.
+pub fn calc_loss(coeffs: &Coeffs, x: &Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
+    (calc_preds(coeffs, x) - y.clone()).abs().mean()
+}
+
+/// The tutorial's `update_coeffs`: `w -= lr * grad` for every coefficient.
+///
+/// Each updated coefficient is a fresh leaf, so no gradient is carried into the next epoch
+/// (the tutorial's `grad.zero_()`).
+pub fn update_coeffs(coeffs: &mut Coeffs, grads: &Gradients, lr: f64) {
+    for coeff in coeffs.tensors_mut() {
+        if let Some(grad) = coeff.grad(grads) {
+            let stepped = coeff.clone().inner() - grad.mul_scalar(lr);
+            *coeff = stepped.autodiff().require_grad();
+        }
+    }
+}
+
+/// The tutorial's `one_epoch`: the loss on the whole training set, `backward()`, then
+/// [`update_coeffs`]. Returns the loss computed before the update, as the tutorial prints it.
+pub fn execute_epoch(coeffs: &mut Coeffs, x: &Tensor<2>, y: &Tensor<2>, lr: f64) -> Tensor<1> {
+    let loss = calc_loss(coeffs, x, y);
+    let grads = loss.backward();
+    update_coeffs(coeffs, &grads, lr);
+    loss.inner()
+}
+
+/// The tutorial's `acc`: the fraction of rows where `pred > 0.5` matches the 0/1 label.
+pub fn model_accuracy(coeffs: &Coeffs, x: &Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
+    let predicted = calc_preds(coeffs, x).greater_elem(0.5);
+    let actual = y.clone().greater_elem(0.5);
+    predicted.equal(actual).float().mean()
+}

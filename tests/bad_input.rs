@@ -1,0 +1,241 @@
+//! Bad input ends with one line `error: ...` naming the file (and line/column) and what to do,
+//! exit code 2, never a panic.
+
+mod common;
+
+use common::{NO_ADAPTER, fixture, nnfs, nnfs_with_env, stderr};
+use std::path::{Path, PathBuf};
+
+/// Runs headless with `args` and returns the single error line.
+fn error_line(args: &[&str]) -> String {
+    let output = nnfs(&[&["--headless"], args].concat());
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{args:?}: {}",
+        stderr(&output)
+    );
+    let text = stderr(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "{args:?}: expected one line, got {text:?}");
+    assert!(lines[0].starts_with("error: "), "{text}");
+    assert!(output.stdout.is_empty(), "nothing on stdout: {args:?}");
+    lines[0].to_string()
+}
+
+struct Files(tempfile::TempDir);
+
+impl Files {
+    fn new() -> Self {
+        Files(tempfile::tempdir().unwrap())
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.0.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// A small valid CSV: a numeric and a text feature, a binary target.
+fn good_csv(rows: usize) -> String {
+    let mut text = String::from("x,colour,label\n");
+    for i in 0..rows {
+        let colour = ["red", "blue"][i % 2];
+        text.push_str(&format!("{},{colour},{}\n", i % 7, i % 2));
+    }
+    text
+}
+
+#[test]
+fn missing_file() {
+    let line = error_line(&["--data", "/no/such/file.csv", "--target", "y"]);
+    assert!(
+        line.starts_with("error: cannot read /no/such/file.csv: No such file"),
+        "{line}"
+    );
+}
+
+#[test]
+fn empty_and_header_only_files() {
+    let files = Files::new();
+    let empty = files.write("empty.csv", "");
+    let line = error_line(&["--data", s(&empty), "--target", "y"]);
+    assert_eq!(
+        line,
+        format!(
+            "error: {}: the file is empty (expected a header row and at least one data row)",
+            s(&empty)
+        )
+    );
+    let header = files.write("header.csv", "x,y\n");
+    let line = error_line(&["--data", s(&header), "--target", "y"]);
+    assert!(
+        line.ends_with("header.csv: the file has a header but no data rows"),
+        "{line}"
+    );
+}
+
+#[test]
+fn ragged_row() {
+    let files = Files::new();
+    let path = files.write("ragged.csv", "x,y\n1,0\n2,1,7\n3,0\n");
+    let line = error_line(&["--data", s(&path), "--target", "y"]);
+    assert!(
+        line.contains("ragged.csv: line 3: 3 fields, but the header has 2"),
+        "{line}"
+    );
+}
+
+#[test]
+fn absent_target_lists_the_columns() {
+    let files = Files::new();
+    let path = files.write("t.csv", &good_csv(10));
+    let line = error_line(&["--data", s(&path), "--target", "Survived"]);
+    assert!(
+        line.ends_with(
+            "t.csv: no column named 'Survived' to predict (choose --target from: x, colour, label)"
+        ),
+        "{line}"
+    );
+}
+
+#[test]
+fn target_with_one_or_three_values_shows_them() {
+    let files = Files::new();
+    let one = files.write("one.csv", "x,y\n1,a\n2,a\n");
+    let line = error_line(&["--data", s(&one), "--target", "y"]);
+    assert!(
+        line.contains("target column 'y' must take exactly two values, but takes 1: 'a'"),
+        "{line}"
+    );
+    let three = files.write("three.csv", "x,y\n1,0\n2,1\n3,2\n");
+    let line = error_line(&["--data", s(&three), "--target", "y"]);
+    assert!(line.contains("but takes 3: '0', '1', '2'"), "{line}");
+}
+
+#[test]
+fn no_usable_feature_column() {
+    let files = Files::new();
+    let mut text = String::from("name,y\n");
+    for i in 0..20 {
+        text.push_str(&format!("person {i},{}\n", i % 2));
+    }
+    let path = files.write("names.csv", &text);
+    let line = error_line(&["--data", s(&path), "--target", "y"]);
+    assert!(
+        line.contains("names.csv: no usable feature column besides the target 'y'"),
+        "{line}"
+    );
+    assert!(
+        line.contains("column 'name' has 20 distinct text values"),
+        "{line}"
+    );
+}
+
+#[test]
+fn text_in_a_numeric_column_names_line_and_column() {
+    let files = Files::new();
+    let mut text = good_csv(40);
+    text.push_str("seven,red,1\n");
+    let path = files.write("typo.csv", &text);
+    let line = error_line(&["--data", s(&path), "--target", "label"]);
+    assert!(
+        line.contains("typo.csv: line 42, column 'x': 'seven' is not a number"),
+        "{line}"
+    );
+}
+
+#[test]
+fn valid_file_with_other_columns() {
+    let files = Files::new();
+    let train = files.write("train.csv", &good_csv(20));
+    let valid = files.write("valid.csv", "x,shade,label\n1,red,0\n");
+    let line = error_line(&[
+        "--data",
+        s(&train),
+        "--target",
+        "label",
+        "--valid",
+        s(&valid),
+    ]);
+    assert!(
+        line.contains("valid.csv: the columns differ from the training data's: missing colour; unexpected shade"),
+        "{line}"
+    );
+}
+
+#[test]
+fn bad_numbers_in_flags() {
+    for (args, flag) in [
+        (&["--lr", "0"][..], "--lr"),
+        (&["--lr", "-0.5"], "--lr"),
+        (&["--lr", "NaN"], "--lr"),
+        (&["--hidden", "0"], "--hidden"),
+        (&["--epochs", "0"], "--epochs"),
+    ] {
+        let line = error_line(args);
+        assert!(line.contains(&format!("for '{flag}")), "{line}");
+        assert!(line.ends_with("(see --help)"), "{line}");
+    }
+}
+
+#[test]
+fn unreadable_or_misshapen_init() {
+    let files = Files::new();
+    let missing = error_line(&["--init", "/no/such/weights.safetensors"]);
+    assert!(
+        missing.starts_with("error: cannot read /no/such/weights.safetensors"),
+        "{missing}"
+    );
+    let garbage = files.write("garbage.safetensors", "not a tensor file");
+    let line = error_line(&["--init", s(&garbage)]);
+    assert!(
+        line.contains("garbage.safetensors: not a safetensors file"),
+        "{line}"
+    );
+    let init = fixture("init.safetensors");
+    let line = error_line(&["--init", s(&init), "--hidden", "10"]);
+    assert!(
+        line.ends_with("hidden layer sizes [20], but --hidden asks for [10]"),
+        "{line}"
+    );
+    let data = files.write(
+        "three_features.csv",
+        "a,b,c,y\n1,2,3,0\n4,5,6,1\n7,8,9,0\n1,1,1,1\n3,3,3,0\n",
+    );
+    let line = error_line(&["--init", s(&init), "--data", s(&data), "--target", "y"]);
+    assert!(
+        line.ends_with(
+            "tensor 'wt_hidden' has shape [12, 20], expected [3, 20] (the data has 3 features)"
+        ),
+        "{line}"
+    );
+}
+
+#[test]
+fn unwritable_outputs_fail_before_training() {
+    let line = error_line(&["--save", "/no/such/dir/w.safetensors"]);
+    assert!(
+        line.starts_with("error: cannot write /no/such/dir/w.safetensors"),
+        "{line}"
+    );
+    let line = error_line(&["--history", "/no/such/dir/h.csv"]);
+    assert!(
+        line.starts_with("error: cannot write /no/such/dir/h.csv"),
+        "{line}"
+    );
+}
+
+#[test]
+fn wgpu_without_an_adapter_says_so_in_one_line() {
+    // burn's wgpu runtime looks for the adapter this variable names; there is no 6th GPU.
+    let env = [("CUBECL_WGPU_DEFAULT_DEVICE", "DiscreteGpu(5)")];
+    let output = nnfs_with_env(&["--headless", "--backend", "wgpu"], &env);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(stderr(&output), format!("error: {NO_ADAPTER}\n"));
+}
