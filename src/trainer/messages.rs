@@ -1,0 +1,126 @@
+//! What the trainer thread and the UI say to each other: plain data, no burn, no terminal.
+
+pub use crate::model::device::Backend;
+pub use crate::model::{EpochMetrics, Evaluation, Health};
+use std::path::PathBuf;
+
+/// Runs are numbered from 1 in the order they start.
+pub type RunId = u64;
+
+/// How fast the trainer goes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Pace {
+    /// As fast as the backend allows.
+    Max,
+    /// At most this many epochs per second.
+    PerSecond(f64),
+}
+
+/// The hyperparameters of a run: what the form edits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub lr: f64,
+    pub hidden: Vec<usize>,
+    pub epochs: usize,
+    pub seed: u64,
+    pub backend: Backend,
+    pub pace: Pace,
+}
+
+/// UI → trainer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Pause,
+    Resume,
+    /// Train one epoch, then pause.
+    Step,
+    /// Stop the current run (it stays on screen).
+    Stop,
+    /// Change the learning rate of the running run from its next epoch on.
+    SetLr(f64),
+    SetPace(Pace),
+    /// Start a new run from fresh coefficients.
+    Restart(Settings),
+    /// Evaluate the current model on the test split.
+    EvaluateTest,
+    SaveWeights(PathBuf),
+    /// End the thread.
+    Shutdown,
+}
+
+/// What a run is doing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunState {
+    Running,
+    Paused,
+    Finished,
+    Stopped,
+    Failed(String),
+}
+
+/// Facts about a run, sent when it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunInfo {
+    pub id: RunId,
+    pub settings: Settings,
+    /// The adapter's or CPU backend's name.
+    pub device: String,
+    pub data_name: String,
+    pub train_rows: usize,
+    pub valid_rows: usize,
+    pub test_rows: usize,
+    pub features: Vec<String>,
+}
+
+/// One coefficient tensor's values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedTensor {
+    /// `wt_hidden`, `wt_output`, `bias_output`, ...
+    pub name: String,
+    pub shape: Vec<usize>,
+    pub values: Vec<f32>,
+}
+
+/// The coefficients at some epoch, sent at a limited rate for the histograms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub epoch: usize,
+    pub tensors: Vec<NamedTensor>,
+    pub health: Health,
+}
+
+/// Trainer → UI.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// Setting up a backend (a GPU can take seconds).
+    Initializing(Backend),
+    Started(RunInfo),
+    /// Epochs trained since the last message, in order.
+    Epochs {
+        run: RunId,
+        metrics: Vec<EpochMetrics>,
+    },
+    Snapshot {
+        run: RunId,
+        snapshot: Snapshot,
+    },
+    /// The learning rate changed after `epoch` epochs.
+    LrChanged {
+        run: RunId,
+        epoch: usize,
+        lr: f64,
+    },
+    TestEvaluated {
+        run: RunId,
+        epoch: usize,
+        evaluation: Evaluation,
+    },
+    State {
+        run: RunId,
+        state: RunState,
+    },
+    /// Something to tell the user (weights saved, backend fell back, ...).
+    Notice(String),
+    /// Something went wrong outside a run (a save failed, a GPU could not start, ...).
+    Error(String),
+}

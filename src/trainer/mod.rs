@@ -1,0 +1,401 @@
+//! The trainer thread: runs epochs, obeys [`Command`]s, reports [`Event`]s. It knows nothing
+//! of the terminal; the UI never waits on it.
+
+pub mod messages;
+
+use crate::data::Splits;
+use crate::error::Result;
+use crate::model::device::{self, Backend, Compute};
+use crate::model::network::{Coeffs, init_weights};
+use crate::model::weights::Weights;
+use crate::model::{DeviceData, EpochMetrics, Run, Split};
+use messages::{Command, Event, NamedTensor, Pace, RunId, RunInfo, RunState, Settings, Snapshot};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Epoch metrics are sent in batches at most this often, so a fast trainer cannot flood the UI.
+const FLUSH_EVERY: Duration = Duration::from_millis(16);
+/// Weight snapshots (histograms, unit health) at most this often.
+const SNAPSHOT_EVERY: Duration = Duration::from_millis(150);
+/// How long an idle trainer sleeps between looks at its command queue.
+const IDLE_WAIT: Duration = Duration::from_millis(250);
+
+/// The UI's handle on the trainer thread. Dropping it stops the thread.
+pub struct Trainer {
+    commands: Sender<Command>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Trainer {
+    /// Starts the thread, which begins training `first` at once: from `weights` when given,
+    /// else from coefficients drawn with the settings' seed.
+    pub fn spawn(
+        splits: Splits,
+        first: Settings,
+        weights: Option<Weights>,
+    ) -> (Self, Receiver<Event>) {
+        let (commands, inbox) = channel();
+        let (outbox, events) = channel();
+        let thread = std::thread::Builder::new()
+            .name("trainer".into())
+            .spawn(move || {
+                let mut worker = Worker::new(splits, inbox, outbox);
+                worker.start(first, weights);
+                worker.serve();
+            })
+            .ok();
+        if thread.is_none() {
+            // Without a thread there is nothing to train with; say so on screen.
+            let (outbox, failed) = channel();
+            let _ = outbox.send(Event::Error("cannot start the trainer thread".into()));
+            return (Trainer { commands, thread }, failed);
+        }
+        (Trainer { commands, thread }, events)
+    }
+
+    /// Sends a command; a stopped trainer ignores it.
+    pub fn send(&self, command: Command) {
+        let _ = self.commands.send(command);
+    }
+}
+
+impl Drop for Trainer {
+    fn drop(&mut self) {
+        self.send(Command::Shutdown);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The run being trained.
+struct Active {
+    id: RunId,
+    run: Run,
+    settings: Settings,
+    state: RunState,
+    /// When the next epoch is due (pace).
+    due: Instant,
+}
+
+struct Worker {
+    splits: Splits,
+    inbox: Receiver<Command>,
+    outbox: Sender<Event>,
+    cpu: Option<Compute>,
+    gpu: Option<Compute>,
+    active: Option<Active>,
+    next_id: RunId,
+    pending: Vec<EpochMetrics>,
+    flushed: Instant,
+    snapshot_at: Instant,
+    shutdown: bool,
+}
+
+/// Text of a panic payload.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "the trainer panicked".into())
+}
+
+impl Worker {
+    fn new(splits: Splits, inbox: Receiver<Command>, outbox: Sender<Event>) -> Self {
+        let now = Instant::now();
+        Worker {
+            splits,
+            inbox,
+            outbox,
+            cpu: None,
+            gpu: None,
+            active: None,
+            next_id: 1,
+            pending: Vec::new(),
+            flushed: now,
+            snapshot_at: now,
+            shutdown: false,
+        }
+    }
+
+    fn emit(&self, event: Event) {
+        // The UI has gone away only when it is shutting down.
+        let _ = self.outbox.send(event);
+    }
+
+    fn compute(&mut self, backend: Backend) -> Result<Compute> {
+        let slot = match backend {
+            Backend::Cpu => &mut self.cpu,
+            Backend::Wgpu => &mut self.gpu,
+        };
+        if let Some(compute) = slot {
+            return Ok(compute.clone());
+        }
+        if backend == Backend::Wgpu {
+            let _ = self.outbox.send(Event::Initializing(backend));
+        }
+        let compute = device::init(backend)?;
+        *slot = Some(compute.clone());
+        Ok(compute)
+    }
+
+    /// Starts a new run with `settings`, replacing the current one.
+    fn start(&mut self, settings: Settings, weights: Option<Weights>) {
+        self.flush();
+        let id = self.next_id;
+        self.next_id += 1;
+        let compute = match self.compute(settings.backend) {
+            Ok(compute) => compute,
+            Err(error) => {
+                self.emit(Event::Error(format!(
+                    "{error}; staying on the previous backend"
+                )));
+                return;
+            }
+        };
+        let n_inputs = self.splits.features().len();
+        let weights =
+            weights.unwrap_or_else(|| init_weights(n_inputs, &settings.hidden, settings.seed));
+        let built = catch_unwind(AssertUnwindSafe(|| {
+            let coeffs = Coeffs::from_weights(&weights, &compute.device);
+            let data = DeviceData::new(&self.splits, &compute.device);
+            Run::new(coeffs, data, settings.lr)
+        }));
+        let settings = Settings {
+            hidden: weights.hidden_sizes(),
+            ..settings
+        };
+        self.emit(Event::Started(RunInfo {
+            id,
+            settings: settings.clone(),
+            device: compute.name.clone(),
+            data_name: self.splits.name.clone(),
+            train_rows: self.splits.train.rows(),
+            valid_rows: self.splits.valid.rows(),
+            test_rows: self.splits.test.rows(),
+            features: self.splits.features().to_vec(),
+        }));
+        match built {
+            Ok(run) => {
+                self.active = Some(Active {
+                    id,
+                    run,
+                    settings,
+                    state: RunState::Running,
+                    due: Instant::now(),
+                });
+                self.set_state(RunState::Running);
+                self.snapshot();
+            }
+            Err(payload) => {
+                self.active = None;
+                let state = RunState::Failed(panic_text(payload.as_ref()));
+                self.emit(Event::State { run: id, state });
+            }
+        }
+    }
+
+    fn set_state(&mut self, state: RunState) {
+        if let Some(active) = &mut self.active {
+            active.state = state.clone();
+            let run = active.id;
+            self.flush();
+            self.emit(Event::State { run, state });
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Some(active) = &self.active
+            && !self.pending.is_empty()
+        {
+            let metrics = std::mem::take(&mut self.pending);
+            let _ = self.outbox.send(Event::Epochs {
+                run: active.id,
+                metrics,
+            });
+        }
+        self.flushed = Instant::now();
+    }
+
+    fn snapshot(&mut self) {
+        let Some(active) = &self.active else { return };
+        let taken = catch_unwind(AssertUnwindSafe(|| {
+            Ok::<_, crate::error::Error>((active.run.weights()?, active.run.health()?))
+        }));
+        self.snapshot_at = Instant::now();
+        if let Ok(Ok((weights, health))) = taken {
+            let tensors = weights
+                .named()
+                .into_iter()
+                .map(|(name, values, shape)| NamedTensor {
+                    name,
+                    shape,
+                    values: values.to_vec(),
+                })
+                .collect();
+            let snapshot = Snapshot {
+                epoch: active.run.epoch(),
+                tensors,
+                health,
+            };
+            let run = active.id;
+            self.emit(Event::Snapshot { run, snapshot });
+        }
+    }
+
+    /// Trains one epoch of the active run.
+    fn epoch(&mut self) {
+        let Some(active) = &mut self.active else {
+            return;
+        };
+        let stepped = catch_unwind(AssertUnwindSafe(|| active.run.step()));
+        let failure = match stepped {
+            Ok(Ok(metrics)) => {
+                let finished = metrics.epoch >= active.settings.epochs;
+                let diverged = !metrics.train_loss.is_finite();
+                self.pending.push(metrics);
+                if finished || diverged {
+                    // A non-finite loss stays non-finite: nothing more to watch.
+                    self.snapshot();
+                    self.set_state(RunState::Finished);
+                } else if self.snapshot_at.elapsed() >= SNAPSHOT_EVERY {
+                    self.snapshot();
+                }
+                None
+            }
+            Ok(Err(error)) => Some(error.to_string()),
+            Err(payload) => Some(panic_text(payload.as_ref())),
+        };
+        if let Some(message) = failure {
+            self.set_state(RunState::Failed(message));
+            self.active = None;
+        } else if self.flushed.elapsed() >= FLUSH_EVERY {
+            self.flush();
+        }
+    }
+
+    fn handle(&mut self, command: Command) {
+        match command {
+            Command::Pause => self.set_state(RunState::Paused),
+            Command::Resume => {
+                if let Some(active) = &mut self.active {
+                    active.due = Instant::now();
+                    if active.state == RunState::Paused {
+                        self.set_state(RunState::Running);
+                    }
+                }
+            }
+            Command::Step => {
+                let paused = self
+                    .active
+                    .as_ref()
+                    .is_some_and(|a| matches!(a.state, RunState::Running | RunState::Paused));
+                if paused {
+                    self.set_state(RunState::Paused);
+                    self.epoch();
+                    self.flush();
+                    self.snapshot();
+                }
+            }
+            Command::Stop => self.set_state(RunState::Stopped),
+            Command::SetLr(lr) => {
+                if let Some(active) = &mut self.active {
+                    active.run.lr = lr;
+                    active.settings.lr = lr;
+                    let (run, epoch) = (active.id, active.run.epoch());
+                    self.flush();
+                    self.emit(Event::LrChanged { run, epoch, lr });
+                }
+            }
+            Command::SetPace(pace) => {
+                if let Some(active) = &mut self.active {
+                    active.settings.pace = pace;
+                    active.due = Instant::now();
+                }
+            }
+            Command::Restart(settings) => self.start(settings, None),
+            Command::EvaluateTest => self.evaluate_test(),
+            Command::SaveWeights(path) => self.save(&path),
+            Command::Shutdown => self.shutdown = true,
+        }
+    }
+
+    fn evaluate_test(&mut self) {
+        let Some(active) = &self.active else { return };
+        match active.run.evaluate(Split::Test) {
+            Ok(Some(evaluation)) => self.emit(Event::TestEvaluated {
+                run: active.id,
+                epoch: active.run.epoch(),
+                evaluation,
+            }),
+            Ok(None) => self.emit(Event::Notice(
+                "no test split: start with --test-frac 0.2 or --test FILE".into(),
+            )),
+            Err(error) => self.emit(Event::Error(error.to_string())),
+        }
+    }
+
+    fn save(&mut self, path: &std::path::Path) {
+        let Some(active) = &self.active else { return };
+        let written = active.run.weights().and_then(|weights| {
+            let bytes = weights.to_bytes().map_err(crate::error::Error::Weights)?;
+            std::fs::write(path, bytes).map_err(|source| crate::error::Error::Write {
+                path: path.to_path_buf(),
+                source,
+            })
+        });
+        match written {
+            Ok(()) => self.emit(Event::Notice(format!(
+                "saved weights to {}",
+                path.display()
+            ))),
+            Err(error) => self.emit(Event::Error(error.to_string())),
+        }
+    }
+
+    /// Whether the active run should train an epoch now, or how long to wait.
+    fn wait(&self) -> Option<Duration> {
+        match &self.active {
+            Some(active) if active.state == RunState::Running => {
+                let now = Instant::now();
+                (active.due > now).then(|| active.due - now)
+            }
+            _ => Some(IDLE_WAIT),
+        }
+    }
+
+    fn serve(&mut self) {
+        while !self.shutdown {
+            while let Ok(command) = self.inbox.try_recv() {
+                self.handle(command);
+            }
+            if self.shutdown {
+                break;
+            }
+            match self.wait() {
+                None => {
+                    if let Some(active) = &mut self.active {
+                        active.due = match active.settings.pace {
+                            Pace::Max => Instant::now(),
+                            Pace::PerSecond(rate) => {
+                                active.due + Duration::from_secs_f64(1.0 / rate.max(1e-3))
+                            }
+                        };
+                    }
+                    self.epoch();
+                }
+                Some(wait) => {
+                    self.flush();
+                    match self.inbox.recv_timeout(wait.min(IDLE_WAIT)) {
+                        Ok(command) => self.handle(command),
+                        Err(RecvTimeoutError::Timeout) => {}
+                        Err(RecvTimeoutError::Disconnected) => self.shutdown = true,
+                    }
+                }
+            }
+        }
+    }
+}
