@@ -1,0 +1,191 @@
+//! What the dashboard knows about one training run, and what it concludes from it.
+
+use super::history::{History, Point};
+use super::weights::TensorStats;
+use crate::trainer::messages::{
+    EpochMetrics, Evaluation, Health, RunId, RunInfo, RunState, Snapshot,
+};
+use std::collections::VecDeque;
+
+/// Live learning-rate changes remembered per run (older ones are dropped).
+pub const MAX_LR_CHANGES: usize = 64;
+
+/// A prediction this close to 0 or 1 everywhere means the sigmoid output has saturated.
+pub const SATURATION: f32 = 1e-3;
+
+/// The most important problem with a run, in priority order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Problem {
+    /// The training loss became NaN or infinite at this epoch.
+    Diverged { epoch: usize },
+    /// Every prediction is ~0 or every one ~1: the gradient through the sigmoid vanished, so
+    /// the loss freezes although the model has learnt nothing.
+    Saturated,
+    /// The latest loss is above the first epoch's.
+    Diverging,
+}
+
+impl Problem {
+    pub fn describe(self) -> String {
+        match self {
+            Problem::Diverged { epoch } => format!("DIVERGED at epoch {epoch}"),
+            Problem::Saturated => "stalled: output saturated".into(),
+            Problem::Diverging => "diverging".into(),
+        }
+    }
+}
+
+/// The latest coefficient snapshot, summarised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeightsView {
+    pub epoch: usize,
+    pub health: Health,
+    pub tensors: Vec<TensorStats>,
+}
+
+impl From<&Snapshot> for WeightsView {
+    fn from(snapshot: &Snapshot) -> Self {
+        WeightsView {
+            epoch: snapshot.epoch,
+            health: snapshot.health,
+            tensors: snapshot.tensors.iter().map(TensorStats::new).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub info: RunInfo,
+    pub state: RunState,
+    pub history: History,
+    /// `(after this many epochs, new lr)`, oldest first.
+    pub lr_changes: VecDeque<(usize, f64)>,
+    pub weights: Option<WeightsView>,
+    /// `(epoch, evaluation)` of the latest test-set evaluation.
+    pub test: Option<(usize, Evaluation)>,
+    first_train_loss: Option<f32>,
+    first_non_finite: Option<usize>,
+    last_finite_train_loss: Option<f32>,
+}
+
+impl Run {
+    pub fn new(info: RunInfo) -> Self {
+        Run {
+            info,
+            state: RunState::Running,
+            history: History::default(),
+            lr_changes: VecDeque::new(),
+            weights: None,
+            test: None,
+            first_train_loss: None,
+            first_non_finite: None,
+            last_finite_train_loss: None,
+        }
+    }
+
+    pub fn id(&self) -> RunId {
+        self.info.id
+    }
+
+    pub fn push(&mut self, metrics: &EpochMetrics) {
+        self.history.push(metrics);
+        let loss = metrics.train_loss;
+        if self.first_train_loss.is_none() {
+            self.first_train_loss = Some(loss);
+        }
+        if loss.is_finite() {
+            self.last_finite_train_loss = Some(loss);
+        } else if self.first_non_finite.is_none() {
+            self.first_non_finite = Some(metrics.epoch);
+        }
+    }
+
+    pub fn record_lr_change(&mut self, epoch: usize, lr: f64) {
+        if self.lr_changes.len() == MAX_LR_CHANGES {
+            self.lr_changes.pop_front();
+        }
+        self.lr_changes.push_back((epoch, lr));
+    }
+
+    pub fn last(&self) -> Option<&Point> {
+        self.history.last()
+    }
+
+    /// The latest epoch trained (0 before the first).
+    pub fn epoch(&self) -> usize {
+        self.last().map_or(0, |p| p.epoch)
+    }
+
+    /// The learning rate now: the last live change, or the one the run started with.
+    pub fn lr(&self) -> f64 {
+        self.lr_changes
+            .back()
+            .map_or(self.info.settings.lr, |&(_, lr)| lr)
+    }
+
+    /// The first epoch whose training loss was not finite.
+    pub fn diverged_at(&self) -> Option<usize> {
+        self.first_non_finite
+    }
+
+    pub fn problem(&self) -> Option<Problem> {
+        if let Some(epoch) = self.first_non_finite {
+            return Some(Problem::Diverged { epoch });
+        }
+        if let Some(weights) = &self.weights {
+            let h = weights.health;
+            if h.max_pred < SATURATION || h.min_pred > 1.0 - SATURATION {
+                return Some(Problem::Saturated);
+            }
+        }
+        match (self.first_train_loss, self.last_finite_train_loss) {
+            (Some(first), Some(last)) if first.is_finite() && last > first => {
+                Some(Problem::Diverging)
+            }
+            _ => None,
+        }
+    }
+
+    /// `(dead, total)` hidden units, when the latest snapshot found any dead.
+    pub fn dead_units(&self) -> Option<(usize, usize)> {
+        let h = self.weights.as_ref()?.health;
+        (h.dead_units > 0).then_some((h.dead_units, h.hidden_units))
+    }
+
+    /// The word for the run's state; a problem outranks running/paused/finished.
+    pub fn state_word(&self) -> &'static str {
+        if let RunState::Failed(_) = self.state {
+            return "failed";
+        }
+        match self.problem() {
+            Some(Problem::Diverged { .. }) => "diverged",
+            Some(Problem::Saturated) => "stalled",
+            _ => match self.state {
+                RunState::Running => "running",
+                RunState::Paused => "paused",
+                RunState::Finished => "finished",
+                RunState::Stopped => "stopped",
+                RunState::Failed(_) => "failed",
+            },
+        }
+    }
+
+    /// Epochs per second over the latest (up to 64) epochs, from their `elapsed` times.
+    pub fn epochs_per_second(&self) -> Option<f64> {
+        let recent = self.history.recent();
+        let last = recent.last()?;
+        let first = recent
+            .iter()
+            .nth_back(recent.len().min(64) - 1)
+            .filter(|p| p.epoch < last.epoch);
+        #[allow(clippy::cast_precision_loss)]
+        let (epochs, seconds) = match first {
+            Some(first) => (
+                (last.epoch - first.epoch) as f64,
+                last.elapsed.saturating_sub(first.elapsed).as_secs_f64(),
+            ),
+            None => (last.epoch as f64, last.elapsed.as_secs_f64()),
+        };
+        (seconds > 0.0).then(|| epochs / seconds)
+    }
+}

@@ -1,0 +1,444 @@
+use super::fixtures::*;
+use super::run::Problem;
+use super::*;
+use crate::trainer::messages::{Evaluation, Health, Pace};
+use crossterm::event::{KeyEventState, KeyModifiers};
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
+    app.on_key(key(code))
+}
+
+fn char(app: &mut App, c: char) -> Vec<Command> {
+    press(app, KeyCode::Char(c))
+}
+
+fn started(lr: f64) -> App {
+    let mut app = app();
+    app.on_event(Event::Started(info(1, Settings { lr, ..settings() })));
+    app
+}
+
+#[test]
+fn lr_keys_walk_the_ladder_live() {
+    let mut app = started(1.4);
+    assert_eq!(char(&mut app, '+'), [Command::SetLr(3.0)]);
+    assert_eq!(app.settings.lr, 3.0);
+    assert_eq!(char(&mut app, '-'), [Command::SetLr(1.4)]);
+    assert_eq!(char(&mut app, '-'), [Command::SetLr(1.0)]);
+
+    let mut app = started(20.0);
+    assert_eq!(char(&mut app, '='), [Command::SetLr(50.0)]);
+    assert_eq!(app.settings.lr, 50.0);
+
+    let mut app = started(200.0);
+    assert!(char(&mut app, '+').is_empty());
+    assert_eq!(app.settings.lr, 200.0);
+    assert!(app.message.is_some(), "tells why nothing happened");
+}
+
+#[test]
+fn hidden_keys_restart_with_the_new_shape() {
+    let mut app = started(0.1);
+    let expected = Settings {
+        hidden: vec![32],
+        ..settings()
+    };
+    assert_eq!(char(&mut app, ']'), [Command::Restart(expected)]);
+    assert_eq!(char(&mut app, '['), [Command::Restart(settings())]);
+
+    // Only the first layer moves.
+    let mut app = App::new(
+        Settings {
+            hidden: vec![10, 10],
+            ..settings()
+        },
+        data(),
+        true,
+    );
+    assert_eq!(
+        char(&mut app, '['),
+        [Command::Restart(Settings {
+            hidden: vec![8, 10],
+            ..settings()
+        })]
+    );
+}
+
+#[test]
+fn run_keys_send_their_commands() {
+    let mut app = started(0.1);
+    assert_eq!(char(&mut app, ' '), [Command::Pause]);
+    assert_eq!(app.current().map(|r| r.state_word()), Some("paused"));
+    assert_eq!(char(&mut app, ' '), [Command::Resume]);
+    assert_eq!(char(&mut app, 'n'), [Command::Step]);
+    assert_eq!(char(&mut app, 'r'), [Command::Restart(settings())]);
+    assert_eq!(
+        char(&mut app, 'p'),
+        [Command::SetPace(Pace::PerSecond(100.0))]
+    );
+    assert_eq!(app.settings.pace, Pace::PerSecond(100.0));
+    app.on_event(epochs(1, learning(1..=7)));
+    assert_eq!(
+        char(&mut app, 'w'),
+        [Command::SaveWeights(PathBuf::from(
+            "nnfs-run1-epoch7.safetensors"
+        ))]
+    );
+}
+
+#[test]
+fn space_on_a_finished_run_sends_nothing() {
+    let mut app = started(0.1);
+    app.on_event(Event::State {
+        run: 1,
+        state: RunState::Finished,
+    });
+    assert!(char(&mut app, ' ').is_empty());
+    assert_eq!(app.current().map(|r| r.state_word()), Some("finished"));
+}
+
+#[test]
+fn test_key_needs_a_test_split() {
+    let mut app = started(0.1);
+    assert!(char(&mut app, 't').is_empty());
+    assert!(app.message.as_ref().is_some_and(|m| m.error));
+
+    let mut app = super::fixtures::app();
+    app.on_event(Event::Started(RunInfo {
+        test_rows: 90,
+        ..info(1, settings())
+    }));
+    assert_eq!(char(&mut app, 't'), [Command::EvaluateTest]);
+    app.on_event(Event::TestEvaluated {
+        run: 1,
+        epoch: 30,
+        evaluation: Evaluation {
+            loss: 0.2,
+            accuracy: 0.8,
+        },
+    });
+    assert_eq!(app.current().and_then(|r| r.test).map(|t| t.0), Some(30));
+}
+
+#[test]
+fn view_keys_toggle_view_state_only() {
+    let mut app = started(0.1);
+    assert!(char(&mut app, 'l').is_empty());
+    assert!(app.log_y);
+    assert!(char(&mut app, 'm').is_empty());
+    assert_eq!(app.smoothing.weight(), Some(0.6));
+    assert!(char(&mut app, '?').is_empty());
+    assert!(app.help);
+}
+
+#[test]
+fn esc_closes_help_then_form_then_quits() {
+    let mut app = started(0.1);
+    char(&mut app, '?');
+    assert!(press(&mut app, KeyCode::Esc).is_empty());
+    assert!(!app.help);
+    press(&mut app, KeyCode::Tab);
+    assert!(app.form.is_some());
+    assert!(press(&mut app, KeyCode::Esc).is_empty());
+    assert!(app.form.is_none());
+    assert!(!app.should_quit());
+    assert_eq!(press(&mut app, KeyCode::Esc), [Command::Shutdown]);
+    assert!(app.should_quit());
+}
+
+#[test]
+fn q_and_ctrl_c_quit() {
+    let mut app = started(0.1);
+    assert_eq!(char(&mut app, 'q'), [Command::Shutdown]);
+    assert!(app.should_quit());
+
+    let mut app = started(0.1);
+    char(&mut app, 'f');
+    // In the form, q is text, but Ctrl-C still quits.
+    assert!(char(&mut app, 'q').is_empty());
+    assert!(!app.should_quit());
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert_eq!(app.on_key(ctrl_c), [Command::Shutdown]);
+    assert!(app.should_quit());
+}
+
+#[test]
+fn key_releases_are_ignored() {
+    let mut app = started(0.1);
+    let release = KeyEvent {
+        code: KeyCode::Char('q'),
+        modifiers: KeyModifiers::NONE,
+        kind: KeyEventKind::Release,
+        state: KeyEventState::NONE,
+    };
+    assert!(app.on_key(release).is_empty());
+    assert!(!app.should_quit());
+}
+
+#[test]
+fn form_never_applies_an_invalid_value() {
+    let mut app = started(0.1);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    char(&mut app, '0');
+    assert!(press(&mut app, KeyCode::Enter).is_empty());
+    assert!(app.form.is_some(), "stays open to be fixed");
+    assert_eq!(app.settings, settings());
+    assert!(app.message.as_ref().is_some_and(|m| m.error));
+    // Leaving it applies nothing either.
+    assert!(press(&mut app, KeyCode::Esc).is_empty());
+    assert_eq!(app.settings, settings());
+    // The next time it opens from the settings again.
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(
+        app.form.as_ref().map(|f| f.text(form::Field::Lr)),
+        Some("0.1")
+    );
+}
+
+#[test]
+fn form_enter_applies_and_restarts() {
+    let mut app = started(0.1);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    for c in "10,10".chars() {
+        char(&mut app, c);
+    }
+    let expected = Settings {
+        hidden: vec![10, 10],
+        ..settings()
+    };
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        [Command::Restart(expected.clone())]
+    );
+    assert!(app.form.is_none());
+    assert_eq!(app.settings, expected);
+}
+
+#[test]
+fn epochs_are_appended_to_their_run() {
+    let mut app = started(0.1);
+    app.on_event(epochs(1, learning(1..=5)));
+    app.on_event(epochs(1, learning(6..=9)));
+    // A message for a run not on screen changes nothing.
+    app.on_event(epochs(7, learning(1..=3)));
+    let run = app.current();
+    assert_eq!(run.map(Run::epoch), Some(9));
+    assert_eq!(run.map(|r| r.history.kept()), Some(9));
+    assert_eq!(run.and_then(Run::problem), None);
+}
+
+#[test]
+fn diagnosis_diverged_names_the_first_non_finite_epoch() {
+    let mut app = started(20.0);
+    let mut m = learning(1..=8);
+    m[4].train_loss = f32::NAN;
+    m[5].train_loss = f32::INFINITY;
+    m[6].train_loss = f32::NAN;
+    app.on_event(epochs(1, m));
+    // A saturated output too, but divergence comes first.
+    app.on_event(snapshot(1, 8, health(0, 0.0, 0.0)));
+    let run = app.current();
+    assert_eq!(
+        run.and_then(Run::problem),
+        Some(Problem::Diverged { epoch: 5 })
+    );
+    assert_eq!(
+        run.and_then(Run::problem).map(Problem::describe).as_deref(),
+        Some("DIVERGED at epoch 5")
+    );
+    assert_eq!(run.map(Run::state_word), Some("diverged"));
+}
+
+#[test]
+fn diagnosis_stalled_when_every_prediction_is_zero() {
+    // The PyTorch run at lr 60, hidden 32: loss frozen at 0.393, 4/32 units dead.
+    let mut app = started(60.0);
+    let m = (1..=10).map(|e| metrics(e, 0.393, 0.393, 0.616)).collect();
+    app.on_event(epochs(1, m));
+    app.on_event(snapshot(
+        1,
+        10,
+        Health {
+            dead_units: 4,
+            hidden_units: 32,
+            min_pred: 0.0,
+            max_pred: 0.0,
+        },
+    ));
+    let run = app.current();
+    assert_eq!(run.and_then(Run::problem), Some(Problem::Saturated));
+    assert_eq!(run.map(Run::state_word), Some("stalled"));
+    assert_eq!(run.and_then(Run::dead_units), Some((4, 32)));
+
+    // All ones is saturated too; predictions spread out are not.
+    app.on_event(snapshot(1, 11, health(0, 0.9995, 1.0)));
+    assert_eq!(
+        app.current().and_then(Run::problem),
+        Some(Problem::Saturated)
+    );
+    app.on_event(snapshot(1, 12, health(0, 0.01, 0.99)));
+    assert_eq!(app.current().and_then(Run::problem), None);
+    assert_eq!(app.current().and_then(Run::dead_units), None);
+}
+
+#[test]
+fn diagnosis_diverging_when_loss_climbs_above_the_first() {
+    let mut app = started(3.0);
+    let m = [0.54, 0.50, 0.58, 0.61]
+        .iter()
+        .enumerate()
+        .map(|(i, &l)| metrics(i + 1, l, l, 0.6))
+        .collect();
+    app.on_event(epochs(1, m));
+    assert_eq!(
+        app.current().and_then(Run::problem),
+        Some(Problem::Diverging)
+    );
+    assert_eq!(app.current().map(Run::state_word), Some("running"));
+}
+
+#[test]
+fn failed_run_and_trainer_messages() {
+    let mut app = started(0.1);
+    app.on_event(Event::State {
+        run: 1,
+        state: RunState::Failed("out of memory".into()),
+    });
+    assert_eq!(app.current().map(Run::state_word), Some("failed"));
+    app.on_event(Event::Error("could not save".into()));
+    assert_eq!(
+        app.message,
+        Some(Message {
+            error: true,
+            text: "could not save".into()
+        })
+    );
+    app.on_event(Event::Notice("saved".into()));
+    assert_eq!(app.message.as_ref().map(|m| m.error), Some(false));
+}
+
+#[test]
+fn initializing_lasts_until_the_run_starts() {
+    let mut app = app();
+    app.on_event(Event::Initializing(Backend::Wgpu));
+    assert_eq!(app.initializing, Some(Backend::Wgpu));
+    app.on_event(Event::Started(info(1, settings())));
+    assert_eq!(app.initializing, None);
+}
+
+#[test]
+fn run_list_keeps_the_latest_five() {
+    let mut app = app();
+    for id in 1..=8 {
+        app.on_event(Event::Started(info(id, settings())));
+        app.on_event(epochs(id, learning(1..=3)));
+    }
+    let ids: Vec<_> = app.runs.iter().map(Run::id).collect();
+    assert_eq!(ids, [4, 5, 6, 7, 8]);
+}
+
+#[test]
+fn lr_changes_are_recorded_and_bounded() {
+    let mut app = started(0.1);
+    app.on_event(Event::LrChanged {
+        run: 1,
+        epoch: 10,
+        lr: 0.3,
+    });
+    assert_eq!(app.current().map(Run::lr), Some(0.3));
+    for epoch in 0..1000 {
+        app.on_event(Event::LrChanged {
+            run: 1,
+            epoch,
+            lr: 1.0,
+        });
+    }
+    assert_eq!(
+        app.current().map(|r| r.lr_changes.len()),
+        Some(run::MAX_LR_CHANGES)
+    );
+}
+
+#[test]
+fn history_is_bounded_after_a_million_epochs() {
+    let mut app = started(0.1);
+    for chunk in 0..1000 {
+        let first = chunk * 1000 + 1;
+        let m = (first..first + 1000)
+            .map(|e| metrics(e, 0.3, 0.3, 0.8))
+            .collect();
+        app.on_event(epochs(1, m));
+    }
+    let run = app.current();
+    assert_eq!(run.map(Run::epoch), Some(1_000_000));
+    assert_eq!(run.map(|r| r.history.epochs_seen()), Some(1_000_000));
+    assert!(run.is_some_and(|r| r.history.kept() <= history::RECENT_EPOCHS + history::FULL_POINTS));
+}
+
+#[test]
+fn epochs_per_second_from_elapsed() {
+    let mut app = started(0.1);
+    app.on_event(epochs(1, learning(1..=10)));
+    // 40 ms per epoch.
+    let rate = app.current().and_then(Run::epochs_per_second);
+    assert!(rate.is_some_and(|r| (r - 25.0).abs() < 1e-9), "{rate:?}");
+}
+
+#[test]
+fn export_writes_the_history_as_csv() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = started(0.1);
+    app.export_dir = dir.path().to_path_buf();
+    app.on_event(epochs(
+        1,
+        vec![metrics(1, 0.5, 0.25, 0.75), metrics(2, f32::NAN, 0.5, 0.5)],
+    ));
+    assert!(char(&mut app, 'e').is_empty());
+    let text = std::fs::read_to_string(dir.path().join("nnfs-run1-history.csv")).expect("csv");
+    assert_eq!(
+        text,
+        "epoch,train_loss,valid_loss,valid_accuracy,elapsed_ms\n1,0.5,0.25,0.75,40\n2,NaN,0.5,0.5,80\n"
+    );
+    let message = app.message.clone().expect("a status line");
+    assert!(!message.error);
+    assert!(
+        message.text.starts_with("exported 2 epochs to "),
+        "{}",
+        message.text
+    );
+}
+
+#[test]
+fn export_failure_is_a_message_not_a_panic() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = started(0.1);
+    app.export_dir = dir.path().join("no such directory");
+    app.on_event(epochs(1, learning(1..=2)));
+    assert!(char(&mut app, 'e').is_empty());
+    let message = app.message.clone().expect("a status line");
+    assert!(message.error);
+    assert!(
+        message.text.starts_with("could not write "),
+        "{}",
+        message.text
+    );
+}
+
+#[test]
+fn keys_before_any_run_do_not_panic() {
+    let mut app = app();
+    for c in " nrtwe+-[]lmp".chars() {
+        char(&mut app, c);
+    }
+    assert!(!app.should_quit());
+}

@@ -1,0 +1,113 @@
+//! The dashboard's view: a pure function of [`App`], one file per panel.
+//!
+//! ```text
+//! ┌ Loss ─────────────────────────┐┌ Settings ──────────┐
+//! │ train/valid vs epoch, runs    ││ lr, hidden, ...    │
+//! │                               │└────────────────────┘
+//! └───────────────────────────────┘┌ Weights ───────────┐
+//! ┌ Accuracy ─────────────────────┐│ one histogram per  │
+//! │ valid % + sparkline, test %   ││ coefficient tensor │
+//! └───────────────────────────────┘└────────────────────┘
+//!  state · epoch · ep/s · diagnosis / message / device · data · keys
+//! ```
+
+mod accuracy;
+mod chart;
+mod form;
+mod help;
+mod histogram;
+mod status;
+mod theme;
+
+#[cfg(test)]
+mod tests;
+
+use crate::app::App;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+use theme::Theme;
+
+/// Below this the panels would be unreadable; a message is drawn instead.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let theme = Theme::new(self.color);
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            render_too_small(area, buf);
+            return;
+        }
+        let [main, status_area] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(3)]).areas(area);
+        let side = (area.width * 2 / 5).clamp(36, 56);
+        let [left, right] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(side)]).areas(main);
+        let [chart_area, accuracy_area] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(5)]).areas(left);
+        let [form_area, weights_area] =
+            Layout::vertical([Constraint::Length(9), Constraint::Fill(1)]).areas(right);
+
+        chart::render(self, chart_area, buf, &theme);
+        accuracy::render(self, accuracy_area, buf, &theme);
+        form::render(self, form_area, buf, &theme);
+        histogram::render(self, weights_area, buf, &theme);
+        status::render(self, status_area, buf, &theme);
+        if self.help {
+            help::render(area, buf, &theme);
+        }
+    }
+}
+
+fn render_too_small(area: Rect, buf: &mut Buffer) {
+    let text = format!(
+        "terminal too small (need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{})",
+        area.width, area.height
+    );
+    // Vertically centred when there is room; wrapping keeps it whole on narrow terminals.
+    let rows = u16::try_from(text.chars().count())
+        .unwrap_or(u16::MAX)
+        .div_ceil(area.width.max(1));
+    let top = area.height.saturating_sub(rows) / 2;
+    let area = Rect {
+        y: area.y + top,
+        height: area.height - top,
+        ..area
+    };
+    Paragraph::new(text)
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true })
+        .render(area, buf);
+}
+
+/// A number in at most about 7 characters, with ~3 significant digits.
+pub(crate) fn fmt_num(v: f64) -> String {
+    let a = v.abs();
+    if !v.is_finite() {
+        format!("{v}")
+    } else if a == 0.0 {
+        "0".into()
+    } else if !(0.001..10_000.0).contains(&a) {
+        format!("{v:.1e}")
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// `lr 0.1` or, after live changes, `lr 0.1→0.3`.
+pub(crate) fn lr_text(run: &crate::app::run::Run) -> String {
+    let start = run.info.settings.lr;
+    let now = run.lr();
+    if now.to_bits() == start.to_bits() {
+        format!("lr {start}")
+    } else {
+        format!("lr {start}→{now}")
+    }
+}

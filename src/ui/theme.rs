@@ -1,0 +1,75 @@
+//! Styles, with and without colour. Without colour (NO_COLOR) only modifiers are used, and
+//! nothing anywhere is told by colour alone: words and symbols carry the meaning.
+
+use ratatui::style::{Color, Modifier, Style};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    pub color: bool,
+}
+
+impl Theme {
+    pub fn new(color: bool) -> Self {
+        Theme { color }
+    }
+
+    fn pick(self, colored: Style, plain: Style) -> Style {
+        if self.color { colored } else { plain }
+    }
+
+    pub fn train(self) -> Style {
+        self.pick(Style::new().fg(Color::Cyan), Style::new())
+    }
+
+    pub fn valid(self) -> Style {
+        self.pick(Style::new().fg(Color::Yellow), Style::new().bold())
+    }
+
+    /// Earlier runs on the chart.
+    pub fn earlier(self) -> Style {
+        self.pick(Style::new().fg(Color::DarkGray), Style::new().dim())
+    }
+
+    pub fn dim(self) -> Style {
+        self.pick(Style::new().fg(Color::DarkGray), Style::new().dim())
+    }
+
+    pub fn title(self) -> Style {
+        Style::new().bold()
+    }
+
+    pub fn border(self, focused: bool) -> Style {
+        match (focused, self.color) {
+            (true, true) => Style::new().fg(Color::Cyan).bold(),
+            (true, false) => Style::new().bold(),
+            (false, _) => Style::new(),
+        }
+    }
+
+    pub fn error(self) -> Style {
+        self.pick(
+            Style::new().fg(Color::Red).bold(),
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        )
+    }
+
+    pub fn warning(self) -> Style {
+        self.pick(Style::new().fg(Color::Yellow).bold(), Style::new().bold())
+    }
+
+    pub fn good(self) -> Style {
+        self.pick(Style::new().fg(Color::Green), Style::new())
+    }
+
+    pub fn key(self) -> Style {
+        self.pick(Style::new().fg(Color::Cyan).bold(), Style::new().bold())
+    }
+
+    pub fn selected(self) -> Style {
+        Style::new().reversed()
+    }
+
+    pub fn mark(self) -> Style {
+        self.pick(Style::new().fg(Color::Magenta), Style::new())
+    }
+}
