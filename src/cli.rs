@@ -6,7 +6,9 @@ use crate::error::Result;
 use crate::headless::{self, Format, Outputs};
 use crate::model::device::Backend;
 use crate::setup::RunConfig;
+use crate::trainer::messages::Pace;
 use clap::Parser;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// Watch a neural network written from scratch learn, live in the terminal.
@@ -25,7 +27,11 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// Learning rate [default: 0.1].
+    /// Dashboard pace: epochs per second, or `max` [default: 30].
+    #[arg(long, value_parser = pace)]
+    pub pace: Option<Pace>,
+
+    /// Learning rate [default: 0.1 headless, 1.4 in the dashboard].
     #[arg(long, value_parser = positive_f64)]
     pub lr: Option<f64>,
 
@@ -33,7 +39,7 @@ pub struct Cli {
     #[arg(long, value_delimiter = ',', value_parser = hidden_size)]
     pub hidden: Option<Vec<usize>>,
 
-    /// Number of epochs [default: 30].
+    /// Number of epochs [default: 30 headless, 1000 in the dashboard].
     #[arg(long, value_parser = positive_usize)]
     pub epochs: Option<usize>,
 
@@ -104,6 +110,15 @@ fn positive_usize(text: &str) -> Result<usize, String> {
     }
 }
 
+fn pace(text: &str) -> Result<Pace, String> {
+    if text.eq_ignore_ascii_case("max") {
+        return Ok(Pace::Max);
+    }
+    positive_f64(text)
+        .map(Pace::PerSecond)
+        .map_err(|_| "expected epochs per second (a number > 0) or max".into())
+}
+
 fn hidden_size(text: &str) -> Result<usize, String> {
     positive_usize(text).map_err(|_| "each hidden layer needs at least 1 unit".into())
 }
@@ -125,7 +140,23 @@ fn fraction_or_zero(text: &str) -> Result<f64, String> {
 impl Cli {
     /// The run these flags describe, with the tutorial's defaults where a flag is absent.
     pub fn run_config(&self) -> RunConfig {
-        let tutorial = RunConfig::default();
+        self.config_with_defaults(&RunConfig::default())
+    }
+
+    /// The dashboard's first run: where no flag says otherwise, the tutorial's first working
+    /// example (lr 1.4) over 1000 epochs at 30 epochs/s, so the curve forms within seconds
+    /// and there is time to play with it.
+    pub fn dashboard_config(&self) -> (RunConfig, Pace) {
+        let defaults = RunConfig {
+            lr: 1.4,
+            epochs: 1000,
+            ..RunConfig::default()
+        };
+        let pace = self.pace.unwrap_or(Pace::PerSecond(30.0));
+        (self.config_with_defaults(&defaults), pace)
+    }
+
+    fn config_with_defaults(&self, tutorial: &RunConfig) -> RunConfig {
         RunConfig {
             data: DataSpec {
                 data: self.data.clone(),
@@ -157,7 +188,15 @@ impl Cli {
 
 /// Runs the binary with parsed flags.
 pub fn run(cli: &Cli) -> Result<()> {
-    // The dashboard is not built yet: every run is headless for now.
+    if !cli.headless {
+        if !std::io::stdout().is_terminal() {
+            return Err(crate::error::Error::Usage(
+                "the dashboard needs a terminal: run it in one, or use --headless to print the losses".into(),
+            ));
+        }
+        let (config, pace) = cli.dashboard_config();
+        return crate::tui::run(&config, pace);
+    }
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     headless::run(

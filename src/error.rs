@@ -24,8 +24,9 @@ pub enum Error {
     Data { file: String, problem: DataProblem },
     #[error("{0}")]
     Weights(String),
-    #[error("invalid {flag}: {problem}")]
-    Flag { flag: &'static str, problem: String },
+    /// The flags ask for something this invocation cannot do.
+    #[error("{0}")]
+    Usage(String),
     #[error("{0}")]
     Backend(String),
 }

@@ -15,4 +15,5 @@ pub mod headless;
 pub mod model;
 pub mod setup;
 pub mod trainer;
+pub mod tui;
 pub mod ui;

@@ -22,6 +22,9 @@ const SNAPSHOT_EVERY: Duration = Duration::from_millis(150);
 /// How long an idle trainer sleeps between looks at its command queue.
 const IDLE_WAIT: Duration = Duration::from_millis(250);
 
+/// The trainer thread's name (the panic hook tells its panics from the UI's by it).
+pub const THREAD_NAME: &str = "trainer";
+
 /// The UI's handle on the trainer thread. Dropping it stops the thread.
 pub struct Trainer {
     commands: Sender<Command>,
@@ -39,7 +42,7 @@ impl Trainer {
         let (commands, inbox) = channel();
         let (outbox, events) = channel();
         let thread = std::thread::Builder::new()
-            .name("trainer".into())
+            .name(THREAD_NAME.into())
             .spawn(move || {
                 let mut worker = Worker::new(splits, inbox, outbox);
                 worker.start(first, weights);

@@ -1,0 +1,153 @@
+//! The dashboard's terminal side: raw mode and the alternate screen, the panic hook, and the one
+//! event loop that merges keys, resizes and trainer messages.
+
+use crate::app::{App, DataInfo};
+use crate::error::{Error, Result};
+use crate::setup::{RunConfig, load_data_and_weights};
+use crate::trainer::Trainer;
+use crate::trainer::messages::{Event, Pace, Settings};
+use crossterm::event::{self, Event as TermEvent, KeyEventKind};
+use crossterm::{execute, terminal};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io::{Stdout, stdout};
+use std::sync::Mutex;
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+/// At most this often a frame is drawn (~60 fps); keys are read in between.
+const FRAME: Duration = Duration::from_millis(16);
+
+/// While the dashboard owns the screen, stderr goes nowhere: a GPU driver's chatter would
+/// scribble over the frame. Taken back before any panic message is printed.
+static QUIET: Mutex<Option<gag::Gag>> = Mutex::new(None);
+
+fn quiet(on: bool) {
+    if let Ok(mut slot) = QUIET.lock() {
+        *slot = if on { gag::Gag::stderr().ok() } else { None };
+    }
+}
+
+fn terminal_error(error: std::io::Error) -> Error {
+    Error::Backend(format!("terminal: {error}"))
+}
+
+fn restore_terminal() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(
+        stdout(),
+        terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// Puts the terminal back as it was, however the dashboard ends.
+struct Screen(Terminal<CrosstermBackend<Stdout>>);
+
+impl Screen {
+    fn enter() -> Result<Self> {
+        terminal::enable_raw_mode().map_err(terminal_error)?;
+        let screen =
+            Screen(Terminal::new(CrosstermBackend::new(stdout())).map_err(terminal_error)?);
+        execute!(stdout(), terminal::EnterAlternateScreen).map_err(terminal_error)?;
+        Ok(screen)
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// A panic on the UI thread restores the terminal, then prints its message. The trainer
+/// thread's panics are caught and shown in the status bar instead.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().name() == Some(crate::trainer::THREAD_NAME) {
+            return;
+        }
+        restore_terminal();
+        quiet(false);
+        previous(info);
+    }));
+}
+
+/// Opens the dashboard on `config`'s data and trains at once.
+pub fn run(config: &RunConfig, pace: Pace) -> Result<()> {
+    // Bad data or weights end here, before the screen changes, with the usual one-line error.
+    let (splits, weights) = load_data_and_weights(config)?;
+    let settings = Settings {
+        lr: config.lr,
+        hidden: weights.hidden_sizes(),
+        epochs: config.epochs,
+        seed: config.seed,
+        backend: config.backend,
+        pace,
+    };
+    let data = DataInfo {
+        name: splits.name.clone(),
+        train_rows: splits.train.rows(),
+        valid_rows: splits.valid.rows(),
+        test_rows: splits.test.rows(),
+        features: splits.features().len(),
+    };
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut app = App::new(settings.clone(), data, color);
+    let init = config.init.is_some().then_some(weights);
+
+    install_panic_hook();
+    quiet(true);
+    let result = Screen::enter().and_then(|mut screen| {
+        let (trainer, events) = Trainer::spawn(splits, settings, init);
+        let looped = event_loop(&mut screen.0, &mut app, &trainer, &events);
+        drop(trainer);
+        looped
+    });
+    quiet(false);
+    result
+}
+
+fn event_loop(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    app: &mut App,
+    trainer: &Trainer,
+    events: &Receiver<Event>,
+) -> Result<()> {
+    let mut dirty = true;
+    let mut drawn = Instant::now() - FRAME;
+    while !app.should_quit() {
+        // Everything the trainer said since the last frame, at once.
+        for event in events.try_iter() {
+            app.on_event(event);
+            dirty = true;
+        }
+        if dirty && drawn.elapsed() >= FRAME {
+            terminal
+                .draw(|frame| frame.render_widget(&*app, frame.area()))
+                .map_err(terminal_error)?;
+            drawn = Instant::now();
+            dirty = false;
+        }
+        let wait = FRAME
+            .saturating_sub(drawn.elapsed())
+            .max(Duration::from_millis(1));
+        if event::poll(wait).map_err(terminal_error)? {
+            match event::read().map_err(terminal_error)? {
+                TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
+                    for command in app.on_key(key) {
+                        trainer.send(command);
+                    }
+                    dirty = true;
+                }
+                TermEvent::Resize(..) => {
+                    terminal.autoresize().map_err(terminal_error)?;
+                    dirty = true;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}

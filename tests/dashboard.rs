@@ -1,0 +1,152 @@
+//! The real binary in a pseudo-terminal: start the dashboard, watch the chart form, raise the
+//! learning rate to 20, restart, pause, quit — and find the terminal as it was.
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const ROWS: u16 = 40;
+const COLS: u16 = 120;
+
+struct Session {
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Session {
+    fn start(args: &[&str]) -> Session {
+        Self::sized(args, ROWS, COLS)
+    }
+
+    fn sized(args: &[&str], rows: u16, cols: u16) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_nnfs-tui"));
+        command.args(args);
+        command.env("TERM", "xterm-256color");
+        command.cwd(std::env::temp_dir());
+        let child = pty.slave.spawn_command(command).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let feed = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let _master = pty.master;
+            let mut buffer = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                feed.lock().unwrap().process(&buffer[..n]);
+            }
+        });
+        Session {
+            screen,
+            writer,
+            child,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `needle`.
+    fn wait_for(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let text = self.text();
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited 60 s for {needle:?}; the screen shows:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Presses `q` and requires exit status 0.
+    fn quit(&mut self) {
+        self.keys("q");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "nnfs-tui did not quit");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "exit status {status:?}");
+    }
+
+    fn keys(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+}
+
+#[test]
+fn watch_raise_lr_restart_pause_and_quit() {
+    let mut session = Session::start(&["--pace", "max", "--epochs", "100000"]);
+    session.wait_for("Loss");
+    session.wait_for("RUNNING");
+    let screen = session.wait_for("epoch 20");
+    assert!(screen.contains("learning rate   1.4"), "{screen}");
+
+    // 1.4 → 3 → 10 → 20, applied live to the running run.
+    session.keys("+++");
+    let screen = session.wait_for("learning rate   20");
+    assert!(screen.contains("run #1"), "{screen}");
+
+    session.keys("r");
+    let screen = session.wait_for("run #2");
+    assert!(
+        screen.contains("#2 lr 20"),
+        "the new run is labelled with its lr: {screen}"
+    );
+    assert!(
+        screen.contains("#1 lr 1.4→20"),
+        "the old run stays, dimmed: {screen}"
+    );
+
+    session.keys(" ");
+    session.wait_for("PAUSED");
+    let paused_at = session.text();
+    std::thread::sleep(Duration::from_millis(500));
+    let epoch_line = |text: &str| {
+        text.lines()
+            .find(|l| l.contains("PAUSED"))
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        epoch_line(&paused_at),
+        epoch_line(&session.text()),
+        "paused means paused"
+    );
+
+    session.quit();
+    std::thread::sleep(Duration::from_millis(200));
+    let parser = session.screen.lock().unwrap();
+    let screen = parser.screen();
+    assert!(!screen.alternate_screen(), "left the alternate screen");
+    assert!(!screen.hide_cursor(), "the cursor is visible again");
+}
+
+#[test]
+fn tiny_terminal_gets_a_message_not_a_panic() {
+    let mut session = Session::sized(&[], 10, 40);
+    session.wait_for("too small");
+    session.quit();
+}
