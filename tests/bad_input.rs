@@ -198,7 +198,7 @@ fn unreadable_or_misshapen_init() {
         line.contains("garbage.safetensors: not a safetensors file"),
         "{line}"
     );
-    let init = fixture("init.safetensors");
+    let init = fixture("seed-lr1.4/init.safetensors");
     let line = error_line(&["--init", s(&init), "--hidden", "10"]);
     assert!(
         line.ends_with("hidden layer sizes [20], but --hidden asks for [10]"),
