@@ -1,6 +1,7 @@
 //! Synthetic trainer events for tests: a realistic run without burn.
 
 use super::{App, DataInfo};
+use crate::model::SATURATION;
 use crate::trainer::messages::{
     Backend, EpochMetrics, Event, Health, NamedTensor, Pace, RunId, RunInfo, Settings, Snapshot,
 };
@@ -93,6 +94,12 @@ pub fn health(dead: usize, min_pred: f32, max_pred: f32) -> Health {
         hidden_units: 20,
         min_pred,
         max_pred,
+        // The tests' saturated snapshots have every prediction on one side.
+        live_rows: if max_pred < SATURATION || min_pred > 1.0 - SATURATION {
+            0
+        } else {
+            713
+        },
     }
 }
 

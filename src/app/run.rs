@@ -10,9 +10,6 @@ use std::collections::VecDeque;
 /// Live learning-rate changes remembered per run (older ones are dropped).
 pub const MAX_LR_CHANGES: usize = 64;
 
-/// A prediction this close to 0 or 1 everywhere means the sigmoid output has saturated.
-pub const SATURATION: f32 = 1e-3;
-
 /// The most important problem with a run, in priority order.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Problem {
@@ -134,7 +131,7 @@ impl Run {
         }
         if let Some(weights) = &self.weights {
             let h = weights.health;
-            if h.max_pred < SATURATION || h.min_pred > 1.0 - SATURATION {
+            if h.live_rows == 0 {
                 return Some(Problem::Saturated);
             }
         }

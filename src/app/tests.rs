@@ -273,6 +273,7 @@ fn diagnosis_stalled_when_every_prediction_is_zero() {
             hidden_units: 32,
             min_pred: 0.0,
             max_pred: 0.0,
+            live_rows: 0,
         },
     ));
     let run = app.current();
@@ -282,6 +283,17 @@ fn diagnosis_stalled_when_every_prediction_is_zero() {
 
     // All ones is saturated too; predictions spread out are not.
     app.on_event(snapshot(1, 11, health(0, 0.9995, 1.0)));
+    assert_eq!(
+        app.current().and_then(Run::problem),
+        Some(Problem::Saturated)
+    );
+    // Every row saturated, some at 0 and some at 1 (the PyTorch run on our split freezes at
+    // 0.331 this way): the gradient has vanished all the same.
+    let both_ends = Health {
+        live_rows: 0,
+        ..health(0, 0.0, 1.0)
+    };
+    app.on_event(snapshot(1, 12, both_ends));
     assert_eq!(
         app.current().and_then(Run::problem),
         Some(Problem::Saturated)

@@ -42,7 +42,13 @@ pub struct Health {
     /// Smallest and largest prediction on the training rows.
     pub min_pred: f32,
     pub max_pred: f32,
+    /// Training rows whose prediction is not saturated (within [`SATURATION`] of 0 or 1).
+    /// At zero, the sigmoid's gradient has vanished on every row: training has stalled.
+    pub live_rows: usize,
 }
+
+/// A prediction this close to 0 or 1 passes (almost) no gradient back through the sigmoid.
+pub const SATURATION: f32 = 1e-3;
 
 /// Features and labels of one split, on the device.
 #[derive(Debug, Clone)]
@@ -196,14 +202,23 @@ impl Run {
             reads = reads.register(dead);
         }
         let preds = network::calc_preds(&model, &self.data.train.x);
-        reads = reads.register(preds.clone().min()).register(preds.max());
+        let live = (preds.clone() - 0.5)
+            .abs()
+            .lower_elem(0.5 - SATURATION)
+            .float()
+            .sum();
+        reads = reads
+            .register(preds.clone().min())
+            .register(preds.max())
+            .register(live);
         let figures = scalars(reads)?;
-        let (dead, range) = figures.split_at(figures.len() - 2);
+        let (dead, range) = figures.split_at(figures.len() - 3);
         Ok(Health {
             dead_units: dead.iter().map(|&d| d as usize).sum(),
             hidden_units,
             min_pred: range[0],
             max_pred: range[1],
+            live_rows: range[2] as usize,
         })
     }
 
@@ -250,4 +265,82 @@ pub fn train_model(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::DataSpec;
+    use crate::model::network::init_coeffs;
+
+    fn titanic_run(lr: f64, hidden: &[usize], seed: u64) -> Run {
+        let splits = crate::data::load(&DataSpec::default()).unwrap();
+        let device = Device::flex();
+        let coeffs = init_coeffs(splits.features().len(), hidden, seed, &device);
+        Run::new(coeffs, DeviceData::new(&splits, &device), lr)
+    }
+
+    #[test]
+    fn a_healthy_run_has_live_rows_and_a_prediction_range() {
+        let run = titanic_run(0.1, &[20], 442);
+        let health = run.health().unwrap();
+        assert_eq!(health.hidden_units, 20);
+        assert_eq!(health.live_rows, 713);
+        assert!(
+            0.0 < health.min_pred && health.min_pred < health.max_pred && health.max_pred < 1.0
+        );
+    }
+
+    #[test]
+    fn a_huge_learning_rate_saturates_every_row() {
+        let mut run = titanic_run(1000.0, &[8], 1);
+        for _ in 0..20 {
+            run.step().unwrap();
+        }
+        let health = run.health().unwrap();
+        assert_eq!(health.live_rows, 0, "{health:?}");
+    }
+
+    #[test]
+    fn weights_read_back_as_they_went_in() {
+        let weights = network::init_weights(12, &[5, 3], 9);
+        let splits = crate::data::load(&DataSpec::default()).unwrap();
+        let device = Device::flex();
+        let coeffs = Coeffs::from_weights(&weights, &device);
+        let run = Run::new(coeffs, DeviceData::new(&splits, &device), 0.1);
+        assert_eq!(run.weights().unwrap(), weights);
+    }
+}
+
+#[cfg(test)]
+mod saturation_tests {
+    use super::*;
+    use crate::data::DataSpec;
+    use crate::data::prep::Scale;
+    use std::path::PathBuf;
+
+    /// The PyTorch reference run at hidden 32, lr 60: after 30 epochs every prediction is
+    /// exactly 0 or 1 and 12 of 32 units are dead (measured in PyTorch).
+    #[test]
+    fn the_saturated_reference_run_has_no_live_rows() {
+        let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let spec = DataSpec {
+            data: Some(fixtures.join("seed-lr1.4/train.csv")),
+            valid: Some(fixtures.join("seed-lr1.4/valid.csv")),
+            scale: Scale::None,
+            ..DataSpec::default()
+        };
+        let splits = crate::data::load(&spec).unwrap();
+        let weights = Weights::load(&fixtures.join("seed442-h32-lr60/init.safetensors")).unwrap();
+        let device = Device::flex();
+        let coeffs = Coeffs::from_weights(&weights, &device);
+        let mut run = Run::new(coeffs, DeviceData::new(&splits, &device), 60.0);
+        for _ in 0..30 {
+            run.step().unwrap();
+        }
+        let health = run.health().unwrap();
+        assert_eq!((health.dead_units, health.hidden_units), (12, 32));
+        assert_eq!(health.live_rows, 0, "{health:?}");
+        assert_eq!((health.min_pred, health.max_pred), (0.0, 1.0));
+    }
 }

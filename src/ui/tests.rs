@@ -208,6 +208,7 @@ fn stalled_run_is_told_apart_from_a_converged_one() {
             hidden_units: 32,
             min_pred: 0.0,
             max_pred: 0.0,
+            live_rows: 0,
         },
     ));
     let terminal = terminal(&app, 80, 24);
