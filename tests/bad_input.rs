@@ -58,6 +58,9 @@ fn missing_file() {
         line.starts_with("error: cannot read /no/such/file.csv: No such file"),
         "{line}"
     );
+    let folder = tempfile::tempdir().unwrap();
+    let line = error_line(&["--data", s(folder.path()), "--target", "y"]);
+    assert!(line.contains("Is a directory"), "{line}");
 }
 
 #[test]

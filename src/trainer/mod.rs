@@ -201,6 +201,13 @@ impl Worker {
         }
     }
 
+    /// Whether there is an active run in one of `states`.
+    fn is(&self, states: &[RunState]) -> bool {
+        self.active
+            .as_ref()
+            .is_some_and(|a| states.contains(&a.state))
+    }
+
     fn set_state(&mut self, state: RunState) {
         if let Some(active) = &mut self.active {
             active.state = state.clone();
@@ -282,7 +289,11 @@ impl Worker {
 
     fn handle(&mut self, command: Command) {
         match command {
-            Command::Pause => self.set_state(RunState::Paused),
+            Command::Pause => {
+                if self.is(&[RunState::Running]) {
+                    self.set_state(RunState::Paused);
+                }
+            }
             Command::Resume => {
                 if let Some(active) = &mut self.active {
                     active.due = Instant::now();
@@ -292,18 +303,18 @@ impl Worker {
                 }
             }
             Command::Step => {
-                let paused = self
-                    .active
-                    .as_ref()
-                    .is_some_and(|a| matches!(a.state, RunState::Running | RunState::Paused));
-                if paused {
+                if self.is(&[RunState::Running, RunState::Paused]) {
                     self.set_state(RunState::Paused);
                     self.epoch();
                     self.flush();
                     self.snapshot();
                 }
             }
-            Command::Stop => self.set_state(RunState::Stopped),
+            Command::Stop => {
+                if self.is(&[RunState::Running, RunState::Paused]) {
+                    self.set_state(RunState::Stopped);
+                }
+            }
             Command::SetLr(lr) => {
                 if let Some(active) = &mut self.active {
                     active.run.lr = lr;
@@ -400,5 +411,135 @@ impl Worker {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::DataSpec;
+
+    fn settings(epochs: usize, pace: Pace) -> Settings {
+        Settings {
+            lr: 1.4,
+            hidden: vec![8],
+            epochs,
+            seed: 442,
+            backend: Backend::Cpu,
+            pace,
+        }
+    }
+
+    fn spawn(settings: Settings) -> (Trainer, Receiver<Event>) {
+        let splits = crate::data::load(&DataSpec::default()).unwrap();
+        Trainer::spawn(splits, settings, None)
+    }
+
+    /// Events until one matches `done` (included); fails after 30 s.
+    fn until(events: &Receiver<Event>, done: impl Fn(&Event) -> bool) -> Vec<Event> {
+        let mut seen = Vec::new();
+        loop {
+            match events.recv_timeout(Duration::from_secs(30)) {
+                Ok(event) => {
+                    let last = done(&event);
+                    seen.push(event);
+                    if last {
+                        return seen;
+                    }
+                }
+                Err(error) => panic!("{error}; events so far: {seen:?}"),
+            }
+        }
+    }
+
+    fn epochs(events: &[Event]) -> Vec<usize> {
+        events
+            .iter()
+            .flat_map(|e| match e {
+                Event::Epochs { metrics, .. } => metrics.iter().map(|m| m.epoch).collect(),
+                _ => Vec::new(),
+            })
+            .collect()
+    }
+
+    fn is_state(state: RunState) -> impl Fn(&Event) -> bool {
+        move |e| matches!(e, Event::State { state: s, .. } if *s == state)
+    }
+
+    #[test]
+    fn a_run_reports_every_epoch_in_order_then_finishes() {
+        let (_trainer, events) = spawn(settings(200, Pace::Max));
+        let seen = until(&events, is_state(RunState::Finished));
+        assert!(matches!(&seen[0], Event::Started(info) if info.id == 1 && info.train_rows == 713));
+        assert_eq!(epochs(&seen), (1..=200).collect::<Vec<_>>());
+        // Batched: far fewer messages than epochs.
+        let batches = seen
+            .iter()
+            .filter(|e| matches!(e, Event::Epochs { .. }))
+            .count();
+        assert!(batches < 200, "{batches} batches");
+        assert!(seen.iter().any(|e| matches!(e, Event::Snapshot { .. })));
+    }
+
+    #[test]
+    fn pause_step_and_live_lr() {
+        let (trainer, events) = spawn(settings(1000, Pace::PerSecond(2.0)));
+        trainer.send(Command::Pause);
+        let before = until(&events, is_state(RunState::Paused));
+        let done = epochs(&before).len();
+        trainer.send(Command::Step);
+        trainer.send(Command::SetLr(20.0));
+        let after = until(&events, |e| matches!(e, Event::LrChanged { .. }));
+        assert_eq!(epochs(&after), vec![done + 1], "one step, then paused");
+        assert!(after.iter().any(|e| matches!(
+            e,
+            Event::LrChanged { epoch, lr, .. } if *epoch == done + 1 && *lr == 20.0
+        )));
+        trainer.send(Command::EvaluateTest);
+        let told = until(&events, |e| matches!(e, Event::Notice(_)));
+        assert!(matches!(told.last(), Some(Event::Notice(n)) if n.starts_with("no test split")));
+    }
+
+    #[test]
+    fn restart_starts_a_new_run_with_the_new_shape() {
+        let (trainer, events) = spawn(settings(1000, Pace::PerSecond(5.0)));
+        until(&events, |e| matches!(e, Event::Started(_)));
+        trainer.send(Command::Restart(Settings {
+            hidden: vec![4, 3],
+            ..settings(5, Pace::Max)
+        }));
+        let seen = until(&events, is_state(RunState::Finished));
+        let started = seen.iter().find_map(|e| match e {
+            Event::Started(info) => Some(info.clone()),
+            _ => None,
+        });
+        let started = started.unwrap();
+        assert_eq!((started.id, started.settings.hidden), (2, vec![4, 3]));
+        let run_two: Vec<usize> = seen
+            .iter()
+            .flat_map(|e| match e {
+                Event::Epochs { run: 2, metrics } => metrics.iter().map(|m| m.epoch).collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        assert_eq!(run_two, [1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn saving_weights_writes_a_loadable_file() {
+        let (trainer, events) = spawn(settings(3, Pace::Max));
+        until(&events, is_state(RunState::Finished));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.safetensors");
+        trainer.send(Command::SaveWeights(path.clone()));
+        let told = until(&events, |e| matches!(e, Event::Notice(_) | Event::Error(_)));
+        assert!(matches!(told.last(), Some(Event::Notice(n)) if n.starts_with("saved weights")));
+        let weights = Weights::load(&path).unwrap();
+        assert_eq!(weights.hidden_sizes(), [8]);
+        trainer.send(Command::SaveWeights(
+            dir.path().join("no/such/dir/w.safetensors"),
+        ));
+        let told = until(&events, |e| matches!(e, Event::Notice(_) | Event::Error(_)));
+        assert!(matches!(told.last(), Some(Event::Error(e)) if e.starts_with("cannot write")));
     }
 }
