@@ -2,9 +2,10 @@
 
 use crate::data::DataSpec;
 use crate::data::prep::Scale;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::headless::{self, Format, Outputs};
 use crate::model::device::Backend;
+use crate::model::network::check_hidden;
 use crate::setup::RunConfig;
 use crate::trainer::messages::Pace;
 use clap::Parser;
@@ -120,7 +121,8 @@ fn pace(text: &str) -> Result<Pace, String> {
 }
 
 fn hidden_size(text: &str) -> Result<usize, String> {
-    positive_usize(text).map_err(|_| "each hidden layer needs at least 1 unit".into())
+    let size = positive_usize(text).unwrap_or(0);
+    check_hidden(&[size]).map(|()| size)
 }
 
 fn fraction(text: &str) -> Result<f64, String> {
@@ -188,9 +190,12 @@ impl Cli {
 
 /// Runs the binary with parsed flags.
 pub fn run(cli: &Cli) -> Result<()> {
+    if let Some(hidden) = &cli.hidden {
+        check_hidden(hidden).map_err(|why| Error::Usage(format!("invalid --hidden: {why}")))?;
+    }
     if !cli.headless {
         if !std::io::stdout().is_terminal() {
-            return Err(crate::error::Error::Usage(
+            return Err(Error::Usage(
                 "the dashboard needs a terminal: run it in one, or use --headless to print the losses".into(),
             ));
         }
@@ -236,11 +241,15 @@ mod tests {
             (&["--lr", "-1"], "expected a number greater than 0"),
             (
                 &["--hidden", "0"],
-                "each hidden layer needs at least 1 unit",
+                "each hidden layer needs 1 to 4096 units",
             ),
             (
                 &["--hidden", "20,0"],
-                "each hidden layer needs at least 1 unit",
+                "each hidden layer needs 1 to 4096 units",
+            ),
+            (
+                &["--hidden", "100000"],
+                "each hidden layer needs 1 to 4096 units",
             ),
             (&["--epochs", "0"], "expected a whole number of at least 1"),
             (

@@ -46,6 +46,14 @@ pub enum DataProblem {
         expected: usize,
         found: usize,
     },
+    #[error(
+        "line 1: column '{name}' appears twice (columns {first} and {second}); give each column its own name"
+    )]
+    DuplicateColumn {
+        name: String,
+        first: usize,
+        second: usize,
+    },
     #[error("line {line}: {message} (is it a CSV file?)")]
     Malformed { line: u64, message: String },
     #[error("no column named '{target}' to predict (choose --target from: {columns})")]

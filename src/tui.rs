@@ -12,7 +12,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::io::{Stdout, stdout};
 use std::sync::Mutex;
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::{Duration, Instant};
 
 /// At most this often a frame is drawn (~60 fps); keys are read in between.
@@ -46,9 +46,10 @@ struct Screen(Terminal<CrosstermBackend<Stdout>>);
 
 impl Screen {
     fn enter() -> Result<Self> {
+        let terminal = Terminal::new(CrosstermBackend::new(stdout())).map_err(terminal_error)?;
+        // From here on, dropping the guard undoes whatever part of the setup happened.
+        let screen = Screen(terminal);
         terminal::enable_raw_mode().map_err(terminal_error)?;
-        let screen =
-            Screen(Terminal::new(CrosstermBackend::new(stdout())).map_err(terminal_error)?);
         execute!(stdout(), terminal::EnterAlternateScreen).map_err(terminal_error)?;
         Ok(screen)
     }
@@ -99,12 +100,15 @@ pub fn run(config: &RunConfig, pace: Pace) -> Result<()> {
 
     install_panic_hook();
     quiet(true);
+    let mut trainer = None;
     let result = Screen::enter().and_then(|mut screen| {
-        let (trainer, events) = Trainer::spawn(splits, settings, init);
-        let looped = event_loop(&mut screen.0, &mut app, &trainer, &events);
-        drop(trainer);
+        let (started, events) = Trainer::spawn(splits, settings, init);
+        let looped = event_loop(&mut screen.0, &mut app, &started, &events);
+        // The screen is restored (dropped) first; then the trainer's last epoch is waited for.
+        trainer = Some(started);
         looped
     });
+    drop(trainer);
     quiet(false);
     result
 }
@@ -116,11 +120,23 @@ fn event_loop(
     events: &Receiver<Event>,
 ) -> Result<()> {
     let mut dirty = true;
+    let mut trainer_alive = true;
     let mut drawn = Instant::now() - FRAME;
     while !app.should_quit() {
         // Everything the trainer said since the last frame, at once.
-        for event in events.try_iter() {
-            app.on_event(event);
+        loop {
+            match events.try_recv() {
+                Ok(event) => app.on_event(event),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    if trainer_alive {
+                        app.on_event(Event::Error("the trainer stopped; q quits".into()));
+                        trainer_alive = false;
+                        dirty = true;
+                    }
+                    break;
+                }
+            }
             dirty = true;
         }
         if dirty && drawn.elapsed() >= FRAME {
@@ -130,9 +146,14 @@ fn event_loop(
             drawn = Instant::now();
             dirty = false;
         }
-        let wait = FRAME
-            .saturating_sub(drawn.elapsed())
-            .max(Duration::from_millis(1));
+        // Pending changes are drawn when the frame is due; with none, sleep a whole frame.
+        let wait = if dirty {
+            FRAME
+                .saturating_sub(drawn.elapsed())
+                .max(Duration::from_millis(1))
+        } else {
+            FRAME
+        };
         if event::poll(wait).map_err(terminal_error)? {
             match event::read().map_err(terminal_error)? {
                 TermEvent::Key(key) if key.kind != KeyEventKind::Release => {

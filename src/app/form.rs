@@ -1,5 +1,6 @@
 //! The hyperparameter form: text being edited, checked as it is typed, applied only when valid.
 
+use crate::model::network::check_hidden;
 use crate::trainer::messages::{Backend, Pace, Settings};
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -190,15 +191,13 @@ fn parse_lr(text: &str) -> Result<f64, &'static str> {
 }
 
 fn parse_hidden(text: &str) -> Result<Vec<usize>, &'static str> {
-    const WHY: &str = "must be sizes ≥ 1, e.g. 20 or 10,10";
+    const WHY: &str = "must be sizes 1–4096, e.g. 20 or 10,10";
     let sizes = text
         .split(',')
         .map(|s| s.trim().parse::<usize>())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| WHY)?;
-    if sizes.is_empty() || sizes.contains(&0) {
-        return Err(WHY);
-    }
+    check_hidden(&sizes).map_err(|_| WHY)?;
     Ok(sizes)
 }
 
@@ -261,9 +260,14 @@ mod tests {
             (
                 Field::Hidden,
                 "10,,10",
-                "must be sizes ≥ 1, e.g. 20 or 10,10",
+                "must be sizes 1–4096, e.g. 20 or 10,10",
             ),
-            (Field::Hidden, "0", "must be sizes ≥ 1, e.g. 20 or 10,10"),
+            (Field::Hidden, "0", "must be sizes 1–4096, e.g. 20 or 10,10"),
+            (
+                Field::Hidden,
+                "100000,100000",
+                "must be sizes 1–4096, e.g. 20 or 10,10",
+            ),
             (Field::Epochs, "0", "must be a whole number ≥ 1"),
             (Field::Seed, "-1", "must be a whole number ≥ 0"),
             (Field::Pace, "fast", "must be a number > 0 or max"),

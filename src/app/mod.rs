@@ -161,7 +161,10 @@ impl App {
                 }
             }
             Event::Notice(text) => self.say(text),
-            Event::Error(text) => self.complain(text),
+            Event::Error(text) => {
+                self.initializing = None;
+                self.complain(text);
+            }
         }
     }
 
@@ -197,8 +200,8 @@ impl App {
                     Vec::new()
                 }
                 Outcome::Apply(settings) => {
+                    // `settings` follow the trainer: they change when the new run starts.
                     self.form = None;
-                    self.settings = settings.clone();
                     self.say("restarting with the form's settings");
                     vec![Command::Restart(settings)]
                 }
@@ -219,6 +222,7 @@ impl App {
             }
             KeyCode::Char(' ') => self.toggle_pause(),
             KeyCode::Char('n') => vec![Command::Step],
+            KeyCode::Char('s') => vec![Command::Stop],
             KeyCode::Char('r') => vec![Command::Restart(self.settings.clone())],
             KeyCode::Char('+' | '=') => self.change_lr(ladder::lr_up(self.settings.lr)),
             KeyCode::Char('-') => self.change_lr(ladder::lr_down(self.settings.lr)),
@@ -318,13 +322,11 @@ impl App {
             self.say("no run yet: nothing to save");
             return Vec::new();
         };
-        let path = PathBuf::from(format!(
-            "nnfs-run{}-epoch{}.safetensors",
-            run.id(),
-            run.epoch()
-        ));
-        self.say(format!("saving {}…", path.display()));
-        vec![Command::SaveWeights(path)]
+        self.say(format!("saving the weights of run #{}…", run.id()));
+        // The trainer names the file after the epoch it actually saves.
+        vec![Command::SaveWeights {
+            dir: PathBuf::from("."),
+        }]
     }
 
     fn export_csv(&mut self) {

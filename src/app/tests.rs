@@ -75,6 +75,7 @@ fn run_keys_send_their_commands() {
     assert_eq!(app.current().map(|r| r.state_word()), Some("paused"));
     assert_eq!(char(&mut app, ' '), [Command::Resume]);
     assert_eq!(char(&mut app, 'n'), [Command::Step]);
+    assert_eq!(char(&mut app, 's'), [Command::Stop]);
     assert_eq!(char(&mut app, 'r'), [Command::Restart(settings())]);
     assert_eq!(
         char(&mut app, 'p'),
@@ -84,9 +85,9 @@ fn run_keys_send_their_commands() {
     app.on_event(epochs(1, learning(1..=7)));
     assert_eq!(
         char(&mut app, 'w'),
-        [Command::SaveWeights(PathBuf::from(
-            "nnfs-run1-epoch7.safetensors"
-        ))]
+        [Command::SaveWeights {
+            dir: PathBuf::from(".")
+        }]
     );
 }
 
@@ -221,6 +222,9 @@ fn form_enter_applies_and_restarts() {
         [Command::Restart(expected.clone())]
     );
     assert!(app.form.is_none());
+    // The settings shown are the trainer's: they change when the new run starts.
+    assert_eq!(app.settings, settings());
+    app.on_event(Event::Started(info(2, expected.clone())));
     assert_eq!(app.settings, expected);
 }
 

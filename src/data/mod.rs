@@ -143,9 +143,6 @@ pub fn load(spec: &DataSpec) -> Result<Splits> {
         None => Ok(all.select(indices)),
     };
     let valid = companion(&spec.valid, valid_frac, &parts.valid, "--valid-frac")?;
-    if valid.rows() == 0 {
-        return Err(empty(format!("--valid-frac {valid_frac}"), "validation"));
-    }
     let test = companion(&spec.test, test_frac, &parts.test, "--test-frac")?;
     Ok(Splits {
         name: table.name.clone(),

@@ -102,15 +102,28 @@ enum Cell<'a> {
 
 fn cell(raw: &str) -> Cell<'_> {
     let value = raw.trim();
-    if matches!(
-        value,
-        "" | "NA" | "N/A" | "NaN" | "nan" | "null" | "NULL" | "None" | "?"
-    ) {
+    if is_missing(value) {
         return Cell::Missing;
     }
     match value.parse::<f64>() {
         Ok(number) if number.is_finite() => Cell::Number(number),
         _ => Cell::Text(value),
+    }
+}
+
+/// The spellings of a missing value (after trimming).
+pub const MISSING: [&str; 9] = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", "?"];
+
+fn is_missing(trimmed: &str) -> bool {
+    MISSING.contains(&trimmed)
+}
+
+/// A cell's text for an error message: one line, and not too long.
+pub fn shown(value: &str) -> String {
+    let escaped: String = value.trim().escape_debug().collect();
+    match escaped.char_indices().nth(40) {
+        Some((end, _)) => format!("{}…", &escaped[..end]),
+        None => escaped,
     }
 }
 
@@ -240,7 +253,7 @@ impl Recipe {
         for row in &table.rows {
             let line = line_of(row);
             let label = &row[target_index];
-            if label.trim().is_empty() {
+            if is_missing(label.trim()) {
                 return Err(fail(DataProblem::TargetEmpty {
                     line,
                     target: self.target.column.clone(),
@@ -250,7 +263,7 @@ impl Recipe {
                 fail(DataProblem::TargetUnknown {
                     line,
                     target: self.target.column.clone(),
-                    value: label.trim().to_string(),
+                    value: shown(label),
                     labels: quoted(&[&self.target.negative, &self.target.positive]),
                 })
             })?;
@@ -282,7 +295,7 @@ fn encode_cell(column: &Column, raw: &str, x: &mut Vec<f32>) -> Result<(), Strin
             let value = match cell(raw) {
                 Cell::Missing => *fill,
                 Cell::Number(number) => number,
-                Cell::Text(text) => return Err(text.to_string()),
+                Cell::Text(text) => return Err(shown(text)),
             };
             let value = if *log1p { (value + 1.0).ln() } else { value };
             x.push(((value - offset) / divisor) as f32);
@@ -291,7 +304,7 @@ fn encode_cell(column: &Column, raw: &str, x: &mut Vec<f32>) -> Result<(), Strin
             fill, categories, ..
         } => {
             let value = match raw.trim() {
-                "" => fill.as_str(),
+                value if is_missing(value) => fill.as_str(),
                 value => value,
             };
             x.extend(
@@ -331,7 +344,7 @@ fn fit_target(table: &Table, index: usize) -> Result<Target> {
     let mut labels: BTreeMap<String, String> = BTreeMap::new();
     for row in &table.rows {
         let value = row[index].trim();
-        if value.is_empty() {
+        if is_missing(value) {
             return Err(Error::data(
                 &table.name,
                 DataProblem::TargetEmpty {
@@ -347,14 +360,15 @@ fn fit_target(table: &Table, index: usize) -> Result<Target> {
     let mut values: Vec<String> = labels.into_values().collect();
     if values.len() != 2 {
         sort_values(&mut values);
-        let shown: Vec<&str> = values.iter().take(10).map(String::as_str).collect();
+        let listed: Vec<String> = values.iter().take(10).map(|v| shown(v)).collect();
+        let listed: Vec<&str> = listed.iter().map(String::as_str).collect();
         let more = if values.len() > 10 { ", ..." } else { "" };
         return Err(Error::data(
             &table.name,
             DataProblem::TargetValues {
                 target: column,
                 count: values.len(),
-                shown: format!("{}{more}", quoted(&shown)),
+                shown: format!("{}{more}", quoted(&listed)),
             },
         ));
     }
@@ -425,7 +439,7 @@ fn classify(table: &Table, index: usize) -> Result<Kind> {
                 DataProblem::NotNumeric {
                     line,
                     column: table.header[index].clone(),
-                    value: value.to_string(),
+                    value: shown(value),
                 },
             ));
         }
@@ -445,7 +459,7 @@ fn distinct_values(table: &Table, index: usize) -> BTreeMap<&str, usize> {
     let mut counts = BTreeMap::new();
     for row in &table.rows {
         let value = row[index].trim();
-        if !value.is_empty() {
+        if !is_missing(value) {
             *counts.entry(value).or_default() += 1;
         }
     }
@@ -490,7 +504,7 @@ fn fit_column(table: &Table, plan: &Plan, scale: Scale) -> Result<Column> {
                             DataProblem::NotNumeric {
                                 line: line_of(row),
                                 column: source.clone(),
-                                value: text.to_string(),
+                                value: shown(text),
                             },
                         ));
                     }
@@ -643,6 +657,32 @@ mod tests {
         assert_eq!(recipe.apply(&t).unwrap().y, [0.0, 1.0]);
         let recipe = Recipe::infer(&table("x,y\n1,1.0\n2,0\n3,1\n"), "y", Scale::Max).unwrap();
         assert!(recipe.notices.is_empty());
+    }
+
+    #[test]
+    fn missing_markers_mean_missing_everywhere() {
+        // NA in a text column is filled with the mode, not a category of its own.
+        let t = table("c,y\na,0\nNA,1\na,0\nb,1\n");
+        let recipe = Recipe::infer(&t, "y", Scale::Max).unwrap();
+        assert_eq!(recipe.feature_names(), ["c_a", "c_b"]);
+        assert_eq!(&recipe.apply(&t).unwrap().x[2..4], [1.0, 0.0]);
+        // NA in the target is an empty target, with its line.
+        assert!(
+            error("x,y\n1,0\n2,NA\n3,1\n", "y")
+                .starts_with("t.csv: line 3: target column 'y' is empty")
+        );
+    }
+
+    #[test]
+    fn values_in_messages_stay_on_one_line() {
+        let mut csv = String::from("x,y\n");
+        for i in 0..30 {
+            csv.push_str(&format!("{i},{}\n", i % 2));
+        }
+        csv.push_str("\"4\n2\",1\n");
+        let message = error(&csv, "y");
+        assert!(message.contains("'4\\n2' is not a number"), "{message}");
+        assert!(!message.contains('\n'));
     }
 
     #[test]

@@ -38,6 +38,15 @@ impl Table {
             .iter()
             .map(|h| h.trim().to_string())
             .collect();
+        for (i, name) in header.iter().enumerate() {
+            if let Some(first) = header[..i].iter().position(|h| h == name) {
+                return Err(fail(DataProblem::DuplicateColumn {
+                    name: name.clone(),
+                    first: first + 1,
+                    second: i + 1,
+                }));
+            }
+        }
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| fail(malformed(&e)))?;
@@ -107,6 +116,10 @@ mod tests {
         assert_eq!(
             message("a,b\n"),
             "t.csv: the file has a header but no data rows"
+        );
+        assert_eq!(
+            message("y,x,y\n1,2,3\n"),
+            "t.csv: line 1: column 'y' appears twice (columns 1 and 3); give each column its own name"
         );
         assert!(
             message("a,b\n1,2\n3\n").starts_with("t.csv: line 3: 1 fields, but the header has 2")

@@ -120,6 +120,12 @@ impl Weights {
         };
         let matrix = |name: &str, rows: Option<usize>, cols: Option<usize>| {
             let (values, shape) = tensor(name)?;
+            if shape.contains(&0) {
+                return Err(format!(
+                    "tensor '{name}' has shape {}: every dimension must be at least 1",
+                    shape_text(&shape)
+                ));
+            }
             match shape.as_slice() {
                 &[r, c] if rows.is_none_or(|e| e == r) && cols.is_none_or(|e| e == c) => {
                     Ok(Matrix::new(r, c, values))
@@ -235,6 +241,15 @@ mod tests {
             Weights::from_bytes(b"garbage")
                 .unwrap_err()
                 .starts_with("not a safetensors file")
+        );
+        let empty = [(
+            "wt_hidden",
+            TensorView::new(Dtype::F32, vec![12, 0], &[]).unwrap(),
+        )];
+        let bytes = safetensors::serialize(empty, None).unwrap();
+        assert_eq!(
+            Weights::from_bytes(&bytes).unwrap_err(),
+            "tensor 'wt_hidden' has shape [12, 0]: every dimension must be at least 1"
         );
         let data = [0u8; 8];
         let only = [(

@@ -43,7 +43,10 @@ pub enum Command {
     Restart(Settings),
     /// Evaluate the current model on the test split.
     EvaluateTest,
-    SaveWeights(PathBuf),
+    /// Save the current coefficients to `dir`/`nnfs-run<id>-epoch<n>.safetensors`.
+    SaveWeights {
+        dir: PathBuf,
+    },
     /// End the thread.
     Shutdown,
 }

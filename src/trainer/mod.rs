@@ -45,7 +45,10 @@ impl Trainer {
             .name(THREAD_NAME.into())
             .spawn(move || {
                 let mut worker = Worker::new(splits, inbox, outbox);
-                worker.start(first, weights);
+                let started = catch_unwind(AssertUnwindSafe(|| worker.start(first, weights)));
+                if let Err(payload) = started {
+                    worker.emit(Event::Error(panic_text(payload.as_ref())));
+                }
                 worker.serve();
             })
             .ok();
@@ -90,6 +93,8 @@ struct Worker {
     cpu: Option<Compute>,
     gpu: Option<Compute>,
     active: Option<Active>,
+    /// The first run's seed and starting coefficients.
+    first: Option<(u64, Weights)>,
     next_id: RunId,
     pending: Vec<EpochMetrics>,
     flushed: Instant,
@@ -116,6 +121,7 @@ impl Worker {
             cpu: None,
             gpu: None,
             active: None,
+            first: None,
             next_id: 1,
             pending: Vec::new(),
             flushed: now,
@@ -148,29 +154,47 @@ impl Worker {
     /// Starts a new run with `settings`, replacing the current one.
     fn start(&mut self, settings: Settings, weights: Option<Weights>) {
         self.flush();
-        let id = self.next_id;
-        self.next_id += 1;
         let compute = match self.compute(settings.backend) {
             Ok(compute) => compute,
-            Err(error) => {
+            Err(error) if self.active.is_none() && settings.backend != Backend::Cpu => {
+                // Nothing to watch otherwise: the CPU backend always works.
                 self.emit(Event::Error(format!(
-                    "{error}; staying on the previous backend"
+                    "{error}; training on the CPU instead"
                 )));
+                let cpu = Settings {
+                    backend: Backend::Cpu,
+                    ..settings
+                };
+                return self.start(cpu, weights);
+            }
+            Err(error) => {
+                self.emit(Event::Error(format!("{error}; the current run goes on")));
                 return;
             }
         };
+        let id = self.next_id;
+        self.next_id += 1;
+        // A restart with the first run's seed and shape starts from the same coefficients,
+        // those of --init included.
+        let weights = weights.or_else(|| {
+            self.first
+                .as_ref()
+                .filter(|(seed, w)| *seed == settings.seed && w.hidden_sizes() == settings.hidden)
+                .map(|(_, w)| w.clone())
+        });
         let n_inputs = self.splits.features().len();
-        let weights =
-            weights.unwrap_or_else(|| init_weights(n_inputs, &settings.hidden, settings.seed));
         let built = catch_unwind(AssertUnwindSafe(|| {
+            let weights =
+                weights.unwrap_or_else(|| init_weights(n_inputs, &settings.hidden, settings.seed));
             let coeffs = Coeffs::from_weights(&weights, &compute.device);
             let data = DeviceData::new(&self.splits, &compute.device);
-            Run::new(coeffs, data, settings.lr)
+            (Run::new(coeffs, data, settings.lr), weights)
         }));
-        let settings = Settings {
-            hidden: weights.hidden_sizes(),
-            ..settings
+        let hidden = match &built {
+            Ok((_, weights)) => weights.hidden_sizes(),
+            Err(_) => settings.hidden.clone(),
         };
+        let settings = Settings { hidden, ..settings };
         self.emit(Event::Started(RunInfo {
             id,
             settings: settings.clone(),
@@ -182,7 +206,8 @@ impl Worker {
             features: self.splits.features().to_vec(),
         }));
         match built {
-            Ok(run) => {
+            Ok((run, weights)) => {
+                self.first.get_or_insert((settings.seed, weights));
                 self.active = Some(Active {
                     id,
                     run,
@@ -287,6 +312,20 @@ impl Worker {
         }
     }
 
+    /// Handles `command`; a panic in it (burn panics rather than failing on some device
+    /// errors) fails the run instead of the thread.
+    fn obey(&mut self, command: Command) {
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.handle(command))) {
+            let message = panic_text(payload.as_ref());
+            if self.active.is_some() {
+                self.set_state(RunState::Failed(message));
+                self.active = None;
+            } else {
+                self.emit(Event::Error(message));
+            }
+        }
+    }
+
     fn handle(&mut self, command: Command) {
         match command {
             Command::Pause => {
@@ -332,7 +371,7 @@ impl Worker {
             }
             Command::Restart(settings) => self.start(settings, None),
             Command::EvaluateTest => self.evaluate_test(),
-            Command::SaveWeights(path) => self.save(&path),
+            Command::SaveWeights { dir } => self.save(&dir),
             Command::Shutdown => self.shutdown = true,
         }
     }
@@ -352,8 +391,14 @@ impl Worker {
         }
     }
 
-    fn save(&mut self, path: &std::path::Path) {
+    fn save(&mut self, dir: &std::path::Path) {
         let Some(active) = &self.active else { return };
+        let name = format!(
+            "nnfs-run{}-epoch{}.safetensors",
+            active.id,
+            active.run.epoch()
+        );
+        let path = &dir.join(name);
         let written = active.run.weights().and_then(|weights| {
             let bytes = weights.to_bytes().map_err(crate::error::Error::Weights)?;
             std::fs::write(path, bytes).map_err(|source| crate::error::Error::Write {
@@ -384,7 +429,7 @@ impl Worker {
     fn serve(&mut self) {
         while !self.shutdown {
             while let Ok(command) = self.inbox.try_recv() {
-                self.handle(command);
+                self.obey(command);
             }
             if self.shutdown {
                 break;
@@ -404,7 +449,7 @@ impl Worker {
                 Some(wait) => {
                     self.flush();
                     match self.inbox.recv_timeout(wait.min(IDLE_WAIT)) {
-                        Ok(command) => self.handle(command),
+                        Ok(command) => self.obey(command),
                         Err(RecvTimeoutError::Timeout) => {}
                         Err(RecvTimeoutError::Disconnected) => self.shutdown = true,
                     }
@@ -530,15 +575,16 @@ mod tests {
         let (trainer, events) = spawn(settings(3, Pace::Max));
         until(&events, is_state(RunState::Finished));
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("w.safetensors");
-        trainer.send(Command::SaveWeights(path.clone()));
+        trainer.send(Command::SaveWeights {
+            dir: dir.path().to_path_buf(),
+        });
         let told = until(&events, |e| matches!(e, Event::Notice(_) | Event::Error(_)));
         assert!(matches!(told.last(), Some(Event::Notice(n)) if n.starts_with("saved weights")));
-        let weights = Weights::load(&path).unwrap();
+        let weights = Weights::load(&dir.path().join("nnfs-run1-epoch3.safetensors")).unwrap();
         assert_eq!(weights.hidden_sizes(), [8]);
-        trainer.send(Command::SaveWeights(
-            dir.path().join("no/such/dir/w.safetensors"),
-        ));
+        trainer.send(Command::SaveWeights {
+            dir: dir.path().join("no/such/dir"),
+        });
         let told = until(&events, |e| matches!(e, Event::Notice(_) | Event::Error(_)));
         assert!(matches!(told.last(), Some(Event::Error(e)) if e.starts_with("cannot write")));
     }

@@ -11,6 +11,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("", "Training"),
     ("space", "pause / resume"),
     ("n", "train one epoch, then pause"),
+    ("s", "stop the run (it stays on the chart)"),
     ("r", "restart with the current settings"),
     ("+ =  -", "learning rate up / down the ladder (live)"),
     ("] [", "first hidden layer bigger / smaller (restarts)"),
