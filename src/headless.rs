@@ -76,11 +76,14 @@ pub fn run(
         writeln!(notes, "note: {notice}").map_err(stdout_error)?;
     }
     // Open output files first, so a bad path fails before the training, not after it.
-    let save = outputs
-        .save
-        .as_deref()
-        .map(|p| create(p).map(|f| (p, f)))
-        .transpose()?;
+    // An existing weights file is only replaced once there are new weights to put in it.
+    if let Some(path) = outputs.save.as_deref() {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(write_error(path))?;
+    }
     let mut history = match outputs.history.as_deref() {
         Some(path) => {
             let mut file = BufWriter::new(create(path)?);
@@ -142,9 +145,9 @@ pub fn run(
         file.flush().map_err(write_error(path))?;
     }
     let run = &prepared.run;
-    if let Some((path, mut file)) = save {
+    if let Some(path) = outputs.save.as_deref() {
         let bytes = run.weights()?.to_bytes().map_err(Error::Weights)?;
-        file.write_all(&bytes).map_err(write_error(path))?;
+        std::fs::write(path, bytes).map_err(write_error(path))?;
     }
 
     let train = run.evaluate(Split::Train)?;

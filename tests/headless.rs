@@ -1,0 +1,135 @@
+//! Headless runs through the real binary: files written, resumed, and notes about the data.
+
+mod common;
+
+use common::{nnfs, stderr, stdout};
+use serde_json::Value;
+
+fn jsonl(output: &std::process::Output) -> Vec<Value> {
+    assert!(output.status.success(), "{}", stderr(output));
+    stdout(output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[test]
+fn saved_weights_resume_where_the_run_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let weights = dir.path().join("w.safetensors");
+    let w = weights.to_str().unwrap();
+    let first = jsonl(&nnfs(&[
+        "--headless",
+        "--lr",
+        "1.4",
+        "--epochs",
+        "5",
+        "--hidden",
+        "7",
+        "--format",
+        "jsonl",
+        "--save",
+        w,
+    ]));
+    let summary = first.last().unwrap();
+    let resumed = jsonl(&nnfs(&[
+        "--headless",
+        "--lr",
+        "1.4",
+        "--epochs",
+        "1",
+        "--init",
+        w,
+        "--format",
+        "jsonl",
+    ]));
+    // The architecture comes from the file; the first loss is the saved model's loss.
+    assert_eq!(resumed.last().unwrap()["hidden"], serde_json::json!([7]));
+    let before = summary["final_train_loss"].as_f64().unwrap();
+    let after = resumed[0]["train_loss"].as_f64().unwrap();
+    assert!((before - after).abs() < 1e-6, "{before} vs {after}");
+}
+
+#[test]
+fn history_file_has_every_epoch() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("h.csv");
+    let lines = jsonl(&nnfs(&[
+        "--headless",
+        "--epochs",
+        "4",
+        "--format",
+        "jsonl",
+        "--history",
+        history.to_str().unwrap(),
+    ]));
+    let csv = std::fs::read_to_string(&history).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        rows[0],
+        "epoch,train_loss,valid_loss,valid_accuracy,elapsed_ms"
+    );
+    assert_eq!(rows.len(), 5);
+    for (row, line) in rows[1..].iter().zip(&lines) {
+        let fields: Vec<&str> = row.split(',').collect();
+        assert_eq!(fields[0], line["epoch"].to_string());
+        let loss: f64 = fields[1].parse().unwrap();
+        assert!((loss - line["train_loss"].as_f64().unwrap()).abs() < 1e-6);
+    }
+}
+
+#[test]
+fn a_test_split_is_evaluated_once_at_the_end() {
+    let text = nnfs(&["--headless", "--epochs", "3", "--test-frac", "0.1"]);
+    let out = stdout(&text);
+    let last = out.lines().last().unwrap();
+    assert!(
+        last.starts_with("valid loss ")
+            && last.contains("; test loss ")
+            && last.contains("test accuracy"),
+        "{last}"
+    );
+    let lines = jsonl(&nnfs(&[
+        "--headless",
+        "--epochs",
+        "3",
+        "--test-frac",
+        "0.1",
+        "--format",
+        "jsonl",
+    ]));
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["test_rows"], 89);
+    assert!(summary["test_accuracy"].is_number());
+}
+
+#[test]
+fn preprocessing_decisions_are_reported_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("people.csv");
+    let mut text = String::from("name,age,smoker,outcome\n");
+    for i in 0..40 {
+        let smoker = ["yes", "no", ""][i % 3];
+        let outcome = ["benign", "malignant"][i % 2];
+        text.push_str(&format!("person {i},{},{smoker},{outcome}\n", 20 + i));
+    }
+    std::fs::write(&path, text).unwrap();
+    let output = nnfs(&[
+        "--headless",
+        "--epochs",
+        "2",
+        "--data",
+        path.to_str().unwrap(),
+        "--target",
+        "outcome",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output).lines().collect::<Vec<_>>(),
+        [
+            "note: column 'name' has 40 distinct text values (a name or an id?): dropped",
+            "note: target 'outcome': 'malignant' → 1, 'benign' → 0",
+        ]
+    );
+    assert_eq!(stdout(&output).lines().count(), 2);
+}
