@@ -5,7 +5,7 @@
 #   bench/dashboard.sh [BINARY] [SECONDS]      (default: target/release/nnfs-tui, 60 s)
 #
 # Needs tmux. Prints one line per figure.
-set -euo pipefail
+set -eu
 bin=${1:-target/release/nnfs-tui}
 secs=${2:-60}
 session=nnfs-bench-$$
@@ -22,7 +22,7 @@ echo "startup_first_frame_ms $(( (end - start) / 1000000 ))"
 
 pid=$(tmux list-panes -t "$session" -F '#{pane_pid}')
 rss() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
-epoch() { screen | grep -o 'epoch [0-9]*' | head -1 | grep -o '[0-9]*'; }
+epoch() { screen | grep -o 'epoch [0-9]*/' | head -1 | tr -dc '0-9'; }
 
 # 2 and 3. Epochs/s with the dashboard open, and memory, sampled every 10 s.
 t0=$(date +%s.%N); e0=$(epoch)
