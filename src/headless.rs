@@ -2,7 +2,7 @@
 //! and CI.
 
 use crate::error::{Error, Result};
-use crate::model::{EpochMetrics, Evaluation, Split, train_model};
+use crate::model::{EpochMetrics, Evaluation, HISTORY_HEADER, Split, elapsed_ms, train_model};
 use crate::setup::{RunConfig, prepare};
 use serde_json::json;
 use std::fs::File;
@@ -60,10 +60,6 @@ fn stdout_error(source: std::io::Error) -> Error {
     }
 }
 
-fn ms(duration: std::time::Duration) -> f64 {
-    (duration.as_secs_f64() * 1e6).round() / 1e3
-}
-
 /// Trains `config` and prints its progress to `out`; notices about the data go to `notes`.
 pub fn run(
     config: &RunConfig,
@@ -87,11 +83,7 @@ pub fn run(
     let mut history = match outputs.history.as_deref() {
         Some(path) => {
             let mut file = BufWriter::new(create(path)?);
-            writeln!(
-                file,
-                "epoch,train_loss,valid_loss,valid_accuracy,elapsed_ms"
-            )
-            .map_err(write_error(path))?;
+            writeln!(file, "{HISTORY_HEADER}").map_err(write_error(path))?;
             Some((path, file))
         }
         None => None,
@@ -110,7 +102,7 @@ pub fn run(
                     "train_loss": m.train_loss,
                     "valid_loss": m.valid_loss,
                     "valid_accuracy": m.valid_accuracy,
-                    "elapsed_ms": ms(m.elapsed),
+                    "elapsed_ms": elapsed_ms(m.elapsed),
                 })
             ),
         }
@@ -124,7 +116,7 @@ pub fn run(
                 m.train_loss,
                 m.valid_loss,
                 m.valid_accuracy,
-                ms(m.elapsed)
+                elapsed_ms(m.elapsed)
             )
             .map_err(write_error(path)),
             None => Ok(()),
@@ -190,7 +182,7 @@ pub fn run(
                 "final_valid_accuracy": figure(valid, |e| e.accuracy),
                 "test_loss": figure(test, |e| e.loss),
                 "test_accuracy": figure(test, |e| e.accuracy),
-                "elapsed_ms": ms(elapsed),
+                "elapsed_ms": elapsed_ms(elapsed),
                 "us_per_epoch": elapsed.as_secs_f64() * 1e6 / run.epoch().max(1) as f64,
             });
             writeln!(out, "{summary}").map_err(stdout_error)?;

@@ -1,10 +1,9 @@
 //! The `e` key: a run's kept history as CSV.
 
 use super::run::Run;
+use crate::model::{HISTORY_HEADER, elapsed_ms};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-
-pub const CSV_HEADER: &str = "epoch,train_loss,valid_loss,valid_accuracy,elapsed_ms";
 
 pub fn file_name(run: &Run) -> String {
     format!("nnfs-run{}-history.csv", run.id())
@@ -13,7 +12,7 @@ pub fn file_name(run: &Run) -> String {
 /// The CSV text of every kept epoch (all of them unless the run outgrew its bounded history).
 pub fn csv(run: &Run) -> String {
     let mut out = String::with_capacity(64 * (run.history.kept() + 1));
-    out.push_str(CSV_HEADER);
+    out.push_str(HISTORY_HEADER);
     out.push('\n');
     for p in run.history.points() {
         // Writing to a String cannot fail.
@@ -24,7 +23,7 @@ pub fn csv(run: &Run) -> String {
             p.train_loss,
             p.valid_loss,
             p.valid_accuracy,
-            p.elapsed.as_millis()
+            elapsed_ms(p.elapsed)
         );
     }
     out

@@ -41,22 +41,7 @@ pub fn info(id: RunId, settings: Settings) -> RunInfo {
         train_rows: 713,
         valid_rows: 178,
         test_rows: 0,
-        features: [
-            "Age",
-            "SibSp",
-            "Parch",
-            "LogFare",
-            "Sex_male",
-            "Sex_female",
-            "Pclass_1",
-            "Pclass_2",
-            "Pclass_3",
-            "Embarked_C",
-            "Embarked_Q",
-            "Embarked_S",
-        ]
-        .map(String::from)
-        .to_vec(),
+        features: crate::data::titanic::FEATURES.map(String::from).to_vec(),
     }
 }
 

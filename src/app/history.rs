@@ -273,13 +273,7 @@ impl History {
 
     /// How many points [`History::points`] yields.
     pub fn kept(&self) -> usize {
-        let window_start = self.recent.first().map_or(usize::MAX, |p| p.epoch);
-        self.full
-            .points()
-            .iter()
-            .take_while(|p| p.epoch < window_start)
-            .count()
-            + self.recent.len()
+        self.points().count()
     }
 
     pub fn last(&self) -> Option<&Point> {

@@ -12,6 +12,22 @@ pub const NAME: &str = "titanic.csv (embedded)";
 
 pub const TARGET: &str = "Survived";
 
+/// The features the tutorial's recipe makes, in order.
+pub const FEATURES: [&str; 12] = [
+    "Age",
+    "SibSp",
+    "Parch",
+    "LogFare",
+    "Sex_male",
+    "Sex_female",
+    "Pclass_1",
+    "Pclass_2",
+    "Pclass_3",
+    "Embarked_C",
+    "Embarked_Q",
+    "Embarked_S",
+];
+
 pub fn table() -> Result<Table> {
     Table::parse(NAME.to_string(), CSV)
 }
@@ -52,23 +68,7 @@ mod tests {
     fn the_tutorial_recipe_gives_its_twelve_features() {
         let table = table().unwrap();
         let data = recipe(&table, Scale::Max).unwrap().apply(&table).unwrap();
-        assert_eq!(
-            data.features,
-            [
-                "Age",
-                "SibSp",
-                "Parch",
-                "LogFare",
-                "Sex_male",
-                "Sex_female",
-                "Pclass_1",
-                "Pclass_2",
-                "Pclass_3",
-                "Embarked_C",
-                "Embarked_Q",
-                "Embarked_S"
-            ]
-        );
+        assert_eq!(data.features, FEATURES);
         assert_eq!(data.rows(), 891);
         assert_eq!(data.y.iter().filter(|&&y| y == 1.0).count(), 342);
         // Passenger 1: 22-year-old man, 1 sibling, fare 7.25, third class, Southampton.

@@ -26,6 +26,14 @@ pub struct EpochMetrics {
     pub elapsed: Duration,
 }
 
+/// The columns of a history CSV file: headless `--history` and the dashboard's export.
+pub const HISTORY_HEADER: &str = "epoch,train_loss,valid_loss,valid_accuracy,elapsed_ms";
+
+/// Milliseconds to the microsecond, as history files and JSON lines give them.
+pub fn elapsed_ms(duration: Duration) -> f64 {
+    (duration.as_secs_f64() * 1e6).round() / 1e3
+}
+
 /// Loss and accuracy of a model on one split.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Evaluation {
