@@ -8,7 +8,7 @@ pub mod weights;
 use crate::data::{Dataset, Splits};
 use crate::error::{Error, Result};
 use burn::tensor::{Device, Tensor, TensorData, Transaction};
-use network::{Coeffs, calc_loss, execute_epoch, model_accuracy};
+use network::{Coeffs, execute_epoch, loss_and_accuracy};
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 use weights::{Matrix, Weights};
@@ -160,24 +160,45 @@ impl Run {
 
     /// Trains one epoch and evaluates the updated model on the validation split.
     pub fn step(&mut self) -> Result<EpochMetrics> {
-        let train = &self.data.train;
-        let loss = execute_epoch(&mut self.coeffs, &train.x, &train.y, self.lr);
-        let model = self.coeffs.detached();
-        let valid = &self.data.valid;
-        // One read-back for the three figures: a single device sync per epoch.
-        let reads = Transaction::default()
-            .register(loss)
-            .register(calc_loss(&model, &valid.x, &valid.y))
-            .register(model_accuracy(&model, &valid.x, &valid.y));
+        let mut metrics = self.steps(1)?;
+        metrics
+            .pop()
+            .ok_or_else(|| read_error("no epoch was read back"))
+    }
+
+    /// Trains `epochs` epochs, evaluating the model on the validation split after each, and
+    /// reads all their figures back at once: one device sync for the batch, so a GPU can run
+    /// ahead of the host. The elapsed time of an epoch inside a batch is interpolated between
+    /// the batch's start and the read-back.
+    pub fn steps(&mut self, epochs: usize) -> Result<Vec<EpochMetrics>> {
+        let begun = self.started.elapsed();
+        let mut reads = Transaction::default();
+        for _ in 0..epochs {
+            let train = &self.data.train;
+            let loss = execute_epoch(&mut self.coeffs, &train.x, &train.y, self.lr);
+            let valid = &self.data.valid;
+            let (valid_loss, valid_accuracy) =
+                loss_and_accuracy(&self.coeffs.detached(), &valid.x, &valid.y);
+            reads = reads
+                .register(loss)
+                .register(valid_loss)
+                .register(valid_accuracy);
+        }
         let figures = scalars(reads)?;
-        self.epoch += 1;
-        Ok(EpochMetrics {
-            epoch: self.epoch,
-            train_loss: figures[0],
-            valid_loss: figures[1],
-            valid_accuracy: figures[2],
-            elapsed: self.started.elapsed(),
-        })
+        let took = self.started.elapsed().saturating_sub(begun);
+        let first = self.epoch;
+        self.epoch += epochs;
+        Ok(figures
+            .chunks_exact(3)
+            .enumerate()
+            .map(|(i, f)| EpochMetrics {
+                epoch: first + i + 1,
+                train_loss: f[0],
+                valid_loss: f[1],
+                valid_accuracy: f[2],
+                elapsed: begun + took.mul_f64((i + 1) as f64 / epochs as f64),
+            })
+            .collect())
     }
 
     /// Loss and accuracy of the current model on `split`; `None` when the run has no such split.
@@ -185,10 +206,8 @@ impl Run {
         let Some(data) = self.data.get(split) else {
             return Ok(None);
         };
-        let model = self.coeffs.detached();
-        let reads = Transaction::default()
-            .register(calc_loss(&model, &data.x, &data.y))
-            .register(model_accuracy(&model, &data.x, &data.y));
+        let (loss, accuracy) = loss_and_accuracy(&self.coeffs.detached(), &data.x, &data.y);
+        let reads = Transaction::default().register(loss).register(accuracy);
         let figures = scalars(reads)?;
         Ok(Some(Evaluation {
             loss: figures[0],
@@ -260,19 +279,59 @@ impl Run {
 }
 
 /// The tutorial's `train_model`: `epochs` epochs of [`execute_epoch`] at the run's learning
-/// rate, reporting each to `on_epoch`, which may stop the run early.
+/// rate, reporting each to `on_epoch`, which may stop the run early. Epochs are read back in
+/// batches sized by [`BatchSize`]; a stop takes effect at the end of the current batch.
 pub fn train_model(
     run: &mut Run,
     epochs: usize,
     mut on_epoch: impl FnMut(&EpochMetrics) -> ControlFlow<()>,
 ) -> Result<()> {
-    for _ in 0..epochs {
-        let metrics = run.step()?;
-        if on_epoch(&metrics).is_break() {
-            break;
+    let mut batch = BatchSize::new(Duration::from_millis(10));
+    let mut done = 0;
+    while done < epochs {
+        let size = batch.get().min(epochs - done);
+        let started = Instant::now();
+        let metrics = run.steps(size)?;
+        batch.record(started.elapsed());
+        done += size;
+        for m in &metrics {
+            if on_epoch(m).is_break() {
+                return Ok(());
+            }
         }
     }
     Ok(())
+}
+
+/// How many epochs to train between read-backs: doubles while a batch takes less than half
+/// the target time, halves when one takes longer than the target, within `1..=`[`Self::MAX`].
+/// Few syncs when epochs are fast; a prompt reply to commands when they are slow.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BatchSize {
+    size: usize,
+    target: Duration,
+}
+
+impl BatchSize {
+    pub const MAX: usize = 256;
+
+    /// Starts at one epoch.
+    pub fn new(target: Duration) -> Self {
+        BatchSize { size: 1, target }
+    }
+
+    pub fn get(&self) -> usize {
+        self.size
+    }
+
+    /// Adjusts the size after a batch of [`Self::get`] epochs took `took`.
+    pub fn record(&mut self, took: Duration) {
+        if took > self.target {
+            self.size = (self.size / 2).max(1);
+        } else if took < self.target / 2 {
+            self.size = (self.size * 2).min(Self::MAX);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -307,6 +366,50 @@ mod tests {
         }
         let health = run.health().unwrap();
         assert_eq!(health.live_rows, 0, "{health:?}");
+    }
+
+    #[test]
+    fn a_batch_reports_the_same_epochs_as_single_steps() {
+        let mut single = titanic_run(1.4, &[20], 442);
+        let mut batched = titanic_run(1.4, &[20], 442);
+        let one_by_one: Vec<EpochMetrics> = (0..5).map(|_| single.step().unwrap()).collect();
+        let together = batched.steps(5).unwrap();
+        assert_eq!(batched.epoch(), 5);
+        assert_eq!(together.len(), 5);
+        for (a, b) in one_by_one.iter().zip(&together) {
+            assert_eq!(a.epoch, b.epoch);
+            assert_eq!(
+                (a.train_loss, a.valid_loss, a.valid_accuracy),
+                (b.train_loss, b.valid_loss, b.valid_accuracy)
+            );
+        }
+        assert!(together.windows(2).all(|w| w[0].elapsed <= w[1].elapsed));
+    }
+
+    #[test]
+    fn the_batch_size_follows_the_time_a_batch_takes() {
+        let target = Duration::from_millis(10);
+        let mut batch = BatchSize::new(target);
+        assert_eq!(batch.get(), 1);
+        batch.record(Duration::from_millis(1));
+        batch.record(Duration::from_millis(4));
+        assert_eq!(batch.get(), 4);
+        batch.record(Duration::from_millis(7));
+        assert_eq!(
+            batch.get(),
+            4,
+            "between half the target and the target it stays"
+        );
+        batch.record(Duration::from_millis(30));
+        assert_eq!(batch.get(), 2);
+        for _ in 0..20 {
+            batch.record(Duration::ZERO);
+        }
+        assert_eq!(batch.get(), BatchSize::MAX);
+        for _ in 0..20 {
+            batch.record(Duration::from_secs(1));
+        }
+        assert_eq!(batch.get(), 1);
     }
 
     #[test]

@@ -115,7 +115,11 @@ pub fn calc_preds(coeffs: &Coeffs, x: &Tensor<2>) -> Tensor<2> {
 
 /// The tutorial's `calc_loss`: mean absolute error of the predictions.
 pub fn calc_loss(coeffs: &Coeffs, x: &Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
-    (calc_preds(coeffs, x) - y.clone()).abs().mean()
+    mean_absolute_error(calc_preds(coeffs, x), y)
+}
+
+fn mean_absolute_error(preds: Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
+    (preds - y.clone()).abs().mean()
 }
 
 /// The tutorial's `update_coeffs`: `w -= lr * grad` for every coefficient.
@@ -142,7 +146,17 @@ pub fn execute_epoch(coeffs: &mut Coeffs, x: &Tensor<2>, y: &Tensor<2>, lr: f64)
 
 /// The tutorial's `acc`: the fraction of rows where `pred > 0.5` matches the 0/1 label.
 pub fn model_accuracy(coeffs: &Coeffs, x: &Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
-    let predicted = calc_preds(coeffs, x).greater_elem(0.5);
+    accuracy(calc_preds(coeffs, x), y)
+}
+
+fn accuracy(preds: Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
+    let predicted = preds.greater_elem(0.5);
     let actual = y.clone().greater_elem(0.5);
     predicted.equal(actual).float().mean()
+}
+
+/// [`calc_loss`] and [`model_accuracy`] from one forward pass: `(loss, accuracy)`.
+pub fn loss_and_accuracy(coeffs: &Coeffs, x: &Tensor<2>, y: &Tensor<2>) -> (Tensor<1>, Tensor<1>) {
+    let preds = calc_preds(coeffs, x);
+    (mean_absolute_error(preds.clone(), y), accuracy(preds, y))
 }

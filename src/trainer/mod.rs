@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::model::device::{self, Backend, Compute};
 use crate::model::network::{Coeffs, init_weights};
 use crate::model::weights::Weights;
-use crate::model::{DeviceData, EpochMetrics, Run, Split};
+use crate::model::{BatchSize, DeviceData, EpochMetrics, Run, Split};
 use messages::{Command, Event, NamedTensor, Pace, RunId, RunInfo, RunState, Settings, Snapshot};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
@@ -19,6 +19,9 @@ use std::time::{Duration, Instant};
 const FLUSH_EVERY: Duration = Duration::from_millis(16);
 /// Weight snapshots (histograms, unit health) at most this often.
 const SNAPSHOT_EVERY: Duration = Duration::from_millis(150);
+/// At pace max, a batch of epochs (one read-back) takes about this long, so commands are
+/// obeyed well within a frame or two.
+const BATCH_TIME: Duration = Duration::from_millis(8);
 /// How long an idle trainer sleeps between looks at its command queue.
 const IDLE_WAIT: Duration = Duration::from_millis(250);
 
@@ -99,6 +102,8 @@ struct Worker {
     pending: Vec<EpochMetrics>,
     flushed: Instant,
     snapshot_at: Instant,
+    /// Epochs per read-back at pace max.
+    batch: BatchSize,
     shutdown: bool,
 }
 
@@ -126,6 +131,7 @@ impl Worker {
             pending: Vec::new(),
             flushed: now,
             snapshot_at: now,
+            batch: BatchSize::new(BATCH_TIME),
             shutdown: false,
         }
     }
@@ -208,6 +214,7 @@ impl Worker {
         match built {
             Ok((run, weights)) => {
                 self.first.get_or_insert((settings.seed, weights));
+                self.batch = BatchSize::new(BATCH_TIME);
                 self.active = Some(Active {
                     id,
                     run,
@@ -281,17 +288,21 @@ impl Worker {
         }
     }
 
-    /// Trains one epoch of the active run.
-    fn epoch(&mut self) {
+    /// Trains `epochs` epochs of the active run (fewer if the run ends first), read back
+    /// together.
+    fn train(&mut self, epochs: usize) {
         let Some(active) = &mut self.active else {
             return;
         };
-        let stepped = catch_unwind(AssertUnwindSafe(|| active.run.step()));
+        let epochs = epochs.min(active.settings.epochs.saturating_sub(active.run.epoch()));
+        let started = Instant::now();
+        let stepped = catch_unwind(AssertUnwindSafe(|| active.run.steps(epochs.max(1))));
         let failure = match stepped {
             Ok(Ok(metrics)) => {
-                let finished = metrics.epoch >= active.settings.epochs;
-                let diverged = !metrics.train_loss.is_finite();
-                self.pending.push(metrics);
+                self.batch.record(started.elapsed());
+                let finished = active.run.epoch() >= active.settings.epochs;
+                let diverged = metrics.iter().any(|m| !m.train_loss.is_finite());
+                self.pending.extend(metrics);
                 if finished || diverged {
                     // A non-finite loss stays non-finite: nothing more to watch.
                     self.snapshot();
@@ -344,7 +355,7 @@ impl Worker {
             Command::Step => {
                 if self.is(&[RunState::Running, RunState::Paused]) {
                     self.set_state(RunState::Paused);
-                    self.epoch();
+                    self.train(1);
                     self.flush();
                     self.snapshot();
                 }
@@ -436,15 +447,19 @@ impl Worker {
             }
             match self.wait() {
                 None => {
+                    let mut epochs = 1;
                     if let Some(active) = &mut self.active {
                         active.due = match active.settings.pace {
-                            Pace::Max => Instant::now(),
+                            Pace::Max => {
+                                epochs = self.batch.get();
+                                Instant::now()
+                            }
                             Pace::PerSecond(rate) => {
                                 active.due + Duration::from_secs_f64(1.0 / rate.max(1e-3))
                             }
                         };
                     }
-                    self.epoch();
+                    self.train(epochs);
                 }
                 Some(wait) => {
                     self.flush();
