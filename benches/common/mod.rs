@@ -1,0 +1,84 @@
+//! A dashboard fed with made-up training events, as the trainer would send them.
+
+use nnfs_tui::app::{App, DataInfo};
+use nnfs_tui::trainer::messages::{
+    Backend, EpochMetrics, Event, Health, NamedTensor, Pace, RunId, RunInfo, Settings, Snapshot,
+};
+use std::time::Duration;
+
+pub fn settings() -> Settings {
+    Settings {
+        lr: 1.4,
+        hidden: vec![20],
+        epochs: 100_000_000,
+        seed: 442,
+        backend: Backend::Cpu,
+        pace: Pace::Max,
+    }
+}
+
+pub fn app() -> App {
+    let data = DataInfo {
+        name: "titanic".into(),
+        train_rows: 713,
+        valid_rows: 178,
+        test_rows: 0,
+        features: 12,
+    };
+    App::new(settings(), data, true)
+}
+
+pub fn start(app: &mut App, run: RunId) {
+    app.on_event(Event::Started(RunInfo {
+        id: run,
+        settings: settings(),
+        device: "Flex (CPU)".into(),
+        data_name: "titanic".into(),
+        train_rows: 713,
+        valid_rows: 178,
+        test_rows: 0,
+        features: (0..12).map(|i| format!("f{i}")).collect(),
+    }));
+}
+
+/// Sends epochs `first..=last` of `run` in one batch, with a learning curve's shape.
+pub fn epochs(app: &mut App, run: RunId, first: usize, last: usize) {
+    let metrics = (first..=last)
+        .map(|e| {
+            let t = e as f32;
+            EpochMetrics {
+                epoch: e,
+                train_loss: 0.2 + 0.34 / (1.0 + t / 50.0),
+                valid_loss: 0.21 + 0.33 / (1.0 + t / 60.0),
+                valid_accuracy: 0.8 - 0.2 / (1.0 + t / 40.0),
+                elapsed: Duration::from_micros(100 * e as u64),
+            }
+        })
+        .collect();
+    app.on_event(Event::Epochs { run, metrics });
+}
+
+/// Sends a weight snapshot of the Titanic network at `epoch`.
+pub fn snapshot(app: &mut App, run: RunId, epoch: usize) {
+    let tensor = |name: &str, rows: usize, cols: usize| NamedTensor {
+        name: name.into(),
+        shape: vec![rows, cols],
+        values: (0..rows * cols)
+            .map(|i| ((i + epoch) as f32 * 0.37).sin())
+            .collect(),
+    };
+    app.on_event(Event::Snapshot {
+        run,
+        snapshot: Snapshot {
+            epoch,
+            tensors: vec![tensor("wt_hidden", 12, 20), tensor("wt_output", 20, 1)],
+            health: Health {
+                dead_units: 2,
+                hidden_units: 20,
+                min_pred: 0.01,
+                max_pred: 0.98,
+                live_rows: 713,
+            },
+        },
+    });
+}
