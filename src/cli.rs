@@ -1,6 +1,7 @@
 //! Command-line flags and what the binary does with them.
 
 use crate::data::DataSpec;
+use crate::data::playground::{DEFAULT_NOISE, DEFAULT_POINTS, MAX_POINTS, Playground};
 use crate::data::prep::Scale;
 use crate::error::{Error, Result};
 use crate::headless::{self, Format, Outputs};
@@ -84,6 +85,33 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub test: Option<PathBuf>,
 
+    /// A generated 2-D data set to train on instead of a file (TensorFlow Playground's; moons
+    /// as scikit-learn's), seeded with --split-seed.
+    #[arg(long, value_enum, conflicts_with_all = FILE_FLAGS)]
+    pub dataset: Option<Playground>,
+
+    /// Points in the generated data set (with --dataset).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = DEFAULT_POINTS,
+        value_parser = point_count,
+        requires = "dataset",
+        conflicts_with_all = FILE_FLAGS
+    )]
+    pub points: usize,
+
+    /// Noise of the generated data set, from 0 (clean) to 1 (with --dataset).
+    #[arg(
+        long,
+        value_name = "F",
+        default_value_t = DEFAULT_NOISE,
+        value_parser = noise,
+        requires = "dataset",
+        conflicts_with_all = FILE_FLAGS
+    )]
+    pub noise: f32,
+
     /// Start from the coefficients in this safetensors file (wt_hidden, wt_output, bias_output).
     #[arg(long, value_name = "FILE")]
     pub init: Option<PathBuf>,
@@ -139,6 +167,24 @@ fn fraction_or_zero(text: &str) -> Result<f64, String> {
     }
 }
 
+/// The flags that describe a data file, which a generated data set has no use for. (Listed
+/// for --points and --noise too: clap drops their `requires` when --dataset itself conflicts.)
+const FILE_FLAGS: [&str; 5] = ["data", "target", "scale", "valid", "test"];
+
+fn point_count(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(value) if (1..=MAX_POINTS).contains(&value) => Ok(value),
+        _ => Err(format!("expected a whole number from 1 to {MAX_POINTS}")),
+    }
+}
+
+fn noise(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(value) if (0.0..=1.0).contains(&value) => Ok(value),
+        _ => Err("expected a fraction from 0 (clean) to 1".into()),
+    }
+}
+
 impl Cli {
     /// The run these flags describe, with the tutorial's defaults where a flag is absent.
     pub fn run_config(&self) -> RunConfig {
@@ -169,6 +215,9 @@ impl Cli {
                 split_seed: self.split_seed,
                 valid: self.valid.clone(),
                 test: self.test.clone(),
+                dataset: self.dataset,
+                points: self.points,
+                noise: self.noise,
             },
             lr: self.lr.unwrap_or(tutorial.lr),
             hidden: self.hidden.clone(),
@@ -256,9 +305,109 @@ mod tests {
                 &["--valid-frac", "1"],
                 "expected a fraction between 0 and 1",
             ),
+            (
+                &["--dataset", "circle", "--points", "0"],
+                "expected a whole number from 1 to 1000000",
+            ),
+            (
+                &["--dataset", "circle", "--points", "1000001"],
+                "expected a whole number from 1 to 1000000",
+            ),
+            (
+                &["--dataset", "circle", "--points", "-5"],
+                "expected a whole number from 1 to 1000000",
+            ),
+            (
+                &["--dataset", "circle", "--noise", "1.5"],
+                "expected a fraction from 0 (clean) to 1",
+            ),
+            (
+                &["--dataset", "circle", "--noise", "-0.1"],
+                "expected a fraction from 0 (clean) to 1",
+            ),
+            (
+                &["--dataset", "circle", "--noise", "NaN"],
+                "expected a fraction from 0 (clean) to 1",
+            ),
+            (&["--dataset", "square"], "invalid value 'square'"),
         ] {
             let message = parse(args).unwrap_err();
             assert!(message.contains(reason), "{args:?}: {message}");
         }
+    }
+
+    #[test]
+    fn a_generated_data_set_reaches_the_run() {
+        let config = parse(&[
+            "--headless",
+            "--dataset",
+            "spiral",
+            "--points",
+            "1000",
+            "--noise",
+            "0",
+        ])
+        .unwrap()
+        .run_config();
+        assert_eq!(config.data.dataset, Some(Playground::Spiral));
+        assert_eq!((config.data.points, config.data.noise), (1000, 0.0));
+        let config = parse(&["--dataset", "moons"]).unwrap().dashboard_config().0;
+        assert_eq!(config.data.dataset, Some(Playground::Moons));
+        assert_eq!((config.data.points, config.data.noise), (400, 0.1));
+        for name in ["circle", "xor", "gauss", "spiral", "moons"] {
+            assert!(parse(&["--dataset", name]).is_ok(), "{name}");
+        }
+        assert!(parse(&["--dataset", "xor", "--noise", "1"]).is_ok());
+        assert!(parse(&["--dataset", "xor", "--points", "1000000"]).is_ok());
+    }
+
+    #[test]
+    fn a_generated_data_set_excludes_file_flags() {
+        for flag in [
+            &["--data", "a.csv"][..],
+            &["--target", "y"],
+            &["--scale", "none"],
+            &["--valid", "v.csv"],
+            &["--test", "t.csv"],
+        ] {
+            let args = [&["--dataset", "circle"][..], flag].concat();
+            let message = parse(&args).unwrap_err();
+            assert!(
+                message.contains("cannot be used with"),
+                "{args:?}: {message}"
+            );
+        }
+        for args in [
+            &["--noise", "0.3", "--data", "a.csv"][..],
+            &["--points", "10", "--target", "y"],
+        ] {
+            let message = parse(args).unwrap_err();
+            assert!(
+                message.contains("cannot be used with"),
+                "{args:?}: {message}"
+            );
+        }
+        // Split flags apply to generated data as to files.
+        assert!(
+            parse(&[
+                "--dataset",
+                "circle",
+                "--valid-frac",
+                "0.3",
+                "--test-frac",
+                "0.1"
+            ])
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn points_and_noise_need_a_generated_data_set() {
+        for args in [&["--points", "100"][..], &["--noise", "0.2"]] {
+            let message = parse(args).unwrap_err();
+            assert!(message.contains("--dataset"), "{args:?}: {message}");
+        }
+        let cli = parse(&["--data", "a.csv"]).unwrap();
+        assert_eq!((cli.points, cli.noise), (400, 0.1));
     }
 }

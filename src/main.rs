@@ -14,13 +14,21 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(error) => {
-            // clap's first line is the whole story ("error: invalid value '0' for '--lr <LR>':
-            // ..."); the usage lines after it would bury it.
+            // clap's first paragraph is the whole story ("error: invalid value '0' for
+            // '--lr <LR>': ...", or "...not provided:" and the flags on the lines below); the
+            // usage lines after it would bury it.
             let rendered = error.to_string();
             let first = rendered
                 .lines()
-                .next()
-                .unwrap_or("error: invalid arguments");
+                .map(str::trim)
+                .take_while(|line| !line.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let first = if first.is_empty() {
+                "error: invalid arguments"
+            } else {
+                &first
+            };
             eprintln!("{first} (see --help)");
             return ExitCode::from(EXIT_USAGE as u8);
         }

@@ -12,6 +12,7 @@
 //! ```
 
 mod accuracy;
+pub mod boundary;
 mod chart;
 mod form;
 mod help;
