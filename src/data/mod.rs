@@ -109,15 +109,31 @@ impl Splits {
     }
 }
 
+/// How far loading has got: what it is doing, and the fraction of the file read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Progress {
+    Reading(f32),
+    /// Deciding and fitting the preprocessing, then encoding every row.
+    Preparing,
+}
+
 /// Reads (or generates), preprocesses and splits the data described by `spec`.
 pub fn load(spec: &DataSpec) -> Result<Splits> {
+    load_with_progress(spec, &mut |_| {})
+}
+
+/// [`load`], telling `progress` how far it has got (large files take seconds).
+pub fn load_with_progress(spec: &DataSpec, progress: &mut dyn FnMut(Progress)) -> Result<Splits> {
     if let Some(kind) = spec.dataset {
         return load_playground(kind, spec);
     }
     let table = match &spec.data {
-        Some(path) => Table::read(path)?,
+        Some(path) => {
+            Table::read_with_progress(path, &mut |done| progress(Progress::Reading(done)))?
+        }
         None => titanic::table()?,
     };
+    progress(Progress::Preparing);
     let target = spec.target.as_deref().unwrap_or(titanic::TARGET);
     // Statistics come from the whole primary table, as in the tutorial.
     let recipe = if spec.data.is_none() && target == titanic::TARGET {

@@ -13,12 +13,7 @@ pub struct SplitIndices {
 /// 891 passengers gives 713 / 178).
 pub fn split(rows: usize, valid_frac: f64, test_frac: f64, seed: u64) -> SplitIndices {
     let mut order: Vec<usize> = (0..rows).collect();
-    let mut rng = SplitMix64(seed);
-    // Fisher–Yates.
-    for i in (1..rows).rev() {
-        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
-        order.swap(i, j);
-    }
+    SplitMix64(seed).shuffle(&mut order);
     let n_valid = ((valid_frac * rows as f64).floor() as usize).min(rows);
     let n_test = ((test_frac * rows as f64).floor() as usize).min(rows - n_valid);
     let sorted = |mut v: Vec<usize>| {
@@ -48,6 +43,14 @@ impl SplitMix64 {
     /// A uniform sample in `[0, 1)` with 24 bits, like `torch.rand` for f32.
     pub fn next_f32(&mut self) -> f32 {
         (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32
+    }
+
+    /// Puts `items` in a random order (Fisher–Yates).
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = (self.next_u64() % (i as u64 + 1)) as usize;
+            items.swap(i, j);
+        }
     }
 }
 

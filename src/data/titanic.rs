@@ -93,7 +93,7 @@ mod tests {
         }
         // Passengers without an age get the mode, 24.
         let age = table.column("Age").unwrap();
-        let unknown = table.rows.iter().position(|r| r[age].is_empty()).unwrap();
+        let unknown = table.rows().position(|r| r.get(age).is_empty()).unwrap();
         assert!((data.x[unknown * 12] - 24.0 / 80.0).abs() < 1e-7);
     }
 }
