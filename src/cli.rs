@@ -1,5 +1,6 @@
 //! Command-line flags and what the binary does with them.
 
+use crate::config::Config;
 use crate::data::DataSpec;
 use crate::data::playground::{DEFAULT_NOISE, DEFAULT_POINTS, MAX_POINTS, Playground};
 use crate::data::prep::Scale;
@@ -8,8 +9,12 @@ use crate::headless::{self, Format, Outputs};
 use crate::model::device::Backend;
 use crate::model::network::check_hidden;
 use crate::setup::RunConfig;
+use crate::sweep::SweepSpec;
 use crate::trainer::messages::Pace;
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser};
+use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -18,9 +23,14 @@ use std::path::PathBuf;
 /// Trains the network of the "neural network from scratch" tutorial (inputs → ReLU hidden
 /// layer → sigmoid output, mean absolute error, hand-written gradient descent) on the Titanic
 /// passenger list, or on any CSV file with a two-valued target column.
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(name = "nnfs-tui", version, allow_negative_numbers = true)]
 pub struct Cli {
+    /// Read settings from this TOML file (keys named as the flags: lr = 1.4, hidden = [10, 10],
+    /// valid_frac = 0.2, ...); a flag given here overrides the file's value.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Print the loss of each epoch instead of opening the dashboard.
     #[arg(long)]
     pub headless: bool,
@@ -112,6 +122,21 @@ pub struct Cli {
     )]
     pub noise: f32,
 
+    /// Rows per gradient step, in a new random order every epoch [default: all training rows,
+    /// the tutorial's full batch]
+    #[arg(long, value_name = "N", value_parser = positive_usize)]
+    pub batch_size: Option<usize>,
+
+    /// Learning-rate sweep: train the same starting coefficients at --steps learning rates
+    /// evenly spaced on a log scale over FROM..TO (e.g. 0.01..100), on parallel threads, and
+    /// print a table of how each ended (headless) [dashboard: L sweeps 0.01..100]
+    #[arg(long, value_name = "FROM..TO", value_parser = sweep_range)]
+    pub sweep: Option<(f64, f64)>,
+
+    /// Learning rates in a --sweep.
+    #[arg(long, value_name = "N", default_value_t = SweepSpec::DEFAULT_STEPS, value_parser = sweep_steps, requires = "sweep")]
+    pub steps: usize,
+
     /// Start from the coefficients in this safetensors file (wt_hidden, wt_output, bias_output).
     #[arg(long, value_name = "FILE")]
     pub init: Option<PathBuf>,
@@ -123,23 +148,41 @@ pub struct Cli {
     /// Write the loss and accuracy of every epoch to this CSV file.
     #[arg(long, value_name = "FILE")]
     pub history: Option<PathBuf>,
+
+    /// The ids of the flags given on the command line (filled by [`Cli::parse_args`]).
+    #[arg(skip)]
+    given: BTreeSet<String>,
 }
 
-fn positive_f64(text: &str) -> Result<f64, String> {
+pub(crate) fn sweep_range(text: &str) -> Result<(f64, f64), String> {
+    SweepSpec::parse_range(text)
+}
+
+pub(crate) fn sweep_steps(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(steps) if (2..=SweepSpec::MAX_STEPS).contains(&steps) => Ok(steps),
+        _ => Err(format!(
+            "expected 2 to {} learning rates",
+            SweepSpec::MAX_STEPS
+        )),
+    }
+}
+
+pub(crate) fn positive_f64(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(value) if value > 0.0 && value.is_finite() => Ok(value),
         _ => Err("expected a number greater than 0".into()),
     }
 }
 
-fn positive_usize(text: &str) -> Result<usize, String> {
+pub(crate) fn positive_usize(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(value) if value > 0 => Ok(value),
         _ => Err("expected a whole number of at least 1".into()),
     }
 }
 
-fn pace(text: &str) -> Result<Pace, String> {
+pub(crate) fn pace(text: &str) -> Result<Pace, String> {
     if text.eq_ignore_ascii_case("max") {
         return Ok(Pace::Max);
     }
@@ -148,19 +191,19 @@ fn pace(text: &str) -> Result<Pace, String> {
         .map_err(|_| "expected epochs per second (a number > 0) or max".into())
 }
 
-fn hidden_size(text: &str) -> Result<usize, String> {
+pub(crate) fn hidden_size(text: &str) -> Result<usize, String> {
     let size = positive_usize(text).unwrap_or(0);
     check_hidden(&[size]).map(|()| size)
 }
 
-fn fraction(text: &str) -> Result<f64, String> {
+pub(crate) fn fraction(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(value) if value > 0.0 && value < 1.0 => Ok(value),
         _ => Err("expected a fraction between 0 and 1 (exclusive)".into()),
     }
 }
 
-fn fraction_or_zero(text: &str) -> Result<f64, String> {
+pub(crate) fn fraction_or_zero(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(value) if (0.0..1.0).contains(&value) => Ok(value),
         _ => Err("expected a fraction from 0 up to (not including) 1".into()),
@@ -171,21 +214,141 @@ fn fraction_or_zero(text: &str) -> Result<f64, String> {
 /// for --points and --noise too: clap drops their `requires` when --dataset itself conflicts.)
 const FILE_FLAGS: [&str; 5] = ["data", "target", "scale", "valid", "test"];
 
-fn point_count(text: &str) -> Result<usize, String> {
+pub(crate) fn point_count(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(value) if (1..=MAX_POINTS).contains(&value) => Ok(value),
         _ => Err(format!("expected a whole number from 1 to {MAX_POINTS}")),
     }
 }
 
-fn noise(text: &str) -> Result<f32, String> {
+pub(crate) fn noise(text: &str) -> Result<f32, String> {
     match text.parse::<f32>() {
         Ok(value) if (0.0..=1.0).contains(&value) => Ok(value),
         _ => Err("expected a fraction from 0 (clean) to 1".into()),
     }
 }
 
+/// The flags that need another flag: clap checks that on the command line alone, but with
+/// `--config` the other may come from the file, so [`Cli::apply_config`] checks it instead.
+const NEEDS: [(&str, &str); 3] = [
+    ("points", "dataset"),
+    ("noise", "dataset"),
+    ("steps", "sweep"),
+];
+
 impl Cli {
+    /// Parses the command line (`args` starts with the program's name), remembering which
+    /// flags it gave, so that [`Cli::apply_config`] lets them override a settings file. The
+    /// errors are clap's, as [`Parser::try_parse_from`] gives them.
+    pub fn parse_args<I, T>(args: I) -> std::result::Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+        let mut relaxed = Cli::command();
+        for (flag, _) in NEEDS {
+            relaxed = relaxed.mut_arg(flag, |arg| arg.requires(clap::builder::Resettable::Reset));
+        }
+        let mut matches = relaxed.try_get_matches_from(&args)?;
+        if matches.value_source("config") != Some(ValueSource::CommandLine) {
+            // No file to complete the flags: clap's own checks and messages.
+            matches = Cli::command().try_get_matches_from(&args)?;
+        }
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        cli.given = matches
+            .ids()
+            .filter(|id| matches.value_source(id.as_str()) == Some(ValueSource::CommandLine))
+            .map(|id| id.as_str().to_string())
+            .collect();
+        Ok(cli)
+    }
+
+    /// Whether the flag with this id (`valid_frac` for `--valid-frac`) was on the command line.
+    pub fn given(&self, id: &str) -> bool {
+        self.given.contains(id)
+    }
+
+    /// Reads `--config`'s file, if any, into these flags (see [`Cli::apply_config`]).
+    pub fn with_config_file(mut self) -> Result<Cli> {
+        if let Some(path) = self.config.clone() {
+            let file = Config::load(&path)?;
+            self.apply_config(&file, &path.display().to_string())?;
+        }
+        Ok(self)
+    }
+
+    /// Takes each setting of `file` (read from `file_name`) that no flag on the command line
+    /// gave; then refuses what the flags would refuse together (a generated data set with file
+    /// settings, `points`/`noise` without a data set, `steps` without a sweep).
+    pub fn apply_config(&mut self, file: &Config, file_name: &str) -> Result<()> {
+        macro_rules! take {
+            // `Option` flags: the file's value, if it has one.
+            (optional: $($key:ident),*; plain: $($plain:ident),*) => {
+                $(if !self.given(stringify!($key)) && file.$key.is_some() {
+                    self.$key = file.$key.clone();
+                })*
+                $(if !self.given(stringify!($plain)) {
+                    if let Some(value) = &file.$plain {
+                        self.$plain = value.clone();
+                    }
+                })*
+            };
+        }
+        take!(
+            optional: pace, lr, hidden, epochs, data, target, valid, test, dataset, batch_size,
+                sweep, init, save, history;
+            plain: headless, format, seed, backend, scale, valid_frac, test_frac, split_seed,
+                points, noise, steps
+        );
+        self.check_combination(file, file_name)
+    }
+
+    fn check_combination(&self, file: &Config, file_name: &str) -> Result<()> {
+        let in_file = |key: &str| match key {
+            "dataset" => file.dataset.is_some(),
+            "data" => file.data.is_some(),
+            "target" => file.target.is_some(),
+            "scale" => file.scale.is_some(),
+            "valid" => file.valid.is_some(),
+            "test" => file.test.is_some(),
+            "points" => file.points.is_some(),
+            "noise" => file.noise.is_some(),
+            "steps" => file.steps.is_some(),
+            "sweep" => file.sweep.is_some(),
+            _ => false,
+        };
+        let set = |key: &str| self.given(key) || in_file(key);
+        if set("dataset") {
+            // Both on the command line: clap has refused that already.
+            if let Some(key) = FILE_FLAGS
+                .into_iter()
+                .find(|&key| set(key) && !(self.given(key) && self.given("dataset")))
+            {
+                let flag = format!("--{key}");
+                let clash = match (self.given("dataset"), self.given(key)) {
+                    (false, false) => format!("{file_name}: 'dataset' cannot be used with '{key}'"),
+                    (false, _) => format!("'dataset' in {file_name} cannot be used with {flag}"),
+                    (true, _) => format!("--dataset cannot be used with '{key}' in {file_name}"),
+                };
+                return Err(Error::Usage(format!(
+                    "{clash} (a generated data set has no file settings; drop one of them)"
+                )));
+            }
+        }
+        for (key, needed) in NEEDS {
+            if set(key) && !set(needed) {
+                let message = if self.given(key) {
+                    format!("--{key} needs --{needed} (or '{needed}' in {file_name})")
+                } else {
+                    format!("{file_name}: '{key}' needs '{needed}' (in the file, or --{needed})")
+                };
+                return Err(Error::Usage(message));
+            }
+        }
+        Ok(())
+    }
+
     /// The run these flags describe, with the tutorial's defaults where a flag is absent.
     pub fn run_config(&self) -> RunConfig {
         self.config_with_defaults(&RunConfig::default())
@@ -225,7 +388,18 @@ impl Cli {
             seed: self.seed,
             backend: self.backend,
             init: self.init.clone(),
+            batch_size: self.batch_size,
         }
+    }
+
+    /// The learning-rate sweep the flags ask for, if any.
+    pub fn sweep_spec(&self) -> Option<SweepSpec> {
+        self.sweep.map(|(from, to)| SweepSpec {
+            from,
+            to,
+            steps: self.steps,
+            epochs: self.epochs.unwrap_or(RunConfig::default().epochs),
+        })
     }
 
     fn outputs(&self) -> Outputs {
@@ -239,6 +413,13 @@ impl Cli {
 
 /// Runs the binary with parsed flags.
 pub fn run(cli: &Cli) -> Result<()> {
+    let with_file;
+    let cli = if cli.config.is_some() {
+        with_file = cli.clone().with_config_file()?;
+        &with_file
+    } else {
+        cli
+    };
     if let Some(hidden) = &cli.hidden {
         check_hidden(hidden).map_err(|why| Error::Usage(format!("invalid --hidden: {why}")))?;
     }
@@ -253,6 +434,9 @@ pub fn run(cli: &Cli) -> Result<()> {
     }
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
+    if let Some(spec) = cli.sweep_spec() {
+        return headless::sweep(&cli.run_config(), &spec, cli.format, &mut stdout.lock());
+    }
     headless::run(
         &cli.run_config(),
         &cli.outputs(),
@@ -409,5 +593,220 @@ mod tests {
         }
         let cli = parse(&["--data", "a.csv"]).unwrap();
         assert_eq!((cli.points, cli.noise), (400, 0.1));
+    }
+
+    /// `args` after `--config s.toml`, with `toml` as that file's text.
+    fn with_file(args: &[&str], toml: &str) -> std::result::Result<Cli, String> {
+        let command_line = ["nnfs-tui", "--config", "s.toml"]
+            .into_iter()
+            .chain(args.iter().copied());
+        let mut cli = Cli::parse_args(command_line).map_err(|e| e.to_string())?;
+        let file = Config::from_toml(toml, "s.toml").map_err(|e| e.to_string())?;
+        cli.apply_config(&file, "s.toml")
+            .map_err(|e| e.to_string())?;
+        Ok(cli)
+    }
+
+    #[test]
+    fn parse_args_remembers_the_flags_given() {
+        let cli =
+            Cli::parse_args(["nnfs-tui", "--lr", "1", "--seed", "442", "--hidden", "3,4"]).unwrap();
+        for id in ["lr", "seed", "hidden"] {
+            assert!(cli.given(id), "{id}");
+        }
+        for id in ["epochs", "backend", "valid_frac", "headless", "config"] {
+            assert!(!cli.given(id), "{id}");
+        }
+        assert_eq!(cli.hidden, Some(vec![3, 4]));
+        // Without --config, clap's checks and messages are as before.
+        let message = Cli::parse_args(["nnfs-tui", "--points", "5"])
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("--dataset"), "{message}");
+        let message = Cli::parse_args(["nnfs-tui", "--steps", "5"])
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("--sweep"), "{message}");
+    }
+
+    #[test]
+    fn file_values_replace_the_defaults() {
+        let cli = with_file(
+            &[],
+            "headless = true\nformat = \"jsonl\"\nlr = 2\nepochs = 7\nhidden = [3, 4]\nseed = 1\n\
+             valid_frac = 0.3\ntest_frac = 0.1\nsplit_seed = 5\nscale = \"none\"\nbatch_size = 16\n\
+             history = \"h.csv\"\nsave = \"w.safetensors\"",
+        )
+        .unwrap();
+        assert!(cli.headless);
+        assert_eq!(cli.format, Format::Jsonl);
+        assert_eq!(cli.outputs().history, Some(PathBuf::from("h.csv")));
+        assert_eq!(cli.outputs().save, Some(PathBuf::from("w.safetensors")));
+        let config = cli.run_config();
+        assert_eq!(
+            config,
+            RunConfig {
+                lr: 2.0,
+                epochs: 7,
+                hidden: Some(vec![3, 4]),
+                seed: 1,
+                batch_size: Some(16),
+                data: DataSpec {
+                    valid_frac: 0.3,
+                    test_frac: 0.1,
+                    split_seed: 5,
+                    scale: Scale::None,
+                    ..DataSpec::default()
+                },
+                ..RunConfig::default()
+            }
+        );
+    }
+
+    #[test]
+    fn flags_on_the_command_line_override_the_file() {
+        let toml = "lr = 2\nseed = 1\nvalid_frac = 0.3\nepochs = 7\nhidden = [3]\npace = \"max\"";
+        // --seed 442 and --valid-frac 0.2 are the defaults, but given: they still win.
+        let cli = with_file(
+            &[
+                "--lr",
+                "3",
+                "--seed",
+                "442",
+                "--valid-frac",
+                "0.2",
+                "--hidden",
+                "5,5",
+                "--pace",
+                "10",
+            ],
+            toml,
+        )
+        .unwrap();
+        let config = cli.run_config();
+        assert_eq!((config.lr, config.seed, config.epochs), (3.0, 442, 7));
+        assert_eq!(config.data.valid_frac, 0.2);
+        assert_eq!(config.hidden, Some(vec![5, 5]));
+        assert_eq!(cli.dashboard_config().1, Pace::PerSecond(10.0));
+        // Neither flag nor file: the built-in default, the dashboard's own included.
+        let (config, pace) = with_file(&[], "seed = 1").unwrap().dashboard_config();
+        assert_eq!(
+            (config.lr, config.epochs, config.seed, pace),
+            (1.4, 1000, 1, Pace::PerSecond(30.0))
+        );
+        let (config, pace) = with_file(&[], toml).unwrap().dashboard_config();
+        assert_eq!((config.lr, config.epochs, pace), (2.0, 7, Pace::Max));
+        assert_eq!(
+            with_file(&[], "").unwrap().run_config(),
+            RunConfig::default()
+        );
+    }
+
+    #[test]
+    fn flags_may_need_what_the_file_gives() {
+        let cli = with_file(&["--points", "50", "--noise", "0"], "dataset = \"xor\"").unwrap();
+        let config = cli.run_config();
+        assert_eq!(config.data.dataset, Some(Playground::Xor));
+        assert_eq!((config.data.points, config.data.noise), (50, 0.0));
+        let cli = with_file(&["--dataset", "circle"], "points = 10").unwrap();
+        assert_eq!(cli.run_config().data.points, 10);
+        let cli = with_file(&["--sweep", "0.1..10"], "steps = 3").unwrap();
+        assert_eq!(cli.sweep_spec().map(|spec| spec.steps), Some(3));
+        let cli = with_file(&["--steps", "4"], "sweep = \"0.1..10\"").unwrap();
+        assert_eq!(
+            cli.sweep_spec()
+                .map(|spec| (spec.from, spec.to, spec.steps)),
+            Some((0.1, 10.0, 4))
+        );
+    }
+
+    #[test]
+    fn what_the_flags_refuse_together_the_file_cannot_give() {
+        for (args, toml, expected) in [
+            (
+                &[][..],
+                "dataset = \"circle\"\ndata = \"a.csv\"",
+                "s.toml: 'dataset' cannot be used with 'data' (",
+            ),
+            (
+                &["--data", "a.csv"],
+                "dataset = \"circle\"",
+                "'dataset' in s.toml cannot be used with --data (",
+            ),
+            (
+                &["--dataset", "circle"],
+                "scale = \"max\"",
+                "--dataset cannot be used with 'scale' in s.toml (",
+            ),
+            (
+                &[],
+                "points = 10",
+                "s.toml: 'points' needs 'dataset' (in the file, or --dataset)",
+            ),
+            (
+                &[],
+                "noise = 0.2\ntarget = \"y\"",
+                "s.toml: 'noise' needs 'dataset'",
+            ),
+            (
+                &["--points", "10"],
+                "",
+                "--points needs --dataset (or 'dataset' in s.toml)",
+            ),
+            (&[], "steps = 3", "s.toml: 'steps' needs 'sweep'"),
+        ] {
+            let message = with_file(args, toml).unwrap_err();
+            assert!(
+                message.starts_with(expected),
+                "{args:?} {toml:?}: {message}"
+            );
+        }
+        // Both on the command line: clap's refusal, as without a file.
+        let message = with_file(&["--dataset", "circle", "--data", "a.csv"], "").unwrap_err();
+        assert!(message.contains("cannot be used with"), "{message}");
+    }
+
+    #[test]
+    fn a_saved_session_replays_the_dashboards_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("session.toml");
+        let settings = crate::trainer::messages::Settings {
+            lr: 20.0,
+            hidden: vec![8, 4],
+            epochs: 250,
+            seed: 9,
+            backend: Backend::Cpu,
+            pace: Pace::Max,
+            batch_size: Some(32),
+            dataset: Some(Playground::Gauss),
+        };
+        let start = DataSpec {
+            split_seed: 3,
+            noise: 0.25,
+            ..DataSpec::default()
+        };
+        crate::config::save_session(&path, &settings, &start).unwrap();
+        let cli = Cli::parse_args(["nnfs-tui".as_ref(), "--config".as_ref(), path.as_os_str()])
+            .unwrap()
+            .with_config_file()
+            .unwrap();
+        let (config, pace) = cli.dashboard_config();
+        assert_eq!(pace, settings.pace);
+        assert_eq!(
+            config,
+            RunConfig {
+                data: DataSpec {
+                    dataset: Some(Playground::Gauss),
+                    ..start
+                },
+                lr: 20.0,
+                hidden: Some(vec![8, 4]),
+                epochs: 250,
+                seed: 9,
+                backend: Backend::Cpu,
+                init: None,
+                batch_size: Some(32),
+            }
+        );
     }
 }

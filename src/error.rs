@@ -29,6 +29,20 @@ pub enum Error {
     Usage(String),
     #[error("{0}")]
     Backend(String),
+    /// A settings file (`--config`) with a problem at `position` (1-based line and column).
+    #[error("{file}: {}{problem}", at(.position))]
+    Config {
+        file: String,
+        position: Option<(usize, usize)>,
+        problem: String,
+    },
+}
+
+/// `line L, column C: `, or nothing.
+fn at(position: &Option<(usize, usize)>) -> String {
+    position.map_or(String::new(), |(line, column)| {
+        format!("line {line}, column {column}: ")
+    })
 }
 
 /// What is wrong with a data file; [`Error::Data`] adds the file name.

@@ -1,12 +1,11 @@
-//! The `nnfs-tui` binary: parse flags, run, and turn any error into one line and exit code 2.
+//! The `nnfs-tui` binary: parse flags (and `--config`'s file), run, and turn any error into one line and exit code 2.
 
-use clap::Parser;
 use nnfs_tui::cli::{self, Cli};
 use nnfs_tui::error::EXIT_USAGE;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::parse_args(std::env::args_os()) {
         Ok(cli) => cli,
         Err(error) if !error.use_stderr() => {
             // --help and --version.
