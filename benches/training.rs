@@ -6,11 +6,14 @@
 //! `Run::steps(64)` shows what reading back in batches saves. `hand_fused` is the anchor: the
 //! same epoch as one plain f32 loop over the rows, with the gradients written out by hand.
 
+use burn::tensor::Transaction;
 use criterion::{Criterion, criterion_group, criterion_main};
 use nnfs_tui::data::split::SplitMix64;
 use nnfs_tui::data::{DataSpec, Dataset, Splits, load};
 use nnfs_tui::model::device::{self, Backend};
-use nnfs_tui::model::network::{execute_epoch, init_coeffs};
+use nnfs_tui::model::network::{
+    calc_loss, execute_epoch, init_coeffs, loss_and_accuracy, model_accuracy,
+};
 use nnfs_tui::model::{DeviceData, Run};
 use std::time::Duration;
 
@@ -77,6 +80,26 @@ fn bench_backend(c: &mut Criterion, backend: Backend) {
             });
             let mut coeffs = init_coeffs(features, &[hidden], 442, &compute.device);
             let (x, y) = (data.train.x.clone(), data.train.y.clone());
+            // Validation as computed before (two forward passes) and now (one).
+            let model = coeffs.detached();
+            let (vx, vy) = (data.valid.x.clone(), data.valid.y.clone());
+            group.bench_function(format!("{name}/validation_two_passes"), |b| {
+                b.iter(|| {
+                    Transaction::default()
+                        .register(calc_loss(&model, &vx, &vy))
+                        .register(model_accuracy(&model, &vx, &vy))
+                        .execute()
+                });
+            });
+            group.bench_function(format!("{name}/validation_one_pass"), |b| {
+                b.iter(|| {
+                    let (loss, accuracy) = loss_and_accuracy(&model, &vx, &vy);
+                    Transaction::default()
+                        .register(loss)
+                        .register(accuracy)
+                        .execute()
+                });
+            });
             group.bench_function(format!("{name}/execute_epoch+loss"), |b| {
                 b.iter(|| {
                     let loss = execute_epoch(&mut coeffs, &x, &y, 0.1);

@@ -3,7 +3,8 @@
 
 use crate::error::{Error, Result};
 use crate::model::{EpochMetrics, Evaluation, HISTORY_HEADER, Split, elapsed_ms, train_model};
-use crate::setup::{RunConfig, prepare};
+use crate::setup::{RunConfig, load_data_and_weights, prepare};
+use crate::sweep::{self, SweepPoint, SweepSpec, stops_learning_at};
 use serde_json::json;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -189,4 +190,83 @@ pub fn run(
         }
     }
     out.flush().map_err(stdout_error)
+}
+
+/// A learning-rate sweep: `config`'s starting coefficients trained at each rate of `spec` on
+/// parallel threads (CPU), then a table, one row per rate in increasing order, and where the
+/// network stops learning. JSON lines print one object per rate as it finishes instead.
+pub fn sweep(
+    config: &RunConfig,
+    spec: &SweepSpec,
+    format: Format,
+    out: &mut impl Write,
+) -> Result<()> {
+    let (splits, weights) = load_data_and_weights(config)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut points: Vec<SweepPoint> = Vec::new();
+    let mut failure = None;
+    sweep::sweep(&splits, &weights, config.batch_size, spec, threads, |p| {
+        if format == Format::Jsonl && failure.is_none() {
+            let line = json!({
+                "lr": p.lr,
+                "first_loss": p.first_loss,
+                "train_loss": p.train_loss,
+                "valid_loss": p.valid_loss,
+                "valid_accuracy": p.valid_accuracy,
+                "dead_units": p.dead_units,
+                "hidden_units": p.hidden_units,
+                "outcome": p.outcome,
+            });
+            failure = writeln!(out, "{line}").and_then(|()| out.flush()).err();
+        }
+        points.push(p);
+    })?;
+    if let Some(error) = failure {
+        return Err(stdout_error(error));
+    }
+    points.sort_by(|a, b| a.lr.total_cmp(&b.lr));
+    let stop = stops_learning_at(&points);
+    match format {
+        Format::Jsonl => writeln!(
+            out,
+            "{}",
+            json!({"summary": true, "epochs": spec.epochs, "stops_learning_at": stop})
+        ),
+        Format::Text => {
+            let mut table = format!(
+                "{:>10}  {:>10}  {:>10}  {:>10}  {:>8}  {:>6}  outcome\n",
+                "lr", "first loss", "train loss", "valid loss", "accuracy", "dead"
+            );
+            for p in &points {
+                table.push_str(&format!(
+                    "{:>10}  {:>10}  {:>10}  {:>10}  {:>8}  {:>6}  {}\n",
+                    format_lr(p.lr),
+                    three_decimals(p.first_loss),
+                    three_decimals(p.train_loss),
+                    three_decimals(p.valid_loss),
+                    three_decimals(p.valid_accuracy),
+                    format!("{}/{}", p.dead_units, p.hidden_units),
+                    p.outcome
+                ));
+            }
+            table.push_str(&match stop {
+                Some(lr) => format!(
+                    "stops learning at lr {} ({} epochs each)",
+                    format_lr(lr),
+                    spec.epochs
+                ),
+                None => format!("learned at every lr ({} epochs each)", spec.epochs),
+            });
+            writeln!(out, "{table}")
+        }
+    }
+    .and_then(|()| out.flush())
+    .map_err(stdout_error)
+}
+
+/// A learning rate with 3 significant digits: `0.0100`, `1.40`, `100`.
+pub fn format_lr(lr: f64) -> String {
+    // The tolerance keeps a computed 9.999999999 from printing as 10.00.
+    let digits = (2 - (lr.abs().log10() + 1e-9).floor() as i32).clamp(0, 8) as usize;
+    format!("{lr:.digits$}")
 }

@@ -9,11 +9,13 @@
 
 pub mod app;
 pub mod cli;
+pub mod config;
 pub mod data;
 pub mod error;
 pub mod headless;
 pub mod model;
 pub mod setup;
+pub mod sweep;
 pub mod trainer;
 pub mod tui;
 pub mod ui;

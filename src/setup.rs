@@ -21,6 +21,8 @@ pub struct RunConfig {
     pub backend: Backend,
     /// Start from these coefficients instead of drawing them.
     pub init: Option<PathBuf>,
+    /// Rows per gradient step; `None` is the tutorial's full batch.
+    pub batch_size: Option<usize>,
 }
 
 /// The tutorial's hidden layer.
@@ -37,6 +39,7 @@ impl Default for RunConfig {
             seed: 442,
             backend: Backend::Cpu,
             init: None,
+            batch_size: None,
         }
     }
 }
@@ -52,7 +55,15 @@ pub struct Prepared {
 
 /// Loads the data; reads or draws the starting coefficients.
 pub fn load_data_and_weights(config: &RunConfig) -> Result<(Splits, Weights)> {
-    let splits = data::load(&config.data)?;
+    load_data_and_weights_with_progress(config, &mut |_| {})
+}
+
+/// [`load_data_and_weights`], telling `progress` how loading the data goes.
+pub fn load_data_and_weights_with_progress(
+    config: &RunConfig,
+    progress: &mut dyn FnMut(data::Progress),
+) -> Result<(Splits, Weights)> {
+    let splits = data::load_with_progress(&config.data, progress)?;
     let n_inputs = splits.features().len();
     let weights = match &config.init {
         Some(path) => {
@@ -78,8 +89,10 @@ pub fn prepare(config: &RunConfig) -> Result<Prepared> {
     let compute = device::init(config.backend)?;
     let coeffs = Coeffs::from_weights(&weights, &compute.device);
     let data = DeviceData::new(&splits, &compute.device);
+    let mut run = Run::new(coeffs, data, config.lr);
+    run.batch_size = config.batch_size;
     Ok(Prepared {
-        run: Run::new(coeffs, data, config.lr),
+        run,
         splits,
         compute,
         hidden: weights.hidden_sizes(),

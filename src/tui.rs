@@ -2,8 +2,9 @@
 //! event loop that merges keys, resizes and trainer messages.
 
 use crate::app::{App, DataInfo};
+use crate::data::Progress;
 use crate::error::{Error, Result};
-use crate::setup::{RunConfig, load_data_and_weights};
+use crate::setup::{RunConfig, load_data_and_weights_with_progress};
 use crate::trainer::Trainer;
 use crate::trainer::messages::{Event, Pace, Settings};
 use crossterm::event::{self, Event as TermEvent, KeyEventKind};
@@ -75,10 +76,58 @@ fn install_panic_hook() {
     }));
 }
 
+/// A progress line on stderr while a large file loads, before the dashboard takes the screen:
+/// only on a terminal, and only once loading has taken long enough to notice.
+struct LoadingLine {
+    name: String,
+    started: Instant,
+    terminal: bool,
+    shown: bool,
+}
+
+impl LoadingLine {
+    const AFTER: Duration = Duration::from_millis(150);
+
+    fn new(config: &RunConfig) -> Self {
+        use std::io::IsTerminal;
+        LoadingLine {
+            name: config
+                .data
+                .data
+                .as_ref()
+                .map_or_else(|| "data".to_string(), |p| p.display().to_string()),
+            started: Instant::now(),
+            terminal: std::io::stderr().is_terminal(),
+            shown: false,
+        }
+    }
+
+    fn show(&mut self, progress: Progress) {
+        if !self.terminal || self.started.elapsed() < Self::AFTER {
+            return;
+        }
+        let doing = match progress {
+            Progress::Reading(done) => format!("reading {:>3.0}%", done * 100.0),
+            Progress::Preparing => "preparing the features".to_string(),
+        };
+        eprint!("\r\x1b[2Kloading {}: {doing}", self.name);
+        self.shown = true;
+    }
+
+    fn clear(&self) {
+        if self.shown {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
+
 /// Opens the dashboard on `config`'s data and trains at once.
 pub fn run(config: &RunConfig, pace: Pace) -> Result<()> {
     // Bad data or weights end here, before the screen changes, with the usual one-line error.
-    let (splits, weights) = load_data_and_weights(config)?;
+    let mut line = LoadingLine::new(config);
+    let loaded = load_data_and_weights_with_progress(config, &mut |p| line.show(p));
+    line.clear();
+    let (splits, weights) = loaded?;
     let settings = Settings {
         lr: config.lr,
         hidden: weights.hidden_sizes(),
@@ -86,6 +135,9 @@ pub fn run(config: &RunConfig, pace: Pace) -> Result<()> {
         seed: config.seed,
         backend: config.backend,
         pace,
+        batch_size: config.batch_size,
+        // The data the dashboard was started with.
+        dataset: None,
     };
     let data = DataInfo {
         name: splits.name.clone(),
@@ -95,14 +147,14 @@ pub fn run(config: &RunConfig, pace: Pace) -> Result<()> {
         features: splits.features().len(),
     };
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut app = App::new(settings.clone(), data, color);
+    let mut app = App::new(settings.clone(), data, color).with_data_spec(config.data.clone());
     let init = config.init.is_some().then_some(weights);
 
     install_panic_hook();
     quiet(true);
     let mut trainer = None;
     let result = Screen::enter().and_then(|mut screen| {
-        let (started, events) = Trainer::spawn(splits, settings, init);
+        let (started, events) = Trainer::spawn(config.data.clone(), splits, settings, init);
         let looped = event_loop(&mut screen.0, &mut app, &started, &events);
         // The screen is restored (dropped) first; then the trainer's last epoch is waited for.
         trainer = Some(started);

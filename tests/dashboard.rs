@@ -1,5 +1,6 @@
 //! The real binary in a pseudo-terminal: start the dashboard, watch the chart form, raise the
-//! learning rate to 20, restart, pause, quit — and find the terminal as it was.
+//! learning rate to 20, restart, pause, start a sweep, open the run table, quit — and find the
+//! terminal as it was; and the decision boundary of a two-feature data set.
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
@@ -136,12 +137,30 @@ fn watch_raise_lr_restart_pause_and_quit() {
         "paused means paused"
     );
 
+    // A learning-rate sweep from run #2's start, beside it; then the run table.
+    session.keys("L");
+    session.wait_for("Learning-rate sweep");
+    session.keys("T");
+    let screen = session.wait_for("Runs (2)");
+    assert!(
+        screen.contains("#1") && screen.contains("stopped"),
+        "run #1 is listed as stopped: {screen}"
+    );
+
     session.quit();
     std::thread::sleep(Duration::from_millis(200));
     let parser = session.screen.lock().unwrap();
     let screen = parser.screen();
     assert!(!screen.alternate_screen(), "left the alternate screen");
     assert!(!screen.hide_cursor(), "the cursor is visible again");
+}
+
+#[test]
+fn two_features_show_the_decision_boundary() {
+    let mut session = Session::start(&["--dataset", "circle", "--pace", "max", "--epochs", "300"]);
+    let screen = session.wait_for("Decision boundary (epoch");
+    assert!(screen.contains("2 features"), "{screen}");
+    session.quit();
 }
 
 #[test]

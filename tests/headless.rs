@@ -133,3 +133,75 @@ fn preprocessing_decisions_are_reported_on_stderr() {
     );
     assert_eq!(stdout(&output).lines().count(), 2);
 }
+
+/// The tutorial's network at five learning rates from one start: a table in increasing lr,
+/// the smallest learning, and the answer to "from which lr does it stop learning?".
+#[test]
+fn a_sweep_prints_a_table_and_where_learning_stops() {
+    let output = nnfs(&[
+        "--headless",
+        "--sweep",
+        "0.1..1000",
+        "--steps",
+        "5",
+        "--epochs",
+        "30",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 7, "{text}");
+    assert!(lines[0].trim_start().starts_with("lr"), "{text}");
+    let lrs: Vec<&str> = lines[1..6]
+        .iter()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(lrs, ["0.100", "1.00", "10.0", "100", "1000"]);
+    assert!(lines[1].ends_with("learned"), "{text}");
+    assert!(!lines[5].ends_with("learned"), "{text}");
+    assert!(lines[6].starts_with("stops learning at lr "), "{text}");
+
+    let json = jsonl(&nnfs(&[
+        "--headless",
+        "--sweep",
+        "0.1..1000",
+        "--steps",
+        "5",
+        "--epochs",
+        "30",
+        "--format",
+        "jsonl",
+    ]));
+    assert_eq!(json.len(), 6);
+    assert!(json.last().unwrap()["stops_learning_at"].is_number());
+}
+
+/// XOR needs the hidden layer; 10 steps an epoch get there in 40 epochs, one step does not.
+#[test]
+fn a_generated_set_trains_with_mini_batches() {
+    let run = |batch: &[&str]| {
+        let mut args = vec![
+            "--headless",
+            "--dataset",
+            "xor",
+            "--noise",
+            "0",
+            "--hidden",
+            "8",
+            "--lr",
+            "1",
+            "--epochs",
+            "40",
+            "--format",
+            "jsonl",
+        ];
+        args.extend_from_slice(batch);
+        jsonl(&nnfs(&args)).pop().unwrap()
+    };
+    let mini = run(&["--batch-size", "32"]);
+    let full = run(&[]);
+    assert_eq!(mini["features"], serde_json::json!(["x1", "x2"]));
+    let accuracy = |s: &Value| s["final_valid_accuracy"].as_f64().unwrap();
+    assert!(accuracy(&mini) > 0.9, "{mini}");
+    assert!(accuracy(&full) < accuracy(&mini), "{full} vs {mini}");
+}

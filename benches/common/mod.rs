@@ -14,6 +14,8 @@ pub fn settings() -> Settings {
         seed: 442,
         backend: Backend::Cpu,
         pace: Pace::Max,
+        batch_size: None,
+        dataset: None,
     }
 }
 

@@ -3,7 +3,8 @@
 use super::{App, DataInfo};
 use crate::model::SATURATION;
 use crate::trainer::messages::{
-    Backend, EpochMetrics, Event, Health, NamedTensor, Pace, RunId, RunInfo, Settings, Snapshot,
+    Backend, BoundaryMap, EpochMetrics, Event, Health, NamedTensor, Outcome, Pace, Playground,
+    RunId, RunInfo, Settings, Snapshot, SweepEvent, SweepPoint,
 };
 use std::time::Duration;
 
@@ -15,6 +16,8 @@ pub fn settings() -> Settings {
         seed: 442,
         backend: Backend::Cpu,
         pace: Pace::PerSecond(30.0),
+        batch_size: None,
+        dataset: None,
     }
 }
 
@@ -90,7 +93,12 @@ pub fn health(dead: usize, min_pred: f32, max_pred: f32) -> Health {
 
 /// Small tensors shaped like the tutorial's: 12×4 hidden weights, 4×1 output weights, a bias.
 pub fn snapshot(run: RunId, epoch: usize, health: Health) -> Event {
-    let hidden: Vec<f32> = (0..48)
+    snapshot_with_inputs(run, epoch, health, 12)
+}
+
+/// As [`snapshot`], with `inputs`×4 hidden weights.
+pub fn snapshot_with_inputs(run: RunId, epoch: usize, health: Health, inputs: usize) -> Event {
+    let hidden: Vec<f32> = (0..inputs * 4)
         .map(|i| ((i * 37 % 48) as f32 / 48.0 - 0.5) / 4.0 + (i % 5) as f32 * 0.01)
         .collect();
     Event::Snapshot {
@@ -100,7 +108,7 @@ pub fn snapshot(run: RunId, epoch: usize, health: Health) -> Event {
             tensors: vec![
                 NamedTensor {
                     name: "wt_hidden".into(),
-                    shape: vec![12, 4],
+                    shape: vec![inputs, 4],
                     values: hidden,
                 },
                 NamedTensor {
@@ -126,4 +134,119 @@ pub fn mid_run() -> App {
     app.on_event(epochs(1, learning(1..=12)));
     app.on_event(snapshot(1, 12, health(2, 0.08, 0.93)));
     app
+}
+
+/// The generated circle set: two features.
+pub fn planar_data() -> DataInfo {
+    DataInfo {
+        name: "circle".into(),
+        train_rows: 320,
+        valid_rows: 80,
+        test_rows: 0,
+        features: 2,
+    }
+}
+
+pub fn planar_settings() -> Settings {
+    Settings {
+        lr: 3.0,
+        hidden: vec![8],
+        epochs: 300,
+        dataset: Some(Playground::Circle),
+        ..settings()
+    }
+}
+
+pub fn planar_info(id: RunId, settings: Settings) -> RunInfo {
+    RunInfo {
+        data_name: "circle".into(),
+        train_rows: 320,
+        valid_rows: 80,
+        features: vec!["x1".into(), "x2".into()],
+        ..info(id, settings)
+    }
+}
+
+/// A network that has learnt the circle on a `cols × rows` grid over [-1.2, 1.2]²: P(class 1)
+/// falls from 1 to 0 around radius 0.5; with 40 training points on a disc and a ring.
+pub fn circle_map(cols: usize, rows: usize) -> BoundaryMap {
+    let range = (-1.2, 1.2);
+    let inputs = BoundaryMap::grid_inputs(cols, rows, range, range);
+    let probs = inputs
+        .chunks_exact(2)
+        .map(|p| 1.0 / (1.0 + (12.0 * (p[0].hypot(p[1]) - 0.5)).exp()))
+        .collect();
+    let points = (0..40)
+        .map(|i| {
+            let angle = i as f32 * 2.399_963;
+            let inside = i % 2 == 0;
+            let radius = if inside {
+                0.1 + 0.3 * ((i * 7 % 10) as f32 / 10.0)
+            } else {
+                0.75 + 0.3 * ((i * 3 % 10) as f32 / 10.0)
+            };
+            (radius * angle.cos(), radius * angle.sin(), inside)
+        })
+        .collect();
+    BoundaryMap {
+        cols,
+        rows,
+        probs,
+        x_range: range,
+        y_range: range,
+        points,
+    }
+}
+
+/// Run 1 on the circle, 12 epochs in, with a snapshot and the trainer's 96×64 boundary.
+pub fn planar_mid_run() -> App {
+    let mut app = App::new(planar_settings(), planar_data(), true);
+    app.on_event(Event::Started(planar_info(1, planar_settings())));
+    app.on_event(epochs(1, learning(1..=12)));
+    app.on_event(snapshot_with_inputs(1, 12, health(0, 0.04, 0.97), 2));
+    app.on_event(Event::Boundary {
+        run: 1,
+        map: circle_map(96, 64),
+    });
+    app
+}
+
+pub fn sweep_point(index: usize, lr: f64, train_loss: f32, outcome: Outcome) -> SweepPoint {
+    SweepPoint {
+        lr,
+        index,
+        first_loss: 0.54,
+        train_loss,
+        valid_loss: train_loss + 0.01,
+        valid_accuracy: 0.8,
+        dead_units: 0,
+        hidden_units: 20,
+        outcome,
+    }
+}
+
+/// The default sweep's events: started, then the results of the rates `done` (indices), as
+/// a sweep on the tutorial's network goes: learning up to lr ~3, then stalled, dead or NaN.
+pub fn sweep_events(done: &[usize]) -> Vec<Event> {
+    let spec = super::sweep::spec(300);
+    let lrs = spec.learning_rates();
+    let mut events = vec![Event::Sweep(SweepEvent::Started {
+        lrs: lrs.clone(),
+        epochs: spec.epochs,
+    })];
+    for &i in done {
+        let lr = lrs[i];
+        let (loss, outcome) = match i {
+            0..=2 => (0.45 - 0.05 * i as f32, Outcome::Learned),
+            3..=7 => (0.3 - 0.02 * i as f32, Outcome::Learned),
+            8 => (0.393, Outcome::Stalled),
+            9 => (0.393, Outcome::Dead),
+            10 => (0.61, Outcome::Diverged),
+            _ => (f32::NAN, Outcome::Diverged),
+        };
+        events.push(Event::Sweep(SweepEvent::Point(sweep_point(
+            i, lr, loss, outcome,
+        ))));
+    }
+    events
 }

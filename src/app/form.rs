@@ -1,7 +1,7 @@
 //! The hyperparameter form: text being edited, checked as it is typed, applied only when valid.
 
 use crate::model::network::check_hidden;
-use crate::trainer::messages::{Backend, Pace, Settings};
+use crate::trainer::messages::{Backend, Pace, Playground, Settings};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// The form's fields, top to bottom.
@@ -13,16 +13,20 @@ pub enum Field {
     Seed,
     Backend,
     Pace,
+    BatchSize,
+    Data,
 }
 
 impl Field {
-    pub const ALL: [Field; 6] = [
+    pub const ALL: [Field; 8] = [
         Field::Lr,
         Field::Hidden,
         Field::Epochs,
         Field::Seed,
         Field::Backend,
         Field::Pace,
+        Field::BatchSize,
+        Field::Data,
     ];
 
     pub fn label(self) -> &'static str {
@@ -33,6 +37,8 @@ impl Field {
             Field::Seed => "seed",
             Field::Backend => "backend",
             Field::Pace => "pace (epochs/s)",
+            Field::BatchSize => "batch size",
+            Field::Data => "data",
         }
     }
 
@@ -64,7 +70,7 @@ pub enum Outcome {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Form {
-    texts: [String; 6],
+    texts: [String; Field::ALL.len()],
     pub focus: Field,
     /// What the text fields do not hold.
     backend: Backend,
@@ -76,6 +82,19 @@ pub fn format_pace(pace: Pace) -> String {
         Pace::PerSecond(rate) => format!("{rate}"),
     }
 }
+
+/// `full` for the tutorial's full batch, else the number of rows.
+pub fn format_batch(batch_size: Option<usize>) -> String {
+    batch_size.map_or_else(|| "full".into(), |n| n.to_string())
+}
+
+/// `start` for the data the dashboard started with, else the generated set's name.
+pub fn format_data(dataset: Option<Playground>) -> &'static str {
+    dataset.map_or(START_DATA, Playground::name)
+}
+
+/// The data field's word for the data the dashboard was started with.
+pub const START_DATA: &str = "start";
 
 pub fn format_hidden(hidden: &[usize]) -> String {
     hidden
@@ -95,6 +114,8 @@ impl Form {
                 settings.seed.to_string(),
                 settings.backend.to_string(),
                 format_pace(settings.pace),
+                format_batch(settings.batch_size),
+                format_data(settings.dataset).to_string(),
             ],
             focus: Field::Lr,
             backend: settings.backend,
@@ -121,6 +142,8 @@ impl Form {
                 .map(|_| "must be a whole number ≥ 0"),
             Field::Backend => None,
             Field::Pace => parse_pace(text).err(),
+            Field::BatchSize => parse_batch(text).err(),
+            Field::Data => parse_data(text).err(),
         }
     }
 
@@ -143,6 +166,9 @@ impl Form {
                 .map_err(|_| invalid(Field::Seed))?,
             backend: self.backend,
             pace: parse_pace(text(Field::Pace)).map_err(|_| invalid(Field::Pace))?,
+            batch_size: parse_batch(text(Field::BatchSize))
+                .map_err(|_| invalid(Field::BatchSize))?,
+            dataset: parse_data(text(Field::Data)).map_err(|_| invalid(Field::Data))?,
         })
     }
 
@@ -166,6 +192,11 @@ impl Form {
                     Backend::Wgpu => Backend::Cpu,
                 };
                 self.texts[Field::Backend.index()] = self.backend.to_string();
+            }
+            KeyCode::Left | KeyCode::Right if self.focus == Field::Data => {
+                let forward = key.code == KeyCode::Right;
+                let text = &mut self.texts[Field::Data.index()];
+                *text = cycle_data(text, forward).to_string();
             }
             KeyCode::Backspace if self.focus != Field::Backend => {
                 self.texts[self.focus.index()].pop();
@@ -201,6 +232,46 @@ fn parse_hidden(text: &str) -> Result<Vec<usize>, &'static str> {
     Ok(sizes)
 }
 
+fn parse_batch(text: &str) -> Result<Option<usize>, &'static str> {
+    const WHY: &str = "must be full or a whole number ≥ 1";
+    if text.is_empty() || text.eq_ignore_ascii_case("full") {
+        return Ok(None);
+    }
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(Some(n)),
+        _ => Err(WHY),
+    }
+}
+
+fn parse_data(text: &str) -> Result<Option<Playground>, &'static str> {
+    if text.eq_ignore_ascii_case(START_DATA) {
+        return Ok(None);
+    }
+    Playground::ALL
+        .into_iter()
+        .find(|p| text.eq_ignore_ascii_case(p.name()))
+        .map(Some)
+        .ok_or("must be start, circle, xor, gauss, spiral or moons")
+}
+
+/// The data choice after (or before) `text`: start, then the generated sets, round.
+fn cycle_data(text: &str, forward: bool) -> &'static str {
+    let choices: Vec<&'static str> = std::iter::once(START_DATA)
+        .chain(Playground::ALL.iter().map(|p| p.name()))
+        .collect();
+    let n = choices.len();
+    let at = choices
+        .iter()
+        .position(|c| text.trim().eq_ignore_ascii_case(c));
+    let next = match (at, forward) {
+        (Some(i), true) => (i + 1) % n,
+        (Some(i), false) => (i + n - 1) % n,
+        (None, true) => 0,
+        (None, false) => n - 1,
+    };
+    choices[next]
+}
+
 fn parse_pace(text: &str) -> Result<Pace, &'static str> {
     if text.eq_ignore_ascii_case("max") {
         return Ok(Pace::Max);
@@ -224,6 +295,8 @@ mod tests {
             seed: 442,
             backend: Backend::Cpu,
             pace: Pace::Max,
+            batch_size: None,
+            dataset: None,
         }
     }
 
@@ -247,8 +320,18 @@ mod tests {
     fn shows_the_settings() {
         let form = Form::new(&settings());
         let texts: Vec<_> = Field::ALL.iter().map(|&f| form.text(f)).collect();
-        assert_eq!(texts, ["0.1", "20", "30", "442", "cpu", "max"]);
+        assert_eq!(
+            texts,
+            ["0.1", "20", "30", "442", "cpu", "max", "full", "start"]
+        );
         assert_eq!(form.settings(), Ok(settings()));
+        let form = Form::new(&Settings {
+            batch_size: Some(32),
+            dataset: Some(Playground::Spiral),
+            ..settings()
+        });
+        assert_eq!(form.text(Field::BatchSize), "32");
+        assert_eq!(form.text(Field::Data), "spiral");
     }
 
     #[test]
@@ -271,6 +354,23 @@ mod tests {
             (Field::Epochs, "0", "must be a whole number ≥ 1"),
             (Field::Seed, "-1", "must be a whole number ≥ 0"),
             (Field::Pace, "fast", "must be a number > 0 or max"),
+            (Field::BatchSize, "0", "must be full or a whole number ≥ 1"),
+            (
+                Field::BatchSize,
+                "half",
+                "must be full or a whole number ≥ 1",
+            ),
+            (Field::BatchSize, "-3", "must be full or a whole number ≥ 1"),
+            (
+                Field::Data,
+                "square",
+                "must be start, circle, xor, gauss, spiral or moons",
+            ),
+            (
+                Field::Data,
+                "",
+                "must be start, circle, xor, gauss, spiral or moons",
+            ),
         ];
         for (field, text, why) in cases {
             let mut form = Form::new(&settings());
@@ -312,11 +412,62 @@ mod tests {
     fn focus_wraps_both_ways() {
         let mut form = Form::new(&settings());
         press(&mut form, KeyCode::Up);
-        assert_eq!(form.focus, Field::Pace);
+        assert_eq!(form.focus, Field::Data);
         press(&mut form, KeyCode::Tab);
         assert_eq!(form.focus, Field::Lr);
         press(&mut form, KeyCode::BackTab);
-        assert_eq!(form.focus, Field::Pace);
+        assert_eq!(form.focus, Field::Data);
+    }
+
+    #[test]
+    fn batch_size_and_data_feed_the_settings() {
+        let mut form = Form::new(&settings());
+        form.focus = Field::BatchSize;
+        clear(&mut form);
+        assert_eq!(
+            form.error(Field::BatchSize),
+            None,
+            "empty is the full batch"
+        );
+        type_text(&mut form, "64");
+        press(&mut form, KeyCode::Down);
+        assert_eq!(form.focus, Field::Data);
+        clear(&mut form);
+        type_text(&mut form, "Moons");
+        let expected = Settings {
+            batch_size: Some(64),
+            dataset: Some(Playground::Moons),
+            ..settings()
+        };
+        assert_eq!(press(&mut form, KeyCode::Enter), Outcome::Apply(expected));
+
+        // Back to the full batch and the start-up data.
+        form.focus = Field::BatchSize;
+        clear(&mut form);
+        type_text(&mut form, "FULL");
+        form.focus = Field::Data;
+        clear(&mut form);
+        type_text(&mut form, "start");
+        assert_eq!(form.settings(), Ok(settings()));
+    }
+
+    #[test]
+    fn arrows_cycle_the_data_choices() {
+        let mut form = Form::new(&settings());
+        form.focus = Field::Data;
+        press(&mut form, KeyCode::Right);
+        assert_eq!(form.text(Field::Data), "circle");
+        press(&mut form, KeyCode::Left);
+        press(&mut form, KeyCode::Left);
+        assert_eq!(form.text(Field::Data), "moons");
+        clear(&mut form);
+        type_text(&mut form, "nonsense");
+        press(&mut form, KeyCode::Right);
+        assert_eq!(form.text(Field::Data), "start");
+        // Elsewhere the arrows do not touch the text.
+        form.focus = Field::Seed;
+        press(&mut form, KeyCode::Right);
+        assert_eq!(form.text(Field::Seed), "442");
     }
 
     #[test]

@@ -8,15 +8,22 @@ pub mod form;
 pub mod history;
 pub mod ladder;
 pub mod run;
+pub mod runs;
+pub mod sweep;
 pub mod weights;
 
-use crate::trainer::messages::{Backend, Command, Event, RunInfo, RunState, Settings};
+use crate::data::DataSpec;
+use crate::trainer::messages::{
+    Backend, BoundaryMap, Command, Event, RunId, RunInfo, RunState, Settings, SweepEvent,
+};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use form::{Form, Outcome};
 use history::Smoothing;
 use run::{Run, WeightsView};
+use runs::{RunSummary, Summaries};
 use std::collections::VecDeque;
 use std::path::PathBuf;
+use sweep::{SweepStatus, SweepView};
 
 /// Runs kept on screen: the current one and up to four earlier ones, dimmed.
 pub const MAX_RUNS: usize = 5;
@@ -43,6 +50,15 @@ impl From<&RunInfo> for DataInfo {
     }
 }
 
+/// The latest decision boundary of the newest run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Boundary {
+    pub run: RunId,
+    /// The epoch of the snapshot it was computed with.
+    pub epoch: usize,
+    pub map: BoundaryMap,
+}
+
 /// A one-line message in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -66,9 +82,23 @@ pub struct App {
     /// `Some` while the form has the focus.
     pub(crate) form: Option<Form>,
     pub(crate) message: Option<Message>,
+    /// The newest run's latest decision boundary (two-feature data only).
+    pub(crate) boundary: Option<Boundary>,
+    /// The latest learning-rate sweep, and whether its panel is shown.
+    pub(crate) sweep: Option<SweepView>,
+    pub(crate) show_sweep: bool,
+    /// One line per run of the session (bounded), for the run table and `E`.
+    pub(crate) summaries: Summaries,
+    /// The run selected in the run table; `None` follows the newest.
+    pub(crate) selected: Option<RunId>,
+    /// Whether the run table is shown (in place of the settings, weights and accuracy panels).
+    pub(crate) runs_view: bool,
     quit: bool,
-    /// Where `e` writes CSV files (the working directory unless a test says otherwise).
+    /// Where `e` and `E` write CSV files and `c` the session (the working directory unless a
+    /// test says otherwise).
     export_dir: PathBuf,
+    /// The data the dashboard was started with, for the session file `c` writes.
+    data_spec: DataSpec,
 }
 
 impl App {
@@ -84,9 +114,22 @@ impl App {
             help: false,
             form: None,
             message: None,
+            boundary: None,
+            sweep: None,
+            show_sweep: true,
+            summaries: Summaries::default(),
+            selected: None,
+            runs_view: false,
             quit: false,
             export_dir: PathBuf::new(),
+            data_spec: DataSpec::default(),
         }
+    }
+
+    /// The data the dashboard was started with (what `c` writes into a session file).
+    pub fn with_data_spec(mut self, spec: DataSpec) -> Self {
+        self.data_spec = spec;
+        self
     }
 
     pub fn should_quit(&self) -> bool {
@@ -100,6 +143,40 @@ impl App {
 
     fn run_mut(&mut self, id: u64) -> Option<&mut Run> {
         self.runs.iter_mut().find(|r| r.id() == id)
+    }
+
+    /// Whether the data has two features, so there is a plane to draw the boundary on.
+    pub(crate) fn is_planar(&self) -> bool {
+        self.data.features == 2
+    }
+
+    /// Whether run `id`'s curves are drawn on the loss chart.
+    pub(crate) fn curve_shown(&self, id: RunId) -> bool {
+        self.summaries.get(id).is_none_or(|s| s.shown)
+    }
+
+    /// The sweep, when its panel is to be drawn.
+    pub(crate) fn shown_sweep(&self) -> Option<&SweepView> {
+        self.sweep.as_ref().filter(|_| self.show_sweep)
+    }
+
+    /// The index in [`App::summaries`] of the run selected in the run table.
+    pub(crate) fn selected_index(&self) -> Option<usize> {
+        let last = self.summaries.len().checked_sub(1)?;
+        Some(
+            self.selected
+                .and_then(|id| self.summaries.index_of(id))
+                .unwrap_or(last),
+        )
+    }
+
+    /// Copies run `id`'s latest state into its summary.
+    fn sync_summary(&mut self, id: RunId) {
+        if let Some(run) = self.runs.iter().find(|r| r.id() == id)
+            && let Some(summary) = self.summaries.get_mut(id)
+        {
+            summary.update(run);
+        }
     }
 
     fn say(&mut self, text: impl Into<String>) {
@@ -119,31 +196,54 @@ impl App {
     /// Trainer → state. Events about runs no longer kept are ignored.
     pub fn on_event(&mut self, event: Event) {
         match event {
+            Event::Boundary { run, map } => {
+                if let Some(current) = self.current().filter(|r| r.id() == run) {
+                    let epoch = current
+                        .weights
+                        .as_ref()
+                        .map_or_else(|| current.epoch(), |w| w.epoch);
+                    self.boundary = Some(Boundary { run, epoch, map });
+                }
+            }
+            Event::Sweep(event) => self.on_sweep(event),
             Event::Initializing(backend) => self.initializing = Some(backend),
             Event::Started(info) => {
                 self.initializing = None;
                 self.data = DataInfo::from(&info);
                 self.settings = info.settings.clone();
+                // A new run replaces the trainer's current one.
+                if let Some(previous) = self.runs.back_mut()
+                    && matches!(previous.state, RunState::Running | RunState::Paused)
+                {
+                    previous.state = RunState::Stopped;
+                    let id = previous.id();
+                    self.sync_summary(id);
+                }
+                self.boundary = None;
                 if self.runs.len() == MAX_RUNS {
                     self.runs.pop_front();
                 }
+                self.summaries.push(RunSummary::new(&info));
                 self.runs.push_back(Run::new(info));
             }
-            Event::Epochs { run, metrics } => {
-                if let Some(run) = self.run_mut(run) {
+            Event::Epochs { run: id, metrics } => {
+                if let Some(run) = self.run_mut(id) {
                     for m in &metrics {
                         run.push(m);
                     }
+                    self.sync_summary(id);
                 }
             }
-            Event::Snapshot { run, snapshot } => {
-                if let Some(run) = self.run_mut(run) {
+            Event::Snapshot { run: id, snapshot } => {
+                if let Some(run) = self.run_mut(id) {
                     run.weights = Some(WeightsView::from(&snapshot));
+                    self.sync_summary(id);
                 }
             }
-            Event::LrChanged { run, epoch, lr } => {
-                if let Some(run) = self.run_mut(run) {
+            Event::LrChanged { run: id, epoch, lr } => {
+                if let Some(run) = self.run_mut(id) {
                     run.record_lr_change(epoch, lr);
+                    self.sync_summary(id);
                 }
             }
             Event::TestEvaluated {
@@ -155,15 +255,46 @@ impl App {
                     run.test = Some((epoch, evaluation));
                 }
             }
-            Event::State { run, state } => {
-                if let Some(run) = self.run_mut(run) {
+            Event::State { run: id, state } => {
+                if let Some(run) = self.run_mut(id) {
                     run.state = state;
+                    self.sync_summary(id);
                 }
             }
             Event::Notice(text) => self.say(text),
             Event::Error(text) => {
                 self.initializing = None;
                 self.complain(text);
+            }
+        }
+    }
+
+    fn on_sweep(&mut self, event: SweepEvent) {
+        match event {
+            SweepEvent::Started { lrs, epochs } => {
+                self.sweep = Some(SweepView::new(lrs, epochs));
+                self.show_sweep = true;
+            }
+            SweepEvent::Point(point) => {
+                if let Some(sweep) = &mut self.sweep {
+                    sweep.push(point);
+                }
+            }
+            SweepEvent::Done => {
+                if let Some(sweep) = &mut self.sweep {
+                    sweep.status = SweepStatus::Done;
+                    let text = match sweep::stops_learning_text(sweep) {
+                        Some(text) => format!("sweep done: {text}"),
+                        None => "sweep done".into(),
+                    };
+                    self.say(text);
+                }
+            }
+            SweepEvent::Failed(why) => {
+                if let Some(sweep) = &mut self.sweep {
+                    sweep.status = SweepStatus::Failed(why.clone());
+                }
+                self.complain(format!("the sweep failed: {why}"));
             }
         }
     }
@@ -210,6 +341,9 @@ impl App {
         if ctrl || key.modifiers.contains(KeyModifiers::ALT) {
             return Vec::new();
         }
+        if self.runs_view && self.on_runs_key(key.code) {
+            return Vec::new();
+        }
         match key.code {
             KeyCode::Char('q') | KeyCode::Esc => self.quit(),
             KeyCode::Char('?') => {
@@ -217,6 +351,8 @@ impl App {
                 Vec::new()
             }
             KeyCode::Tab | KeyCode::Char('f') => {
+                // The form is not drawn in the run table's view.
+                self.runs_view = false;
                 self.form = Some(Form::new(&self.settings));
                 Vec::new()
             }
@@ -247,7 +383,100 @@ impl App {
                 self.export_csv();
                 Vec::new()
             }
+            KeyCode::Char('E') => {
+                self.export_runs();
+                Vec::new()
+            }
+            KeyCode::Char('c') => {
+                self.save_session();
+                Vec::new()
+            }
+            KeyCode::Char('L') => self.start_sweep(),
+            KeyCode::Char('v') => {
+                self.toggle_sweep();
+                Vec::new()
+            }
+            KeyCode::Char('T') => {
+                self.runs_view = !self.runs_view;
+                Vec::new()
+            }
             _ => Vec::new(),
+        }
+    }
+
+    /// Keys of the run table's view; false when the key is not one of them.
+    fn on_runs_key(&mut self, code: KeyCode) -> bool {
+        match code {
+            KeyCode::Esc => self.runs_view = false,
+            KeyCode::Up => self.move_selection(false),
+            KeyCode::Down => self.move_selection(true),
+            KeyCode::Enter => self.toggle_curve(),
+            _ => return false,
+        }
+        true
+    }
+
+    fn move_selection(&mut self, down: bool) {
+        let Some(index) = self.selected_index() else {
+            return;
+        };
+        let index = if down {
+            (index + 1).min(self.summaries.len() - 1)
+        } else {
+            index.saturating_sub(1)
+        };
+        self.selected = self.summaries.at(index).map(|s| s.id);
+    }
+
+    fn toggle_curve(&mut self) {
+        let Some(summary) = self.selected_index().and_then(|i| self.summaries.at(i)) else {
+            self.say("no run yet");
+            return;
+        };
+        let id = summary.id;
+        if !self.runs.iter().any(|r| r.id() == id) {
+            self.say(format!(
+                "run #{id} has no curve: only the last {MAX_RUNS} runs keep theirs"
+            ));
+            return;
+        }
+        if let Some(summary) = self.summaries.get_mut(id) {
+            summary.shown = !summary.shown;
+            let word = if summary.shown { "shown" } else { "hidden" };
+            self.say(format!("run #{id}'s curve {word}"));
+        }
+    }
+
+    fn start_sweep(&mut self) -> Vec<Command> {
+        if self.current().is_none() {
+            self.say("no run yet: a sweep starts from a run's coefficients");
+            return Vec::new();
+        }
+        let spec = sweep::spec(self.settings.epochs);
+        self.show_sweep = true;
+        self.say(format!(
+            "sweeping lr {}…{} in {} steps of {} epochs each…",
+            spec.from, spec.to, spec.steps, spec.epochs
+        ));
+        vec![Command::Sweep(spec)]
+    }
+
+    fn toggle_sweep(&mut self) {
+        if self.sweep.is_none() {
+            self.say("no sweep yet: L starts one");
+            return;
+        }
+        self.show_sweep = !self.show_sweep;
+    }
+
+    fn export_runs(&mut self) {
+        if self.summaries.is_empty() {
+            self.say("no run yet: nothing to export");
+            return;
+        }
+        match runs::export(&self.summaries, &self.export_dir) {
+            Ok(line) => self.say(line),
+            Err(line) => self.complain(line),
         }
     }
 
@@ -327,6 +556,19 @@ impl App {
         vec![Command::SaveWeights {
             dir: PathBuf::from("."),
         }]
+    }
+
+    /// Writes the current settings and data as a `--config` file.
+    fn save_session(&mut self) {
+        let id = self.current().map_or(0, Run::id);
+        let path = self.export_dir.join(format!("nnfs-session-run{id}.toml"));
+        match crate::config::save_session(&path, &self.settings, &self.data_spec) {
+            Ok(()) => self.say(format!(
+                "saved the settings to {0} (replay: nnfs-tui --config {0})",
+                path.display()
+            )),
+            Err(error) => self.complain(error),
+        }
     }
 
     fn export_csv(&mut self) {

@@ -1,8 +1,9 @@
 use super::fixtures::*;
 use super::run::Problem;
 use super::*;
-use crate::trainer::messages::{Evaluation, Health, Pace};
+use crate::trainer::messages::{Evaluation, Health, Outcome, Pace, SweepSpec};
 use crossterm::event::{KeyEventState, KeyModifiers};
+use sweep::{SweepStatus, SweepView};
 
 fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
@@ -453,8 +454,341 @@ fn export_failure_is_a_message_not_a_panic() {
 #[test]
 fn keys_before_any_run_do_not_panic() {
     let mut app = app();
-    for c in " nrtwe+-[]lmp".chars() {
+    for c in " nrtwe+-[]lmpLvTE".chars() {
         char(&mut app, c);
     }
     assert!(!app.should_quit());
+}
+
+#[test]
+fn the_boundary_is_the_newest_runs_latest_map() {
+    let mut app = planar_mid_run();
+    let boundary = app.boundary.as_ref().expect("a map");
+    assert_eq!((boundary.run, boundary.epoch), (1, 12));
+    assert_eq!((boundary.map.cols, boundary.map.rows), (96, 64));
+    // A later map replaces it: one map is kept.
+    app.on_event(snapshot_with_inputs(1, 20, health(0, 0.1, 0.9), 2));
+    app.on_event(Event::Boundary {
+        run: 1,
+        map: circle_map(4, 3),
+    });
+    let boundary = app.boundary.as_ref().expect("a map");
+    assert_eq!((boundary.epoch, boundary.map.cols), (20, 4));
+    // A new run starts without one; a late map of the old run is not taken.
+    app.on_event(Event::Started(planar_info(2, planar_settings())));
+    assert!(app.boundary.is_none());
+    app.on_event(Event::Boundary {
+        run: 1,
+        map: circle_map(4, 3),
+    });
+    assert!(app.boundary.is_none());
+    app.on_event(Event::Boundary {
+        run: 2,
+        map: circle_map(5, 3),
+    });
+    assert_eq!(
+        app.boundary.as_ref().map(|b| (b.run, b.epoch)),
+        Some((2, 0))
+    );
+}
+
+#[test]
+fn sweep_key_asks_for_the_default_sweep() {
+    let mut app = app();
+    assert!(char(&mut app, 'L').is_empty(), "no run to sweep from yet");
+    let mut app = started(0.1);
+    let spec = SweepSpec {
+        from: 0.01,
+        to: 100.0,
+        steps: 12,
+        epochs: 30,
+    };
+    assert_eq!(char(&mut app, 'L'), [Command::Sweep(spec)]);
+    let mut app = App::new(
+        Settings {
+            epochs: 100_000,
+            ..settings()
+        },
+        data(),
+        true,
+    );
+    app.on_event(Event::Started(info(
+        1,
+        Settings {
+            epochs: 100_000,
+            ..settings()
+        },
+    )));
+    assert_eq!(
+        char(&mut app, 'L'),
+        [Command::Sweep(SweepSpec {
+            epochs: 500,
+            ..spec
+        })]
+    );
+}
+
+#[test]
+fn sweep_events_fill_one_sweep() {
+    let mut app = started(0.1);
+    // Before a sweep starts, points have nowhere to go.
+    app.on_event(Event::Sweep(SweepEvent::Point(sweep_point(
+        0,
+        0.01,
+        0.4,
+        Outcome::Learned,
+    ))));
+    assert!(app.sweep.is_none());
+    for event in sweep_events(&[0, 11, 4]) {
+        app.on_event(event);
+    }
+    let sweep = app.shown_sweep().expect("shown");
+    assert_eq!((sweep.done(), sweep.total(), sweep.epochs), (3, 12, 300));
+    let indices: Vec<usize> = sweep.points.iter().map(|p| p.index).collect();
+    assert_eq!(indices, [0, 4, 11], "ordered by lr");
+    app.on_event(Event::Sweep(SweepEvent::Done));
+    assert_eq!(
+        app.sweep.as_ref().map(|s| s.status.clone()),
+        Some(SweepStatus::Done)
+    );
+    let message = app.message.clone().expect("said");
+    assert_eq!(message.text, "sweep done: stops learning at lr 100");
+
+    // `v` hides and shows it; a new sweep replaces it and is shown.
+    assert!(char(&mut app, 'v').is_empty());
+    assert!(app.shown_sweep().is_none() && app.sweep.is_some());
+    for event in sweep_events(&[1]) {
+        app.on_event(event);
+    }
+    assert_eq!(app.shown_sweep().map(SweepView::done), Some(1));
+    app.on_event(Event::Sweep(SweepEvent::Failed("out of threads".into())));
+    assert_eq!(
+        app.sweep.as_ref().map(|s| s.status.clone()),
+        Some(SweepStatus::Failed("out of threads".into()))
+    );
+    assert!(app.message.as_ref().is_some_and(|m| m.error));
+}
+
+#[test]
+fn v_without_a_sweep_says_how_to_start_one() {
+    let mut app = started(0.1);
+    assert!(char(&mut app, 'v').is_empty());
+    assert_eq!(
+        app.message.map(|m| m.text).as_deref(),
+        Some("no sweep yet: L starts one")
+    );
+}
+
+/// Runs 1..=n started one after the other, each with a few epochs.
+fn session(n: u64) -> App {
+    let mut app = app();
+    for id in 1..=n {
+        let settings = Settings {
+            lr: 0.1 * id as f64,
+            batch_size: (id % 2 == 0).then_some(64),
+            ..settings()
+        };
+        app.on_event(Event::Started(info(id, settings)));
+        app.on_event(epochs(id, learning(1..=id as usize)));
+    }
+    app
+}
+
+#[test]
+fn summaries_outlive_the_runs_histories() {
+    let mut app = session(8);
+    assert_eq!(app.runs.len(), MAX_RUNS);
+    assert_eq!(app.summaries.len(), 8);
+    let first = app.summaries.get(1).expect("run 1 summarised");
+    assert_eq!((first.epochs, first.state), (1, "stopped"));
+    assert!((first.lr - 0.1).abs() < 1e-12);
+    let last = app.summaries.get(8).expect("run 8");
+    assert_eq!((last.epochs, last.state), (8, "running"));
+    assert_eq!(last.settings.batch_size, Some(64));
+    assert_eq!(last.wall, std::time::Duration::from_millis(320));
+    // Later events about the current run reach its summary.
+    app.on_event(Event::LrChanged {
+        run: 8,
+        epoch: 8,
+        lr: 3.0,
+    });
+    app.on_event(Event::State {
+        run: 8,
+        state: RunState::Finished,
+    });
+    let last = app.summaries.get(8).expect("run 8");
+    assert_eq!((last.lr, last.state), (3.0, "finished"));
+}
+
+#[test]
+fn summaries_are_bounded() {
+    let mut app = app();
+    for id in 1..=(runs::MAX_SUMMARIES as u64 + 5) {
+        app.on_event(Event::Started(info(id, settings())));
+    }
+    assert_eq!(app.summaries.len(), runs::MAX_SUMMARIES);
+    assert_eq!(app.summaries.at(0).map(|s| s.id), Some(6));
+}
+
+#[test]
+fn run_table_selects_and_hides_curves() {
+    let mut app = session(7);
+    assert!(char(&mut app, 'T').is_empty());
+    assert!(app.runs_view);
+    assert_eq!(app.selected_index(), Some(6), "the newest first");
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.selected, Some(5));
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.curve_shown(5));
+    assert!(app.curve_shown(4) && app.curve_shown(7));
+    assert_eq!(
+        app.message.as_ref().map(|m| m.text.as_str()),
+        Some("run #5's curve hidden")
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(app.curve_shown(5));
+    press(&mut app, KeyCode::Enter);
+
+    // Run 1 no longer has a curve: nothing to toggle.
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Up);
+    }
+    assert_eq!(app.selected, Some(1));
+    press(&mut app, KeyCode::Enter);
+    assert!(app.curve_shown(1));
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|m| m.text.contains("has no curve"))
+    );
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Down);
+    }
+    assert_eq!(app.selected, Some(7));
+
+    // Esc leaves the table first; the hidden curve stays hidden.
+    assert!(press(&mut app, KeyCode::Esc).is_empty());
+    assert!(!app.runs_view && !app.should_quit());
+    assert!(!app.curve_shown(5));
+    // Outside the table the arrows and Enter do nothing.
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.selected, Some(7));
+}
+
+#[test]
+fn the_form_leaves_the_run_table() {
+    let mut app = session(2);
+    char(&mut app, 'T');
+    press(&mut app, KeyCode::Tab);
+    assert!(app.form.is_some() && !app.runs_view);
+}
+
+#[test]
+fn export_all_runs_as_csv() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = session(6);
+    app.export_dir = dir.path().to_path_buf();
+    app.on_event(Event::Started(info(
+        7,
+        Settings {
+            hidden: vec![10, 10],
+            ..settings()
+        },
+    )));
+    app.on_event(epochs(7, vec![metrics(1, f32::NAN, 0.5, 0.25)]));
+    assert!(char(&mut app, 'E').is_empty());
+    let text = std::fs::read_to_string(dir.path().join("nnfs-runs.csv")).expect("csv");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 8, "{text}");
+    assert_eq!(
+        lines[0],
+        "run,lr_start,lr,hidden,batch_size,data,seed,backend,epochs_done,epochs,train_loss,valid_loss,valid_accuracy,state,wall_ms"
+    );
+    let first = learning(1..=1)[0];
+    assert_eq!(
+        lines[1],
+        format!(
+            "1,0.1,0.1,20,full,titanic,442,cpu,1,30,{},{},{},stopped,40",
+            first.train_loss, first.valid_loss, first.valid_accuracy
+        )
+    );
+    assert!(lines[2].starts_with("2,0.2,0.2,20,64,titanic,"), "{text}");
+    assert_eq!(
+        lines[7],
+        "7,0.1,0.1,\"10,10\",full,titanic,442,cpu,1,30,NaN,0.5,0.25,diverged,40"
+    );
+    let message = app.message.clone().expect("a status line");
+    assert!(!message.error);
+    assert!(
+        message.text.starts_with("exported 7 runs to "),
+        "{message:?}"
+    );
+
+    // Before the first epoch the figures are empty.
+    app.on_event(Event::Started(info(8, settings())));
+    let text = runs::csv(&app.summaries).expect("csv");
+    assert!(
+        text.ends_with("8,0.1,0.1,20,full,titanic,442,cpu,0,30,,,,running,0\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn export_runs_failure_is_a_message() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = session(1);
+    app.export_dir = dir.path().join("missing");
+    char(&mut app, 'E');
+    let message = app.message.clone().expect("a status line");
+    assert!(message.error && message.text.starts_with("could not write "));
+    let mut empty = super::fixtures::app();
+    char(&mut empty, 'E');
+    assert!(empty.message.is_some_and(|m| !m.error));
+}
+
+#[test]
+fn the_form_restarts_with_batch_size_and_data() {
+    let mut app = started(0.1);
+    press(&mut app, KeyCode::Tab);
+    for _ in 0..6 {
+        press(&mut app, KeyCode::Down);
+    }
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    for c in "32".chars() {
+        char(&mut app, c);
+    }
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Right);
+    let expected = Settings {
+        batch_size: Some(32),
+        dataset: Some(crate::trainer::messages::Playground::Xor),
+        ..settings()
+    };
+    assert_eq!(
+        press(&mut app, KeyCode::Enter),
+        [Command::Restart(expected)]
+    );
+}
+
+#[test]
+fn c_saves_the_session_for_config() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = started(0.3);
+    app.export_dir = dir.path().to_path_buf();
+    assert!(char(&mut app, 'c').is_empty());
+    let path = dir.path().join("nnfs-session-run1.toml");
+    let saved = crate::config::Config::load(&path).expect("a session file that loads");
+    assert_eq!(saved.lr, Some(0.3));
+    assert_eq!(saved.hidden, Some(app.settings.hidden.clone()));
+    let message = app.message.clone().expect("a status line");
+    assert!(!message.error, "{}", message.text);
+    assert!(
+        message.text.starts_with("saved the settings to "),
+        "{}",
+        message.text
+    );
 }

@@ -3,11 +3,13 @@
 
 pub mod device;
 pub mod network;
+pub mod plane;
 pub mod weights;
 
+use crate::data::split::SplitMix64;
 use crate::data::{Dataset, Splits};
 use crate::error::{Error, Result};
-use burn::tensor::{Device, Tensor, TensorData, Transaction};
+use burn::tensor::{Device, Int, Tensor, TensorData, Transaction};
 use network::{Coeffs, execute_epoch, loss_and_accuracy};
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
@@ -120,6 +122,11 @@ pub struct Run {
     pub data: DeviceData,
     /// Used by the next epoch; may change between epochs.
     pub lr: f64,
+    /// Rows per gradient step, in a fresh random order every epoch; `None` (or a size of at
+    /// least the training rows) is the tutorial's full batch.
+    pub batch_size: Option<usize>,
+    /// Draws each epoch's order of the rows for mini-batches.
+    shuffle: SplitMix64,
     epoch: usize,
     started: Instant,
 }
@@ -148,6 +155,8 @@ impl Run {
             coeffs,
             data,
             lr,
+            batch_size: None,
+            shuffle: SplitMix64(0x5eed),
             epoch: 0,
             started: Instant::now(),
         }
@@ -174,8 +183,13 @@ impl Run {
         let begun = self.started.elapsed();
         let mut reads = Transaction::default();
         for _ in 0..epochs {
-            let train = &self.data.train;
-            let loss = execute_epoch(&mut self.coeffs, &train.x, &train.y, self.lr);
+            let loss = match self.batch_size.filter(|&size| size < self.data.train.rows) {
+                None => {
+                    let train = &self.data.train;
+                    execute_epoch(&mut self.coeffs, &train.x, &train.y, self.lr)
+                }
+                Some(size) => self.mini_batch_epoch(size),
+            };
             let valid = &self.data.valid;
             let (valid_loss, valid_accuracy) =
                 loss_and_accuracy(&self.coeffs.detached(), &valid.x, &valid.y);
@@ -199,6 +213,51 @@ impl Run {
                 elapsed: begun + took.mul_f64((i + 1) as f64 / epochs as f64),
             })
             .collect())
+    }
+
+    /// One epoch of gradient steps on mini-batches of `size` rows in a fresh random order.
+    /// Returns the epoch's training loss: the mean of the batches' losses (each computed
+    /// before its step), weighted by their rows.
+    fn mini_batch_epoch(&mut self, size: usize) -> Tensor<1> {
+        let train = &self.data.train;
+        let mut order: Vec<usize> = (0..train.rows).collect();
+        self.shuffle.shuffle(&mut order);
+        let device = train.x.device();
+        let mut total: Option<Tensor<1>> = None;
+        for chunk in order.chunks(size) {
+            let indices: Vec<i64> = chunk.iter().map(|&i| i as i64).collect();
+            let indices =
+                Tensor::<1, Int>::from_data(TensorData::new(indices, [chunk.len()]), &device);
+            let x = train.x.clone().select(0, indices.clone());
+            let y = train.y.clone().select(0, indices);
+            let loss = execute_epoch(&mut self.coeffs, &x, &y, self.lr)
+                .mul_scalar(chunk.len() as f64 / train.rows as f64);
+            total = Some(match total {
+                Some(sum) => sum + loss,
+                None => loss,
+            });
+        }
+        total.unwrap_or_else(|| Tensor::zeros([1], &device))
+    }
+
+    /// P(class 1) for each row of `inputs` (rows of as many values as the data has
+    /// features), from the current model.
+    pub fn predict(&self, inputs: &[f32]) -> Result<Vec<f32>> {
+        let features = self.data.train.x.dims()[1];
+        let rows = inputs.len() / features.max(1);
+        if rows == 0 {
+            return Ok(Vec::new());
+        }
+        let device = self.data.train.x.device();
+        let x = Tensor::<2>::from_data(
+            TensorData::new(inputs[..rows * features].to_vec(), [rows, features]),
+            &device,
+        );
+        let preds = network::calc_preds(&self.coeffs.detached(), &x);
+        preds
+            .into_data()
+            .try_to_vec::<f32>()
+            .map_err(|e| read_error(format!("{e:?}")))
     }
 
     /// Loss and accuracy of the current model on `split`; `None` when the run has no such split.
@@ -384,6 +443,41 @@ mod tests {
             );
         }
         assert!(together.windows(2).all(|w| w[0].elapsed <= w[1].elapsed));
+    }
+
+    #[test]
+    fn a_batch_as_large_as_the_data_is_the_full_batch() {
+        let mut full = titanic_run(1.4, &[20], 442);
+        let mut whole = titanic_run(1.4, &[20], 442);
+        whole.batch_size = Some(713);
+        assert_eq!(
+            full.steps(3).unwrap()[2].train_loss,
+            whole.steps(3).unwrap()[2].train_loss
+        );
+    }
+
+    #[test]
+    fn mini_batches_take_several_steps_per_epoch_and_repeat_exactly() {
+        let mut full = titanic_run(0.1, &[20], 442);
+        let mut mini = titanic_run(0.1, &[20], 442);
+        let mut again = titanic_run(0.1, &[20], 442);
+        mini.batch_size = Some(64);
+        again.batch_size = Some(64);
+        let full = full.steps(5).unwrap();
+        let mini = mini.steps(5).unwrap();
+        // The first epoch's loss averages losses taken along the way, so it differs already;
+        // 12 steps per epoch learn faster than one at this small learning rate.
+        assert_ne!(mini[0].train_loss, full[0].train_loss);
+        assert!(
+            mini[4].train_loss < full[4].train_loss,
+            "{mini:?} vs {full:?}"
+        );
+        let figures = |m: &[EpochMetrics]| -> Vec<(f32, f32, f32)> {
+            m.iter()
+                .map(|m| (m.train_loss, m.valid_loss, m.valid_accuracy))
+                .collect()
+        };
+        assert_eq!(figures(&mini), figures(&again.steps(5).unwrap()));
     }
 
     #[test]

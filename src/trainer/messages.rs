@@ -1,7 +1,10 @@
 //! What the trainer thread and the UI say to each other: plain data, no burn, no terminal.
 
+pub use crate::data::playground::Playground;
 pub use crate::model::device::Backend;
+pub use crate::model::plane::BoundaryMap;
 pub use crate::model::{EpochMetrics, Evaluation, Health};
+pub use crate::sweep::{Outcome, SweepPoint, SweepSpec};
 use std::path::PathBuf;
 
 /// Runs are numbered from 1 in the order they start.
@@ -25,6 +28,10 @@ pub struct Settings {
     pub seed: u64,
     pub backend: Backend,
     pub pace: Pace,
+    /// Rows per gradient step, reshuffled every epoch; `None` is the tutorial's full batch.
+    pub batch_size: Option<usize>,
+    /// Train on this generated 2-D set; `None` is the data the dashboard was started with.
+    pub dataset: Option<Playground>,
 }
 
 /// UI → trainer.
@@ -43,6 +50,9 @@ pub enum Command {
     Restart(Settings),
     /// Evaluate the current model on the test split.
     EvaluateTest,
+    /// Train the current run's starting coefficients at each learning rate of the sweep, in
+    /// parallel, beside the current run; answered by [`Event::Sweep`] events.
+    Sweep(SweepSpec),
     /// Save the current coefficients to `dir`/`nnfs-run<id>-epoch<n>.safetensors`.
     SaveWeights {
         dir: PathBuf,
@@ -122,8 +132,30 @@ pub enum Event {
         run: RunId,
         state: RunState,
     },
+    /// P(class 1) over the plane of the two input features, sent with each snapshot when the
+    /// data has exactly two features.
+    Boundary {
+        run: RunId,
+        map: BoundaryMap,
+    },
+    Sweep(SweepEvent),
     /// Something to tell the user (weights saved, backend fell back, ...).
     Notice(String),
     /// Something went wrong outside a run (a save failed, a GPU could not start, ...).
     Error(String),
+}
+
+/// How a learning-rate sweep is going.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SweepEvent {
+    /// The learning rates about to be tried, in increasing order, and the epochs of each.
+    Started {
+        lrs: Vec<f64>,
+        epochs: usize,
+    },
+    /// One learning rate is done (points arrive in the order they finish).
+    Point(SweepPoint),
+    /// Every learning rate is done.
+    Done,
+    Failed(String),
 }

@@ -3,13 +3,18 @@
 
 pub mod messages;
 
-use crate::data::Splits;
+use crate::data::{DataSpec, Splits};
 use crate::error::Result;
 use crate::model::device::{self, Backend, Compute};
 use crate::model::network::{Coeffs, init_weights};
+use crate::model::plane::{BoundaryMap, data_ranges};
 use crate::model::weights::Weights;
 use crate::model::{BatchSize, DeviceData, EpochMetrics, Run, Split};
-use messages::{Command, Event, NamedTensor, Pace, RunId, RunInfo, RunState, Settings, Snapshot};
+use crate::sweep::{self, SweepSpec};
+use messages::{
+    Command, Event, NamedTensor, Pace, Playground, RunId, RunInfo, RunState, Settings, Snapshot,
+    SweepEvent,
+};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
@@ -25,6 +30,11 @@ const BATCH_TIME: Duration = Duration::from_millis(8);
 /// How long an idle trainer sleeps between looks at its command queue.
 const IDLE_WAIT: Duration = Duration::from_millis(250);
 
+/// The decision boundary's grid (columns, rows): enough for a panel of 96 × 32 cells.
+const BOUNDARY_GRID: (usize, usize) = (96, 64);
+/// The most training points drawn on the decision boundary.
+const MAX_BOUNDARY_POINTS: usize = 1000;
+
 /// The trainer thread's name (the panic hook tells its panics from the UI's by it).
 pub const THREAD_NAME: &str = "trainer";
 
@@ -36,8 +46,10 @@ pub struct Trainer {
 
 impl Trainer {
     /// Starts the thread, which begins training `first` at once: from `weights` when given,
-    /// else from coefficients drawn with the settings' seed.
+    /// else from coefficients drawn with the settings' seed. `splits` is the data `spec`
+    /// loaded; a run whose settings name a generated 2-D set trains on that instead.
     pub fn spawn(
+        spec: DataSpec,
         splits: Splits,
         first: Settings,
         weights: Option<Weights>,
@@ -47,7 +59,7 @@ impl Trainer {
         let thread = std::thread::Builder::new()
             .name(THREAD_NAME.into())
             .spawn(move || {
-                let mut worker = Worker::new(splits, inbox, outbox);
+                let mut worker = Worker::new(spec, splits, inbox, outbox);
                 let started = catch_unwind(AssertUnwindSafe(|| worker.start(first, weights)));
                 if let Err(payload) = started {
                     worker.emit(Event::Error(panic_text(payload.as_ref())));
@@ -85,12 +97,20 @@ struct Active {
     run: Run,
     settings: Settings,
     state: RunState,
+    /// The coefficients it started from (a sweep starts from them too).
+    initial: Weights,
     /// When the next epoch is due (pace).
     due: Instant,
 }
 
 struct Worker {
+    /// What the data the dashboard started with was loaded from.
+    spec: DataSpec,
+    /// That data.
+    original: Splits,
+    /// The data of the current run, and the generated set it is (`None`: the original).
     splits: Splits,
+    dataset: Option<Playground>,
     inbox: Receiver<Command>,
     outbox: Sender<Event>,
     cpu: Option<Compute>,
@@ -104,6 +124,8 @@ struct Worker {
     snapshot_at: Instant,
     /// Epochs per read-back at pace max.
     batch: BatchSize,
+    /// The learning-rate sweep's thread, while one runs.
+    sweeping: Option<JoinHandle<()>>,
     shutdown: bool,
 }
 
@@ -117,9 +139,17 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 impl Worker {
-    fn new(splits: Splits, inbox: Receiver<Command>, outbox: Sender<Event>) -> Self {
+    fn new(
+        spec: DataSpec,
+        splits: Splits,
+        inbox: Receiver<Command>,
+        outbox: Sender<Event>,
+    ) -> Self {
         let now = Instant::now();
         Worker {
+            dataset: spec.dataset,
+            spec,
+            original: splits.clone(),
             splits,
             inbox,
             outbox,
@@ -132,6 +162,7 @@ impl Worker {
             flushed: now,
             snapshot_at: now,
             batch: BatchSize::new(BATCH_TIME),
+            sweeping: None,
             shutdown: false,
         }
     }
@@ -157,9 +188,40 @@ impl Worker {
         Ok(compute)
     }
 
+    /// The data for a run on `dataset`: generated as the start-up data's spec says (points,
+    /// noise, split), or the start-up data itself.
+    fn data_for(&self, dataset: Option<Playground>) -> Result<Splits> {
+        if dataset == self.spec.dataset {
+            return Ok(self.original.clone());
+        }
+        match dataset {
+            None => Ok(self.original.clone()),
+            Some(kind) => crate::data::load(&DataSpec {
+                dataset: Some(kind),
+                data: None,
+                target: None,
+                valid: None,
+                test: None,
+                ..self.spec.clone()
+            }),
+        }
+    }
+
     /// Starts a new run with `settings`, replacing the current one.
     fn start(&mut self, settings: Settings, weights: Option<Weights>) {
         self.flush();
+        if settings.dataset != self.dataset {
+            match self.data_for(settings.dataset) {
+                Ok(splits) => {
+                    self.splits = splits;
+                    self.dataset = settings.dataset;
+                }
+                Err(error) => {
+                    self.emit(Event::Error(format!("{error}; the current run goes on")));
+                    return;
+                }
+            }
+        }
         let compute = match self.compute(settings.backend) {
             Ok(compute) => compute,
             Err(error) if self.active.is_none() && settings.backend != Backend::Cpu => {
@@ -185,7 +247,11 @@ impl Worker {
         let weights = weights.or_else(|| {
             self.first
                 .as_ref()
-                .filter(|(seed, w)| *seed == settings.seed && w.hidden_sizes() == settings.hidden)
+                .filter(|(seed, w)| {
+                    *seed == settings.seed
+                        && w.hidden_sizes() == settings.hidden
+                        && w.n_inputs() == self.splits.features().len()
+                })
                 .map(|(_, w)| w.clone())
         });
         let n_inputs = self.splits.features().len();
@@ -194,7 +260,9 @@ impl Worker {
                 weights.unwrap_or_else(|| init_weights(n_inputs, &settings.hidden, settings.seed));
             let coeffs = Coeffs::from_weights(&weights, &compute.device);
             let data = DeviceData::new(&self.splits, &compute.device);
-            (Run::new(coeffs, data, settings.lr), weights)
+            let mut run = Run::new(coeffs, data, settings.lr);
+            run.batch_size = settings.batch_size;
+            (run, weights)
         }));
         let hidden = match &built {
             Ok((_, weights)) => weights.hidden_sizes(),
@@ -213,13 +281,14 @@ impl Worker {
         }));
         match built {
             Ok((run, weights)) => {
-                self.first.get_or_insert((settings.seed, weights));
+                self.first.get_or_insert((settings.seed, weights.clone()));
                 self.batch = BatchSize::new(BATCH_TIME);
                 self.active = Some(Active {
                     id,
                     run,
                     settings,
                     state: RunState::Running,
+                    initial: weights,
                     due: Instant::now(),
                 });
                 self.set_state(RunState::Running);
@@ -285,6 +354,38 @@ impl Worker {
             };
             let run = active.id;
             self.emit(Event::Snapshot { run, snapshot });
+        }
+        if self.splits.features().len() == 2 {
+            self.boundary();
+        }
+    }
+
+    /// Sends the network's P(class 1) over the plane of the two input features.
+    fn boundary(&self) {
+        let Some(active) = &self.active else { return };
+        let train = &self.splits.train;
+        let (x_range, y_range) = data_ranges(train);
+        let (cols, rows) = BOUNDARY_GRID;
+        let inputs = BoundaryMap::grid_inputs(cols, rows, x_range, y_range);
+        let predicted = catch_unwind(AssertUnwindSafe(|| active.run.predict(&inputs)));
+        if let Ok(Ok(probs)) = predicted {
+            let stride = train.rows().div_ceil(MAX_BOUNDARY_POINTS).max(1);
+            let points = (0..train.rows())
+                .step_by(stride)
+                .map(|i| (train.x[2 * i], train.x[2 * i + 1], train.y[i] > 0.5))
+                .collect();
+            let map = BoundaryMap {
+                cols,
+                rows,
+                probs,
+                x_range,
+                y_range,
+                points,
+            };
+            self.emit(Event::Boundary {
+                run: active.id,
+                map,
+            });
         }
     }
 
@@ -382,8 +483,50 @@ impl Worker {
             }
             Command::Restart(settings) => self.start(settings, None),
             Command::EvaluateTest => self.evaluate_test(),
+            Command::Sweep(spec) => self.sweep(spec),
             Command::SaveWeights { dir } => self.save(&dir),
             Command::Shutdown => self.shutdown = true,
+        }
+    }
+
+    /// Starts a learning-rate sweep from the active run's starting coefficients on its own
+    /// threads, leaving a core to the active run; one sweep at a time.
+    fn sweep(&mut self, spec: SweepSpec) {
+        let Some(active) = &self.active else {
+            self.emit(Event::Notice(
+                "start a run first: a sweep starts from its coefficients".into(),
+            ));
+            return;
+        };
+        if self.sweeping.as_ref().is_some_and(|s| !s.is_finished()) {
+            self.emit(Event::Notice("a sweep is already running".into()));
+            return;
+        }
+        let (splits, weights) = (self.splits.clone(), active.initial.clone());
+        let batch_size = active.settings.batch_size;
+        let outbox = self.outbox.clone();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1));
+        let spawned = std::thread::Builder::new()
+            .name(format!("{THREAD_NAME}-sweep"))
+            .spawn(move || {
+                let send = |event| {
+                    let _ = outbox.send(Event::Sweep(event));
+                };
+                send(SweepEvent::Started {
+                    lrs: spec.learning_rates(),
+                    epochs: spec.epochs,
+                });
+                let swept = sweep::sweep(&splits, &weights, batch_size, &spec, threads, |point| {
+                    send(SweepEvent::Point(point));
+                });
+                send(match swept {
+                    Ok(()) => SweepEvent::Done,
+                    Err(error) => SweepEvent::Failed(error.to_string()),
+                });
+            });
+        match spawned {
+            Ok(handle) => self.sweeping = Some(handle),
+            Err(error) => self.emit(Event::Error(format!("cannot start the sweep: {error}"))),
         }
     }
 
@@ -487,12 +630,14 @@ mod tests {
             seed: 442,
             backend: Backend::Cpu,
             pace,
+            batch_size: None,
+            dataset: None,
         }
     }
 
     fn spawn(settings: Settings) -> (Trainer, Receiver<Event>) {
         let splits = crate::data::load(&DataSpec::default()).unwrap();
-        Trainer::spawn(splits, settings, None)
+        Trainer::spawn(DataSpec::default(), splits, settings, None)
     }
 
     /// Events until one matches `done` (included); fails after 30 s.
@@ -583,6 +728,104 @@ mod tests {
             })
             .collect();
         assert_eq!(run_two, [1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn a_run_on_a_generated_set_sends_its_decision_boundary() {
+        let spec = DataSpec {
+            dataset: Some(Playground::Circle),
+            ..DataSpec::default()
+        };
+        let splits = crate::data::load(&spec).unwrap();
+        let first = Settings {
+            dataset: Some(Playground::Circle),
+            ..settings(50, Pace::Max)
+        };
+        let (trainer, events) = Trainer::spawn(spec, splits, first.clone(), None);
+        let seen = until(&events, |e| matches!(e, Event::Boundary { .. }));
+        let Some(Event::Boundary { run, map }) = seen.last() else {
+            unreachable!()
+        };
+        assert_eq!(*run, 1);
+        assert_eq!(map.probs.len(), map.cols * map.rows);
+        assert!(map.probs.iter().all(|p| (0.0..=1.0).contains(p)));
+        assert_eq!(
+            map.points.len(),
+            320,
+            "every training point of 400 less 20%"
+        );
+        // Switching the data set in the form regenerates the data.
+        trainer.send(Command::Restart(Settings {
+            dataset: Some(Playground::Xor),
+            ..first
+        }));
+        let seen = until(
+            &events,
+            |e| matches!(e, Event::Started(info) if info.id == 2),
+        );
+        let Some(Event::Started(info)) = seen.last() else {
+            unreachable!()
+        };
+        assert_eq!((info.data_name.as_str(), info.features.len()), ("xor", 2));
+        // And back to the data the dashboard started with.
+        trainer.send(Command::Restart(Settings {
+            dataset: None,
+            ..settings(5, Pace::Max)
+        }));
+        let seen = until(
+            &events,
+            |e| matches!(e, Event::Started(info) if info.id == 3),
+        );
+        assert!(matches!(seen.last(), Some(Event::Started(info)) if info.data_name == "circle"));
+    }
+
+    #[test]
+    fn a_sweep_reports_every_rate_then_done() {
+        let (trainer, events) = spawn(settings(1000, Pace::PerSecond(5.0)));
+        until(&events, |e| matches!(e, Event::Started(_)));
+        let spec = SweepSpec {
+            from: 0.1,
+            to: 100.0,
+            steps: 4,
+            epochs: 20,
+        };
+        trainer.send(Command::Sweep(spec));
+        let seen = until(&events, |e| matches!(e, Event::Sweep(SweepEvent::Done)));
+        let sweep: Vec<&SweepEvent> = seen
+            .iter()
+            .filter_map(|e| match e {
+                Event::Sweep(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        assert!(matches!(sweep[0], SweepEvent::Started { lrs, epochs: 20 } if lrs.len() == 4));
+        let mut lrs: Vec<f64> = sweep
+            .iter()
+            .filter_map(|s| match s {
+                SweepEvent::Point(p) => Some(p.lr),
+                _ => None,
+            })
+            .collect();
+        lrs.sort_by(f64::total_cmp);
+        assert_eq!(lrs, spec.learning_rates());
+    }
+
+    #[test]
+    fn mini_batches_train_the_set_batch_size() {
+        let (_trainer, events) = spawn(Settings {
+            batch_size: Some(100),
+            ..settings(30, Pace::Max)
+        });
+        let seen = until(&events, is_state(RunState::Finished));
+        let losses: Vec<f32> = seen
+            .iter()
+            .flat_map(|e| match e {
+                Event::Epochs { metrics, .. } => metrics.iter().map(|m| m.train_loss).collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        assert_eq!(losses.len(), 30);
+        assert!(losses[29] < losses[0] * 0.8, "{losses:?}");
     }
 
     #[test]

@@ -7,91 +7,12 @@
 //! and points are `o` (class 0) and `x` (class 1).
 
 use super::theme::Theme;
-use crate::data::Dataset;
+pub use crate::model::plane::{BoundaryMap, data_ranges};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
-
-/// P(class 1) sampled on a grid over the plane of two features, and the points to show on it.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BoundaryMap {
-    pub cols: usize,
-    pub rows: usize,
-    /// `rows × cols` probabilities P(class 1), row-major, row 0 at the top (largest x2).
-    pub probs: Vec<f32>,
-    /// The x1 values from the left edge of the grid to its right edge.
-    pub x_range: (f32, f32),
-    /// The x2 values from the bottom edge of the grid to its top edge.
-    pub y_range: (f32, f32),
-    /// Training points (x1, x2, label).
-    pub points: Vec<(f32, f32, bool)>,
-}
-
-impl BoundaryMap {
-    /// The (x1, x2) centre of each cell of a `cols × rows` grid over the ranges, row-major from
-    /// the top row: `rows × cols × 2` values, in the order of [`BoundaryMap::probs`]. Running
-    /// the network on these gives the map.
-    pub fn grid_inputs(
-        cols: usize,
-        rows: usize,
-        x_range: (f32, f32),
-        y_range: (f32, f32),
-    ) -> Vec<f32> {
-        let dx = (x_range.1 - x_range.0) / cols as f32;
-        let dy = (y_range.1 - y_range.0) / rows as f32;
-        let mut inputs = Vec::with_capacity(rows.saturating_mul(cols).saturating_mul(2));
-        for row in 0..rows {
-            let x2 = y_range.1 - (row as f32 + 0.5) * dy;
-            for col in 0..cols {
-                inputs.push(x_range.0 + (col as f32 + 0.5) * dx);
-                inputs.push(x2);
-            }
-        }
-        inputs
-    }
-
-    /// P(class 1) at grid cell (`col`, `row`), if the map has that cell.
-    pub fn prob(&self, col: usize, row: usize) -> Option<f32> {
-        if col >= self.cols {
-            return None;
-        }
-        self.probs
-            .get(row.checked_mul(self.cols)?.checked_add(col)?)
-            .copied()
-    }
-
-    /// A grid of the size it claims, so there is something to draw.
-    fn has_grid(&self) -> bool {
-        self.cols > 0 && self.rows > 0 && self.cols.checked_mul(self.rows) == Some(self.probs.len())
-    }
-}
-
-/// The ranges of the first two features, padded by a tenth of their span on each side, so the
-/// outermost points are not on the edge; (-1, 1) for a feature with no finite value.
-pub fn data_ranges(dataset: &Dataset) -> ((f32, f32), (f32, f32)) {
-    let width = dataset.n_features();
-    let feature = |i: usize| {
-        let values = dataset.x.iter().skip(i).step_by(width.max(1));
-        padded(values.take(if i < width { usize::MAX } else { 0 }))
-    };
-    (feature(0), feature(1))
-}
-
-fn padded<'a>(values: impl Iterator<Item = &'a f32>) -> (f32, f32) {
-    let (low, high) = values
-        .filter(|v| v.is_finite())
-        .fold((f32::INFINITY, f32::NEG_INFINITY), |(low, high), &v| {
-            (low.min(v), high.max(v))
-        });
-    if low > high {
-        return (-1.0, 1.0);
-    }
-    let span = high - low;
-    let pad = if span > 0.0 { span * 0.1 } else { 1.0 };
-    (low - pad, high + pad)
-}
 
 /// The panel's title unless [`BoundaryPanel::title`] sets another.
 pub const TITLE: &str = "Decision boundary · P(class 1)";
@@ -332,6 +253,7 @@ fn shade_of(p: f32) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::Dataset;
     use insta::assert_snapshot;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;

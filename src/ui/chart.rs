@@ -74,7 +74,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         );
         return;
     };
-    let legend_rows = render_legend(app, current, inner, buf, theme);
+    // Runs whose curves the run table hid are left out, the current one too.
+    let shown: Vec<&Run> = app
+        .runs
+        .iter()
+        .filter(|r| app.curve_shown(r.id()))
+        .collect();
+    let current_shown = app.curve_shown(current.id());
+    let legend_rows = render_legend(current, current_shown, &shown, inner, buf, theme);
 
     // Layout inside the block: legend, graph, x axis, x labels.
     let graph_rows = inner.height.saturating_sub(legend_rows + 2);
@@ -82,13 +89,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         return;
     }
 
-    let x_max = app.runs.iter().map(Run::epoch).max().unwrap_or(0).max(2);
+    let x_max = shown.iter().map(|r| r.epoch()).max().unwrap_or(0).max(2);
     #[allow(clippy::cast_precision_loss)]
     let x = [1.0, x_max as f64];
     // Thin to ~2 points per braille dot column; the width is known once the y labels are.
     let columns = usize::from(inner.width) * 2;
-    let series: Vec<Series> = app
-        .runs
+    let series: Vec<Series> = shown
         .iter()
         .map(|run| series(run, app.smoothing, app.log_y, columns))
         .collect();
@@ -159,12 +165,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     );
 
     // Earlier runs first, dimmed, so the current run is drawn on top.
-    let (earlier, now) = series.split_at(series.len() - 1);
+    let (earlier, now) = if current_shown {
+        series.split_at(series.len().saturating_sub(1))
+    } else {
+        (&series[..], &[][..])
+    };
     for s in earlier {
         draw(buf, frame, &s.train, Marker::Braille, theme.earlier());
         draw(buf, frame, &s.valid, Marker::Braille, theme.earlier());
     }
-    for (run, s) in app.runs.iter().zip(earlier) {
+    for (run, s) in shown.iter().zip(earlier) {
         // Name each earlier curve at its end, where the legend can be matched to it.
         if let Some(&(px, py)) = s.train.iter().rev().flatten().next()
             && let Some((col, row)) = frame.cell(px, py)
@@ -187,30 +197,45 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     }
 }
 
-/// Legend rows: the current run's series and settings; then the earlier runs, dimmed.
-fn render_legend(app: &App, current: &Run, inner: Rect, buf: &mut Buffer, theme: &Theme) -> u16 {
+/// Legend rows: the current run's series and settings; then the earlier runs shown, dimmed.
+fn render_legend(
+    current: &Run,
+    current_shown: bool,
+    shown: &[&Run],
+    inner: Rect,
+    buf: &mut Buffer,
+    theme: &Theme,
+) -> u16 {
     let valid_sample = if theme.color { "⠒⠒" } else { "••" };
-    let mut spans = vec![
-        Span::styled("⠒⠒", theme.train()),
-        Span::raw(" train  "),
-        Span::styled(valid_sample, theme.valid()),
-        Span::raw(" valid  "),
-        Span::raw(format!(
-            "#{} {} hidden {}",
-            current.id(),
-            lr_text(current),
-            crate::app::form::format_hidden(&current.info.settings.hidden)
-        )),
-    ];
-    if !current.lr_changes.is_empty() {
-        spans.push(Span::styled("  ┆ lr change", theme.mark()));
-    }
+    let about = format!(
+        "#{} {} hidden {}",
+        current.id(),
+        lr_text(current),
+        crate::app::form::format_hidden(&current.info.settings.hidden)
+    );
+    let spans = if current_shown {
+        let mut spans = vec![
+            Span::styled("⠒⠒", theme.train()),
+            Span::raw(" train  "),
+            Span::styled(valid_sample, theme.valid()),
+            Span::raw(" valid  "),
+            Span::raw(about),
+        ];
+        if !current.lr_changes.is_empty() {
+            spans.push(Span::styled("  ┆ lr change", theme.mark()));
+        }
+        spans
+    } else {
+        vec![Span::styled(
+            format!("{about}: curve hidden (T, Enter shows it)"),
+            theme.dim(),
+        )]
+    };
     line(buf, inner, 0, Line::from(spans));
-    let earlier: Vec<String> = app
-        .runs
+    let earlier: Vec<String> = shown
         .iter()
         .rev()
-        .skip(1)
+        .filter(|run| run.id() != current.id())
         .map(|run| {
             format!(
                 "#{} {} h {}",

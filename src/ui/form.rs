@@ -11,6 +11,10 @@ use ratatui::widgets::{Block, Widget};
 
 const LABEL_WIDTH: usize = 16;
 
+/// Rows of the panel: a row per field, the footer and the border.
+#[allow(clippy::cast_possible_truncation)]
+pub const HEIGHT: u16 = Field::ALL.len() as u16 + 3;
+
 pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let editing = app.form.as_ref();
     let title = if editing.is_some() {
@@ -77,6 +81,9 @@ fn field_line<'a>(form: &'a Form, field: Field, editing: bool, theme: &Theme) ->
     let mut spans = vec![Span::raw(label), Span::styled(value, value_style)];
     if field == Field::Backend && focused {
         spans.push(Span::styled(" ←→ toggles", theme.dim()));
+    }
+    if field == Field::Data && focused {
+        spans.push(Span::styled(" ←→ picks", theme.dim()));
     }
     if editing && form.error(field).is_some() {
         spans.push(Span::styled(" ✗", theme.error()));

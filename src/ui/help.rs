@@ -17,19 +17,40 @@ pub const KEYS: &[(&str, &str)] = &[
     ("] [", "first hidden layer bigger / smaller (restarts)"),
     ("p", "pace: 10, 30, 100, 1000 epochs/s, max"),
     ("t", "evaluate the test set"),
-    ("w", "save weights: nnfs-run<id>-epoch<n>.safetensors"),
-    ("e", "export history: nnfs-run<id>-history.csv"),
+    ("L", "sweep lr 0.01…100 from the run's start (12 rates)"),
+    (
+        "w c",
+        "save weights (.safetensors) / settings (--config .toml)",
+    ),
+    (
+        "e E",
+        "export: nnfs-run<id>-history.csv / all runs: nnfs-runs.csv",
+    ),
     ("", "View"),
-    ("l", "log-scale loss axis on / off"),
-    ("m", "smoothing: off, 0.6, 0.9, 0.99"),
+    (
+        "l m",
+        "log-scale loss axis / smoothing: off, 0.6, 0.9, 0.99",
+    ),
+    (
+        "v T",
+        "sweep panel / run table (↑ ↓ select, Enter curve) on, off",
+    ),
     ("?", "this help (? or Esc closes it)"),
     ("", "Settings form"),
-    ("Tab f", "edit the settings"),
-    ("↑ ↓ Tab ⇧Tab", "move between fields"),
-    ("type ⌫", "edit the field; space ← → switch backend"),
+    (
+        "Tab f",
+        "edit the settings; ↑ ↓ Tab ⇧Tab move between fields",
+    ),
+    (
+        "type ⌫",
+        "edit the field; space ← → switch backend, ← → pick data",
+    ),
     ("Enter / Esc", "apply and restart / leave unchanged"),
     ("", "Quit"),
-    ("q Esc Ctrl-C", "quit (Esc closes help or form first)"),
+    (
+        "q Esc Ctrl-C",
+        "quit (Esc closes help, form or run table first)",
+    ),
 ];
 
 const KEY_WIDTH: usize = 14;

@@ -36,12 +36,20 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         );
         return;
     };
-    let count = u16::try_from(weights.tensors.len()).unwrap_or(u16::MAX);
-    if count == 0 || inner.height == 0 {
+    if weights.tensors.is_empty() || inner.height == 0 {
         return;
     }
-    let fitting = (inner.height / COMPACT_ROWS).min(count);
-    let rows_each = inner.height.checked_div(fitting).unwrap_or(inner.height);
+    // As many tensors as fit compact (a single value needs a row less), sharing what is left.
+    let (mut fitting, mut used) = (0u16, 0u16);
+    for tensor in &weights.tensors {
+        let need = compact_rows(tensor);
+        if used + need > inner.height {
+            break;
+        }
+        used += need;
+        fitting += 1;
+    }
+    let extra_each = (inner.height - used).checked_div(fitting).unwrap_or(0);
     let mut y = inner.y;
     for (i, tensor) in weights.tensors.iter().enumerate() {
         let shown_all = u16::try_from(i).unwrap_or(u16::MAX) < fitting.max(1);
@@ -57,7 +65,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             );
             break;
         }
-        let rows = rows_each.min(rows_left);
+        let rows = if fitting == 0 {
+            rows_left
+        } else {
+            (compact_rows(tensor) + extra_each).min(rows_left)
+        };
         render_tensor(
             tensor,
             Rect {
@@ -70,6 +82,20 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         );
         y += rows;
     }
+}
+
+/// Rows the panel needs to show every tensor compact (border included).
+pub fn compact_height(app: &App) -> u16 {
+    let rows: u16 = app
+        .current()
+        .and_then(|run| run.weights.as_ref())
+        .map_or(1, |w| w.tensors.iter().map(compact_rows).sum());
+    rows.saturating_add(2)
+}
+
+/// Rows a tensor needs in compact form: header, stats, bars; header and value for one value.
+fn compact_rows(t: &TensorStats) -> u16 {
+    if t.count <= 1 { 2 } else { COMPACT_ROWS }
 }
 
 fn render_tensor(t: &TensorStats, area: Rect, buf: &mut Buffer, theme: &Theme) {

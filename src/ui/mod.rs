@@ -10,6 +10,11 @@
 //! └───────────────────────────────┘└────────────────────┘
 //!  state · epoch · ep/s · diagnosis / message / device · data · keys
 //! ```
+//!
+//! With two-feature data the decision boundary takes the weights' place, and the weights move
+//! below it, compact, when there is room. While a learning-rate sweep is shown (`L`, `v`) its
+//! panel takes the accuracy panel's place, taller. The run table's view (`T`) is the loss chart
+//! over the table, both full width.
 
 mod accuracy;
 pub mod boundary;
@@ -17,13 +22,16 @@ mod chart;
 mod form;
 mod help;
 mod histogram;
+mod runs;
 mod status;
+mod sweep;
 mod theme;
 
 #[cfg(test)]
 mod tests;
 
 use crate::app::App;
+use boundary::{BoundaryMap, BoundaryPanel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
@@ -42,23 +50,71 @@ impl Widget for &App {
         }
         let [main, status_area] =
             Layout::vertical([Constraint::Fill(1), Constraint::Length(3)]).areas(area);
-        let side = (area.width * 2 / 5).clamp(36, 56);
-        let [left, right] =
-            Layout::horizontal([Constraint::Fill(1), Constraint::Length(side)]).areas(main);
-        let [chart_area, accuracy_area] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(5)]).areas(left);
-        let [form_area, weights_area] =
-            Layout::vertical([Constraint::Length(9), Constraint::Fill(1)]).areas(right);
-
-        chart::render(self, chart_area, buf, &theme);
-        accuracy::render(self, accuracy_area, buf, &theme);
-        form::render(self, form_area, buf, &theme);
-        histogram::render(self, weights_area, buf, &theme);
+        if self.runs_view {
+            let [chart_area, table_area] = Layout::vertical([
+                Constraint::Fill(1),
+                Constraint::Length(runs::height(self, main.height)),
+            ])
+            .areas(main);
+            chart::render(self, chart_area, buf, &theme);
+            runs::render(self, table_area, buf, &theme);
+        } else {
+            render_panels(self, main, buf, &theme);
+        }
         status::render(self, status_area, buf, &theme);
         if self.help {
             help::render(area, buf, &theme);
         }
     }
+}
+
+/// Rows the decision boundary keeps before the weights get any below it.
+const BOUNDARY_ROWS: u16 = 12;
+
+/// Chart and accuracy (or sweep) on the left; settings and weights (or the decision boundary)
+/// on the right.
+fn render_panels(app: &App, main: Rect, buf: &mut Buffer, theme: &Theme) {
+    let side = (main.width * 2 / 5).clamp(36, 56);
+    let [left, right] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(side)]).areas(main);
+    let sweep = app.shown_sweep();
+    let bottom = sweep.map_or(5, |_| sweep::height(left.height));
+    let [chart_area, bottom_area] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(bottom)]).areas(left);
+    let [form_area, rest] =
+        Layout::vertical([Constraint::Length(form::HEIGHT), Constraint::Fill(1)]).areas(right);
+
+    chart::render(app, chart_area, buf, theme);
+    match sweep {
+        Some(sweep) => sweep::render(sweep, bottom_area, buf, theme),
+        None => accuracy::render(app, bottom_area, buf, theme),
+    }
+    form::render(app, form_area, buf, theme);
+    if app.is_planar() {
+        // Compact histograms below when the boundary keeps enough rows.
+        let wanted = histogram::compact_height(app);
+        let weights = wanted.min(rest.height.saturating_sub(BOUNDARY_ROWS));
+        let weights = if weights < 5 { 0 } else { weights };
+        let [boundary_area, weights_area] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(weights)]).areas(rest);
+        render_boundary(app, boundary_area, buf, theme);
+        if weights > 0 {
+            histogram::render(app, weights_area, buf, theme);
+        }
+    } else {
+        histogram::render(app, rest, buf, theme);
+    }
+}
+
+fn render_boundary(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let empty = BoundaryMap::default();
+    let (map, title) = match &app.boundary {
+        Some(b) => (&b.map, format!("Decision boundary (epoch {})", b.epoch)),
+        None => (&empty, "Decision boundary".to_string()),
+    };
+    BoundaryPanel::new(map, theme)
+        .title(title)
+        .render(area, buf);
 }
 
 fn render_too_small(area: Rect, buf: &mut Buffer) {

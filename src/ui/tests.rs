@@ -2,7 +2,7 @@
 
 use crate::app::App;
 use crate::app::fixtures::*;
-use crate::trainer::messages::{Backend, Event, RunState, Settings};
+use crate::trainer::messages::{Backend, Event, Outcome, RunState, Settings, SweepEvent};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
 use ratatui::Terminal;
@@ -272,6 +272,14 @@ fn no_size_panics() {
     let mut long = mid_run();
     long.on_event(epochs(1, learning(13..=5000)));
     states.push(long);
+    states.push(planar_mid_run());
+    let mut planar_plain = planar_mid_run();
+    planar_plain.color = false;
+    states.push(planar_plain);
+    states.push(with_sweep(mid_run(), &[0, 4, 11], false));
+    let all: Vec<usize> = (0..12).collect();
+    states.push(with_sweep(planar_mid_run(), &all, true));
+    states.push(run_table_app());
     for app in &states {
         for width in (0..=130).step_by(7).chain([0, 1, 79, 80]) {
             for height in (0..=45).step_by(4).chain([0, 1, 23, 24]) {
@@ -298,4 +306,255 @@ fn long_run_draws_from_bounded_history() {
         screen.contains("200000"),
         "x axis reaches the last epoch:\n{screen}"
     );
+}
+
+fn assert_no_colour(buffer: &Buffer) {
+    for cell in &buffer.content {
+        assert!(
+            matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset),
+            "NO_COLOR screen uses a colour: {cell:?}"
+        );
+    }
+}
+
+#[test]
+fn two_features_show_the_decision_boundary() {
+    let app = planar_mid_run();
+    let terminal = terminal(&app, 80, 24);
+    let screen = text(terminal.backend().buffer());
+    assert!(screen.contains("Decision boundary (epoch 12)"), "{screen}");
+    assert!(screen.contains("class 0"), "{screen}");
+    assert!(screen.contains("data            circle"), "{screen}");
+    // The heat map, sure of each class somewhere.
+    let cells = &terminal.backend().buffer().content;
+    for colour in [Color::Indexed(33), Color::Indexed(208)] {
+        assert!(cells.iter().any(|c| c.fg == colour || c.bg == colour));
+    }
+    assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn two_features_large_has_boundary_and_weights() {
+    let app = planar_mid_run();
+    let terminal = terminal(&app, 120, 40);
+    let screen = text(terminal.backend().buffer());
+    assert!(screen.contains("Decision boundary (epoch 12)"), "{screen}");
+    assert!(screen.contains("wt_hidden 2×4"), "{screen}");
+    assert!(screen.contains("bias_output"), "{screen}");
+    assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn two_features_without_colour() {
+    let mut app = planar_mid_run();
+    app.color = false;
+    let terminal = terminal(&app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    assert_no_colour(buffer);
+    let screen = text(buffer);
+    assert!(screen.contains("o class 0  x class 1"), "{screen}");
+    assert!(screen.contains('█') && screen.contains('x'), "{screen}");
+}
+
+#[test]
+fn two_features_before_the_first_map() {
+    let mut app = App::new(planar_settings(), planar_data(), true);
+    app.on_event(Event::Started(planar_info(1, planar_settings())));
+    let screen = screen(&app, 80, 24);
+    assert!(screen.contains("Decision boundary"), "{screen}");
+    assert!(screen.contains("no prediction yet"), "{screen}");
+}
+
+fn with_sweep(mut app: App, done: &[usize], finished: bool) -> App {
+    for event in sweep_events(done) {
+        app.on_event(event);
+    }
+    if finished {
+        app.on_event(Event::Sweep(SweepEvent::Done));
+    }
+    app
+}
+
+#[test]
+fn sweep_in_progress() {
+    let app = with_sweep(mid_run(), &[0, 3, 5, 8, 11], false);
+    let terminal = terminal(&app, 80, 24);
+    let screen = text(terminal.backend().buffer());
+    assert!(screen.contains("Learning-rate sweep"), "{screen}");
+    assert!(screen.contains("5/12 done"), "{screen}");
+    assert!(!screen.contains("stops learning"), "{screen}");
+    for mark in ["●", "○", "×", "0.01", "100"] {
+        assert!(screen.contains(mark), "{mark} missing:\n{screen}");
+    }
+    assert!(!screen.contains("Accuracy"), "the sweep takes its place");
+    assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn sweep_done_says_where_learning_stops() {
+    let all: Vec<usize> = (0..12).collect();
+    let app = with_sweep(mid_run(), &all, true);
+    let terminal = terminal(&app, 100, 30);
+    let screen = text(terminal.backend().buffer());
+    assert!(screen.contains("12/12 done"), "{screen}");
+    assert!(screen.contains("stops learning at lr 8.11"), "{screen}");
+    for label in ["0.01", "0.1", "1", "10", "100"] {
+        assert!(screen.contains(label), "{label} missing:\n{screen}");
+    }
+    assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn sweep_without_colour_tells_outcomes_by_marker() {
+    let all: Vec<usize> = (0..12).collect();
+    let mut app = with_sweep(mid_run(), &all, true);
+    app.color = false;
+    let terminal = terminal(&app, 100, 30);
+    let buffer = terminal.backend().buffer();
+    assert_no_colour(buffer);
+    let screen = text(buffer);
+    for legend in ["● learned", "× diverged", "○ stalled/dead"] {
+        assert!(screen.contains(legend), "{legend} missing:\n{screen}");
+    }
+}
+
+#[test]
+fn sweep_with_only_non_finite_losses_draws() {
+    let mut app = mid_run();
+    for event in sweep_events(&[]) {
+        app.on_event(event);
+    }
+    for (i, loss) in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY, 1e30]
+        .into_iter()
+        .enumerate()
+    {
+        let mut point = sweep_point(i, 10f64.powi(i as i32), loss, Outcome::Diverged);
+        point.first_loss = f32::NAN;
+        app.on_event(Event::Sweep(SweepEvent::Point(point)));
+    }
+    let screen = screen(&app, 80, 24);
+    assert!(screen.contains("4/12 done"), "{screen}");
+    assert!(screen.contains('×'), "{screen}");
+}
+
+#[test]
+fn v_hides_the_sweep_panel() {
+    let mut app = with_sweep(mid_run(), &[0], false);
+    press(&mut app, KeyCode::Char('v'));
+    let screen = screen(&app, 80, 24);
+    assert!(!screen.contains("Learning-rate sweep"), "{screen}");
+    assert!(screen.contains("Accuracy"), "{screen}");
+}
+
+/// Seven runs (two without curves any more), run 5's curve hidden, run 6 selected.
+fn run_table_app() -> App {
+    let mut app = app();
+    for id in 1..=7u64 {
+        let settings = Settings {
+            lr: [0.1, 0.3, 1.0, 1.4, 3.0, 10.0, 20.0][id as usize - 1],
+            hidden: if id == 3 { vec![10, 10] } else { vec![20] },
+            batch_size: (id == 4).then_some(64),
+            ..settings()
+        };
+        app.on_event(Event::Started(info(id, settings)));
+        let scale = 1.0 + id as f32 * 0.05;
+        let m = learning(1..=(10 + id as usize * 3))
+            .into_iter()
+            .map(|mut m| {
+                m.train_loss *= scale;
+                m.valid_loss *= scale;
+                m
+            })
+            .collect();
+        app.on_event(epochs(id, m));
+        if id == 2 {
+            app.on_event(Event::State {
+                run: 2,
+                state: RunState::Finished,
+            });
+        }
+    }
+    press(&mut app, KeyCode::Char('T'));
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    app
+}
+
+#[test]
+fn run_table_lists_every_run() {
+    let app = run_table_app();
+    let terminal = terminal(&app, 80, 24);
+    let screen = text(terminal.backend().buffer());
+    assert!(screen.contains("Runs (7)"), "{screen}");
+    assert!(screen.contains("#7"), "{screen}");
+    assert!(screen.contains("▶● #6"), "{screen}");
+    assert!(screen.contains(" ○ #5"), "{screen}");
+    assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn run_table_large_shows_all_runs() {
+    let app = run_table_app();
+    let terminal = terminal(&app, 120, 40);
+    let screen = text(terminal.backend().buffer());
+    for id in 1..=7 {
+        assert!(
+            screen.contains(&format!("#{id} ")),
+            "#{id} missing:\n{screen}"
+        );
+    }
+    assert!(screen.contains("10,10"), "{screen}");
+    assert!(screen.contains("   64"), "{screen}");
+    assert!(screen.contains("finished"), "{screen}");
+    assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn hidden_curves_are_not_drawn() {
+    let app = run_table_app();
+    let shown = screen(&app, 120, 40);
+    assert!(shown.contains("dim: #6 lr 10 h 20 · #4"), "{shown}");
+    assert!(!shown.contains("#5 lr 3"), "run 5 is hidden:\n{shown}");
+
+    // Hiding the current run too leaves its curve out, and says so.
+    let mut app = run_table_app();
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    let hidden = screen(&app, 120, 40);
+    assert!(
+        hidden.contains("#7 lr 20 hidden 20: curve hidden"),
+        "{hidden}"
+    );
+    assert!(!hidden.contains("⠒⠒ train"), "{hidden}");
+    // Everything hidden: an empty chart, no panic.
+    for ups in [1, 2, 1] {
+        for _ in 0..ups {
+            press(&mut app, KeyCode::Up);
+        }
+        press(&mut app, KeyCode::Enter);
+    }
+    assert!((3..=7).all(|id| !app.curve_shown(id)));
+    let none = screen(&app, 120, 40);
+    assert!(!none.contains("dim:"), "{none}");
+}
+
+#[test]
+fn form_shows_batch_size_and_data() {
+    let mut app = mid_run();
+    press(&mut app, KeyCode::Tab);
+    for _ in 0..7 {
+        press(&mut app, KeyCode::Down);
+    }
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    for c in "ring".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let screen = screen(&app, 80, 24);
+    assert!(screen.contains("batch size      full"), "{screen}");
+    assert!(screen.contains("▶ data            ring"), "{screen}");
+    assert!(screen.contains("✗ must be start, circle, xor"), "{screen}");
 }
