@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Dashboard figures that need a real terminal (tmux): start-up to first frame, epochs/s with the
-# dashboard open at pace max against headless, and resident memory over a long flat-out run.
+# dashboard open at pace max against headless, resident memory over a long flat-out run, and
+# how soon a key press shows on screen while training flat out.
 #
 #   bench/dashboard.sh [BINARY] [SECONDS]      (default: target/release/nnfs-tui, 60 s)
 #
@@ -22,7 +23,12 @@ echo "startup_first_frame_ms $(( (end - start) / 1000000 ))"
 
 pid=$(tmux list-panes -t "$session" -F '#{pane_pid}')
 rss() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
-epoch() { screen | grep -o 'epoch [0-9]*/' | head -1 | tr -dc '0-9'; }
+# The epoch counter off the screen (again if a capture caught a frame half drawn).
+epoch() {
+  local e=""
+  while [ -z "$e" ]; do e=$(screen | grep -o 'epoch [0-9]*/' | head -1 | tr -dc '0-9'); done
+  echo "$e"
+}
 
 # 2 and 3. Epochs/s with the dashboard open, and memory, sampled every 10 s.
 t0=$(date +%s.%N); e0=$(epoch)
@@ -32,6 +38,21 @@ for ((t = 10; t <= secs; t += 10)); do
 done
 t1=$(date +%s.%N); e1=$(epoch)
 echo "dashboard_epochs_per_s $(echo "($e1 - $e0) / ($t1 - $t0)" | bc -l | cut -d. -f1)"
+# 4. Responsiveness while training flat out: from a key press (`?`, help) to the help on
+# screen, and back. An upper bound: each look at the screen (tmux capture-pane) takes a few ms.
+for i in 1 2 3 4 5; do
+  for want in shown gone; do
+    start=$(date +%s%N)
+    tmux send-keys -t "$session" '?'
+    if [ $want = shown ]; then
+      until screen | grep -q "Keys —"; do :; done
+    else
+      while screen | grep -q "Keys —"; do :; done
+    fi
+    echo "key_to_screen_ms $(( ($(date +%s%N) - start) / 1000000 )) ($want)"
+    sleep 0.2
+  done
+done
 tmux send-keys -t "$session" q
 sleep 1
 

@@ -136,12 +136,13 @@ pub fn load_with_progress(spec: &DataSpec, progress: &mut dyn FnMut(Progress)) -
     progress(Progress::Preparing);
     let target = spec.target.as_deref().unwrap_or(titanic::TARGET);
     // Statistics come from the whole primary table, as in the tutorial.
-    let recipe = if spec.data.is_none() && target == titanic::TARGET {
-        titanic::recipe(&table, spec.scale)?
+    let (recipe, all) = if spec.data.is_none() && target == titanic::TARGET {
+        let recipe = titanic::recipe(&table, spec.scale)?;
+        let all = recipe.apply(&table)?;
+        (recipe, all)
     } else {
-        Recipe::infer(&table, target, spec.scale)?
+        Recipe::infer_and_apply(&table, target, spec.scale)?
     };
-    let all = recipe.apply(&table)?;
     let [train, valid, test] = split_rows(&table.name, &all, spec, |path, _| {
         let other = Table::read(path)?;
         same_columns(&table, &other)?;

@@ -3,19 +3,31 @@
 use crate::error::{DataProblem, Error, Result};
 use std::path::Path;
 
-/// A CSV file as read: the header and every data row, still as text. The cells are kept in
-/// one buffer, row after row, so a column can be scanned without chasing a pointer per row.
+/// A CSV file as read: the header and every data row, still as text. The cells are kept
+/// column by column, each column's text in one buffer, because preprocessing scans a column at
+/// a time: a million-row column is read from memory in order, without a pointer per row.
 #[derive(Debug, Clone)]
 pub struct Table {
     /// How the file is named in messages (its path, or `titanic.csv (embedded)`).
     pub name: String,
     pub header: Vec<String>,
-    /// Every cell's text, back to back.
-    text: String,
-    /// Where each cell ends in `text`, row-major (`rows × header.len()`).
-    ends: Vec<usize>,
+    columns: Vec<TextColumn>,
     /// The 1-based line of the file where each row starts.
     lines: Vec<u64>,
+}
+
+/// The cells of one column, back to back, and where each ends.
+#[derive(Debug, Clone, Default)]
+struct TextColumn {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl TextColumn {
+    fn get(&self, row: usize) -> &str {
+        let start = if row == 0 { 0 } else { self.ends[row - 1] };
+        &self.text[start..self.ends[row]]
+    }
 }
 
 /// How often parsing reports its progress, in rows.
@@ -31,10 +43,7 @@ pub struct Row<'a> {
 impl<'a> Row<'a> {
     /// The text of the cell in column `column`.
     pub fn get(&self, column: usize) -> &'a str {
-        let width = self.table.header.len();
-        let at = self.index * width + column;
-        let start = if at == 0 { 0 } else { self.table.ends[at - 1] };
-        &self.table.text[start..self.table.ends[at]]
+        self.table.columns[column].get(self.index)
     }
 
     /// The 1-based line of the file where the row starts.
@@ -93,8 +102,7 @@ impl Table {
                 }));
             }
         }
-        let mut text = String::with_capacity(bytes.len());
-        let mut ends = Vec::new();
+        let mut columns = vec![TextColumn::default(); header.len()];
         let mut lines = Vec::new();
         let mut record = csv::StringRecord::new();
         loop {
@@ -114,9 +122,9 @@ impl Table {
                     found: record.len(),
                 }));
             }
-            for field in &record {
-                text.push_str(field);
-                ends.push(text.len());
+            for (column, field) in columns.iter_mut().zip(&record) {
+                column.text.push_str(field);
+                column.ends.push(column.text.len());
             }
             lines.push(line_of(&record));
             if lines.len() % PROGRESS_ROWS == 0 {
@@ -130,8 +138,7 @@ impl Table {
         Ok(Table {
             name,
             header,
-            text,
-            ends,
+            columns,
             lines,
         })
     }
