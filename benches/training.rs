@@ -150,7 +150,11 @@ struct HandFused {
 
 impl HandFused {
     fn new(data: &Dataset, hidden: usize) -> Self {
-        assert_eq!((data.n_features(), hidden), (F, H), "the anchor is the Titanic network");
+        assert_eq!(
+            (data.n_features(), hidden),
+            (F, H),
+            "the anchor is the Titanic network"
+        );
         let init = nnfs_tui::model::network::init_weights(F, &[H], 442);
         let mut w1 = [[0.0; H]; F];
         for (k, row) in w1.iter_mut().enumerate() {
@@ -172,6 +176,8 @@ impl HandFused {
     }
 
     /// One epoch; returns the loss before the update.
+    // Index loops read as the formulas do; with fixed sizes the compiler vectorizes them.
+    #[allow(clippy::needless_range_loop)]
     fn epoch(&mut self, lr: f32) -> f32 {
         let scale = 1.0 / self.y.len() as f32;
         let mut g1 = [[0.0f32; H]; F];
