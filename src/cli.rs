@@ -411,6 +411,22 @@ impl Cli {
     }
 }
 
+/// A sweep prints a table of many CPU runs: flags about one run's outputs, or the dashboard,
+/// do not go with it.
+fn check_sweep(cli: &Cli) -> Result<()> {
+    let refuse = |why: &str| Err(Error::Usage(format!("--sweep {why}")));
+    if !cli.headless {
+        return refuse("prints a table: add --headless (in the dashboard, L starts a sweep)");
+    }
+    if cli.save.is_some() || cli.history.is_some() {
+        return refuse("trains many runs: --save and --history are for one run");
+    }
+    if cli.backend == Backend::Wgpu {
+        return refuse("trains on the CPU, one run per core: drop --backend wgpu");
+    }
+    Ok(())
+}
+
 /// Runs the binary with parsed flags.
 pub fn run(cli: &Cli) -> Result<()> {
     let with_file;
@@ -422,6 +438,9 @@ pub fn run(cli: &Cli) -> Result<()> {
     };
     if let Some(hidden) = &cli.hidden {
         check_hidden(hidden).map_err(|why| Error::Usage(format!("invalid --hidden: {why}")))?;
+    }
+    if cli.sweep.is_some() {
+        check_sweep(cli)?;
     }
     if !cli.headless {
         if !std::io::stdout().is_terminal() {

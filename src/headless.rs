@@ -233,6 +233,10 @@ pub fn sweep(
             json!({"summary": true, "epochs": spec.epochs, "stops_learning_at": stop})
         ),
         Format::Text => {
+            let each = match spec.epochs {
+                1 => "1 epoch each".to_string(),
+                n => format!("{n} epochs each"),
+            };
             let mut table = format!(
                 "{:>10}  {:>10}  {:>10}  {:>10}  {:>8}  {:>6}  outcome\n",
                 "lr", "first loss", "train loss", "valid loss", "accuracy", "dead"
@@ -250,12 +254,8 @@ pub fn sweep(
                 ));
             }
             table.push_str(&match stop {
-                Some(lr) => format!(
-                    "stops learning at lr {} ({} epochs each)",
-                    format_lr(lr),
-                    spec.epochs
-                ),
-                None => format!("learned at every lr ({} epochs each)", spec.epochs),
+                Some(lr) => format!("stops learning at lr {} ({each})", format_lr(lr)),
+                None => format!("learned at every lr ({each})"),
             });
             writeln!(out, "{table}")
         }

@@ -5,7 +5,7 @@ use crate::data::Splits;
 use crate::error::{Error, Result};
 use crate::model::network::Coeffs;
 use crate::model::weights::Weights;
-use crate::model::{DeviceData, Run};
+use crate::model::{DeviceData, Run, Split};
 use burn::tensor::Device;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::channel;
@@ -67,6 +67,9 @@ impl SweepSpec {
 pub enum Outcome {
     /// The training loss went down.
     Learned,
+    /// The training loss did not go down (by at least 0.1 %): too small a rate, or too few
+    /// epochs.
+    Flat,
     /// The loss became NaN or ended above where it started.
     Diverged,
     /// Every prediction is saturated at 0 or 1: no gradient flows back.
@@ -85,6 +88,7 @@ impl std::fmt::Display for Outcome {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Outcome::Learned => "learned",
+            Outcome::Flat => "flat",
             Outcome::Diverged => "diverged",
             Outcome::Stalled => "stalled",
             Outcome::Dead => "dead",
@@ -98,7 +102,7 @@ pub struct SweepPoint {
     pub lr: f64,
     /// Index of `lr` in the sweep's increasing list.
     pub index: usize,
-    /// The first epoch's training loss (the starting coefficients') and the last one's.
+    /// The training loss of the starting coefficients, and of the trained model.
     pub first_loss: f32,
     pub train_loss: f32,
     pub valid_loss: f32,
@@ -107,6 +111,9 @@ pub struct SweepPoint {
     pub hidden_units: usize,
     pub outcome: Outcome,
 }
+
+/// A loss that went down by less than this fraction did not go down.
+const FLAT: f32 = 1e-3;
 
 /// The smallest learning rate from which no larger one in `points` learned: where the network
 /// stops learning. `None` when the largest rate still learned.
@@ -167,31 +174,37 @@ fn train_at(
         let coeffs = Coeffs::from_weights(weights, &device);
         let mut run = Run::new(coeffs, DeviceData::new(splits, &device), lr);
         run.batch_size = batch_size;
-        let first = run.step()?;
-        let mut last = first;
-        while run.epoch() < epochs && last.train_loss.is_finite() {
+        // Both losses of the same kind: the whole training split, before and after training.
+        let train_loss = |run: &Run| -> Result<f32> {
+            Ok(run.evaluate(Split::Train)?.map_or(f32::NAN, |e| e.loss))
+        };
+        let first = train_loss(&run)?;
+        let mut finite = true;
+        while run.epoch() < epochs && finite {
             let metrics = run.steps(64.min(epochs - run.epoch()))?;
-            if let Some(m) = metrics.last() {
-                last = *m;
-            }
+            finite = metrics.iter().all(|m| m.train_loss.is_finite());
         }
+        let last = train_loss(&run)?;
+        let valid = run.evaluate(Split::Valid)?;
         let health = run.health()?;
-        let outcome = if !last.train_loss.is_finite() || last.train_loss > first.train_loss {
+        let outcome = if !last.is_finite() || last > first {
             Outcome::Diverged
         } else if health.dead_units == health.hidden_units {
             Outcome::Dead
         } else if health.live_rows == 0 {
             Outcome::Stalled
+        } else if last > first * (1.0 - FLAT) {
+            Outcome::Flat
         } else {
             Outcome::Learned
         };
         Ok(SweepPoint {
             lr,
             index,
-            first_loss: first.train_loss,
-            train_loss: last.train_loss,
-            valid_loss: last.valid_loss,
-            valid_accuracy: last.valid_accuracy,
+            first_loss: first,
+            train_loss: last,
+            valid_loss: valid.map_or(f32::NAN, |e| e.loss),
+            valid_accuracy: valid.map_or(f32::NAN, |e| e.accuracy),
             dead_units: health.dead_units,
             hidden_units: health.hidden_units,
             outcome,
@@ -265,6 +278,29 @@ mod tests {
         assert_eq!(stops_learning_at(&points), Some(3.0));
         assert_eq!(stops_learning_at(&points[1..3]), None);
         assert_eq!(stops_learning_at(&[point(1.0, Diverged)]), Some(1.0));
+    }
+
+    /// One epoch at a tiny rate changes nothing: not "learned".
+    #[test]
+    fn a_rate_too_small_to_move_the_loss_is_flat() {
+        let splits = load(&DataSpec::default()).unwrap();
+        let weights = init_weights(splits.features().len(), &[20], 442);
+        let spec = SweepSpec {
+            from: 1e-6,
+            to: 1e-5,
+            steps: 2,
+            epochs: 1,
+        };
+        let mut points = Vec::new();
+        sweep(&splits, &weights, None, &spec, 2, |p| points.push(p)).unwrap();
+        assert!(
+            points.iter().all(|p| p.outcome == Outcome::Flat),
+            "{points:?}"
+        );
+        assert!(
+            points.iter().all(|p| p.train_loss <= p.first_loss),
+            "{points:?}"
+        );
     }
 
     /// The tutorial's network learns at small rates and is broken by huge ones; every rate is

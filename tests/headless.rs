@@ -205,3 +205,20 @@ fn a_generated_set_trains_with_mini_batches() {
     assert!(accuracy(&mini) > 0.9, "{mini}");
     assert!(accuracy(&full) < accuracy(&mini), "{full} vs {mini}");
 }
+
+#[test]
+fn a_sweep_refuses_flags_for_one_run() {
+    for args in [
+        &["--sweep", "0.1..1"][..],
+        &["--headless", "--sweep", "0.1..1", "--save", "w.safetensors"],
+        &["--headless", "--sweep", "0.1..1", "--history", "h.csv"],
+        &["--headless", "--sweep", "0.1..1", "--backend", "wgpu"],
+    ] {
+        let output = nnfs(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let message = stderr(&output);
+        assert!(message.starts_with("error: --sweep "), "{message}");
+        assert_eq!(message.lines().count(), 1, "{message}");
+        assert!(stdout(&output).is_empty());
+    }
+}

@@ -339,13 +339,13 @@ impl Run {
 
 /// The tutorial's `train_model`: `epochs` epochs of [`execute_epoch`] at the run's learning
 /// rate, reporting each to `on_epoch`, which may stop the run early. Epochs are read back in
-/// batches sized by [`BatchSize`]; a stop takes effect at the end of the current batch.
+/// batches sized by [`ReadBackBatch`]; a stop takes effect at the end of the current batch.
 pub fn train_model(
     run: &mut Run,
     epochs: usize,
     mut on_epoch: impl FnMut(&EpochMetrics) -> ControlFlow<()>,
 ) -> Result<()> {
-    let mut batch = BatchSize::new(Duration::from_millis(10));
+    let mut batch = ReadBackBatch::new(Duration::from_millis(10));
     let mut done = 0;
     while done < epochs {
         let size = batch.get().min(epochs - done);
@@ -366,17 +366,17 @@ pub fn train_model(
 /// the target time, halves when one takes longer than the target, within `1..=`[`Self::MAX`].
 /// Few syncs when epochs are fast; a prompt reply to commands when they are slow.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BatchSize {
+pub struct ReadBackBatch {
     size: usize,
     target: Duration,
 }
 
-impl BatchSize {
+impl ReadBackBatch {
     pub const MAX: usize = 256;
 
     /// Starts at one epoch.
     pub fn new(target: Duration) -> Self {
-        BatchSize { size: 1, target }
+        ReadBackBatch { size: 1, target }
     }
 
     pub fn get(&self) -> usize {
@@ -483,7 +483,7 @@ mod tests {
     #[test]
     fn the_batch_size_follows_the_time_a_batch_takes() {
         let target = Duration::from_millis(10);
-        let mut batch = BatchSize::new(target);
+        let mut batch = ReadBackBatch::new(target);
         assert_eq!(batch.get(), 1);
         batch.record(Duration::from_millis(1));
         batch.record(Duration::from_millis(4));
@@ -499,7 +499,7 @@ mod tests {
         for _ in 0..20 {
             batch.record(Duration::ZERO);
         }
-        assert_eq!(batch.get(), BatchSize::MAX);
+        assert_eq!(batch.get(), ReadBackBatch::MAX);
         for _ in 0..20 {
             batch.record(Duration::from_secs(1));
         }

@@ -9,7 +9,7 @@ use crate::model::device::{self, Backend, Compute};
 use crate::model::network::{Coeffs, init_weights};
 use crate::model::plane::{BoundaryMap, data_ranges};
 use crate::model::weights::Weights;
-use crate::model::{BatchSize, DeviceData, EpochMetrics, Run, Split};
+use crate::model::{DeviceData, EpochMetrics, ReadBackBatch, Run, Split};
 use crate::sweep::{self, SweepSpec};
 use messages::{
     Command, Event, NamedTensor, Pace, Playground, RunId, RunInfo, RunState, Settings, Snapshot,
@@ -123,7 +123,7 @@ struct Worker {
     flushed: Instant,
     snapshot_at: Instant,
     /// Epochs per read-back at pace max.
-    batch: BatchSize,
+    read_back: ReadBackBatch,
     /// The learning-rate sweep's thread, while one runs.
     sweeping: Option<JoinHandle<()>>,
     shutdown: bool,
@@ -161,7 +161,7 @@ impl Worker {
             pending: Vec::new(),
             flushed: now,
             snapshot_at: now,
-            batch: BatchSize::new(BATCH_TIME),
+            read_back: ReadBackBatch::new(BATCH_TIME),
             sweeping: None,
             shutdown: false,
         }
@@ -282,7 +282,7 @@ impl Worker {
         match built {
             Ok((run, weights)) => {
                 self.first.get_or_insert((settings.seed, weights.clone()));
-                self.batch = BatchSize::new(BATCH_TIME);
+                self.read_back = ReadBackBatch::new(BATCH_TIME);
                 self.active = Some(Active {
                     id,
                     run,
@@ -395,12 +395,16 @@ impl Worker {
         let Some(active) = &mut self.active else {
             return;
         };
+        // Only a full batch at pace max says how long such batches take.
+        let timed = active.settings.pace == Pace::Max && epochs == self.read_back.get();
         let epochs = epochs.min(active.settings.epochs.saturating_sub(active.run.epoch()));
         let started = Instant::now();
         let stepped = catch_unwind(AssertUnwindSafe(|| active.run.steps(epochs.max(1))));
         let failure = match stepped {
             Ok(Ok(metrics)) => {
-                self.batch.record(started.elapsed());
+                if timed {
+                    self.read_back.record(started.elapsed());
+                }
                 let finished = active.run.epoch() >= active.settings.epochs;
                 let diverged = metrics.iter().any(|m| !m.train_loss.is_finite());
                 self.pending.extend(metrics);
@@ -594,7 +598,7 @@ impl Worker {
                     if let Some(active) = &mut self.active {
                         active.due = match active.settings.pace {
                             Pace::Max => {
-                                epochs = self.batch.get();
+                                epochs = self.read_back.get();
                                 Instant::now()
                             }
                             Pace::PerSecond(rate) => {

@@ -33,7 +33,7 @@ fn style_of(outcome: Outcome, theme: &Theme) -> Style {
     match outcome {
         Outcome::Learned => theme.good(),
         Outcome::Diverged => theme.error(),
-        Outcome::Stalled | Outcome::Dead => theme.warning(),
+        Outcome::Flat | Outcome::Stalled | Outcome::Dead => theme.warning(),
     }
 }
 
@@ -49,7 +49,7 @@ pub fn render(sweep: &SweepView, area: Rect, buf: &mut Buffer, theme: &Theme) {
         Span::styled(DIVERGED.to_string(), theme.error()),
         Span::raw(" diverged  "),
         Span::styled(STUCK.to_string(), theme.warning()),
-        Span::raw(" stalled/dead "),
+        Span::raw(" stuck "),
     ]);
     let block = Block::bordered()
         .title(Line::styled(TITLE, theme.title()))
@@ -111,7 +111,7 @@ fn render_chart(sweep: &SweepView, area: Rect, buf: &mut Buffer, theme: &Theme) 
         };
         let group = match outcome {
             Outcome::Learned => 0,
-            Outcome::Stalled | Outcome::Dead => 1,
+            Outcome::Flat | Outcome::Stalled | Outcome::Dead => 1,
             Outcome::Diverged => 2,
         };
         // A rate a rounding error off the last decade is drawn on it.

@@ -413,7 +413,7 @@ fn sweep_without_colour_tells_outcomes_by_marker() {
     let buffer = terminal.backend().buffer();
     assert_no_colour(buffer);
     let screen = text(buffer);
-    for legend in ["● learned", "× diverged", "○ stalled/dead"] {
+    for legend in ["● learned", "× diverged", "○ stuck"] {
         assert!(screen.contains(legend), "{legend} missing:\n{screen}");
     }
 }
