@@ -136,8 +136,8 @@ pub fn run(config: &RunConfig, pace: Pace) -> Result<()> {
         backend: config.backend,
         pace,
         batch_size: config.batch_size,
-        // The data the dashboard was started with.
-        dataset: None,
+        // The generated set it was started with, if any: the form shows its name.
+        dataset: config.data.dataset,
     };
     let data = DataInfo {
         name: splits.name.clone(),
