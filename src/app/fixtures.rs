@@ -231,6 +231,7 @@ pub fn sweep_events(done: &[usize]) -> Vec<Event> {
     let spec = super::sweep::spec(300);
     let lrs = spec.learning_rates();
     let mut events = vec![Event::Sweep(SweepEvent::Started {
+        run: 1,
         lrs: lrs.clone(),
         epochs: spec.epochs,
     })];

@@ -271,8 +271,10 @@ impl App {
 
     fn on_sweep(&mut self, event: SweepEvent) {
         match event {
-            SweepEvent::Started { lrs, epochs } => {
-                self.sweep = Some(SweepView::new(lrs, epochs));
+            SweepEvent::Started { run, lrs, epochs } => {
+                let mut view = SweepView::new(lrs, epochs);
+                view.from_run = Some(run);
+                self.sweep = Some(view);
                 self.show_sweep = true;
             }
             SweepEvent::Point(point) => {

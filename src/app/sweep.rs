@@ -2,6 +2,7 @@
 //! and how it ended. One sweep at a time; a new one replaces it.
 
 use crate::sweep::{SweepPoint, SweepSpec, stops_learning_at};
+use crate::trainer::messages::RunId;
 
 /// The most epochs a sweep from the dashboard trains at each rate.
 pub const MAX_SWEEP_EPOCHS: usize = 500;
@@ -33,12 +34,15 @@ pub struct SweepView {
     /// The results so far, by increasing lr; at most one per rate.
     pub points: Vec<SweepPoint>,
     pub status: SweepStatus,
+    /// The run whose starting coefficients are swept.
+    pub from_run: Option<RunId>,
 }
 
 impl SweepView {
     pub fn new(mut lrs: Vec<f64>, epochs: usize) -> Self {
         lrs.truncate(SweepSpec::MAX_STEPS);
         SweepView {
+            from_run: None,
             points: Vec::with_capacity(lrs.len()),
             lrs,
             epochs,

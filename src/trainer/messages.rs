@@ -148,8 +148,10 @@ pub enum Event {
 /// How a learning-rate sweep is going.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SweepEvent {
-    /// The learning rates about to be tried, in increasing order, and the epochs of each.
+    /// The learning rates about to be tried, in increasing order, and the epochs of each,
+    /// from the starting coefficients of run `run`.
     Started {
+        run: RunId,
         lrs: Vec<f64>,
         epochs: usize,
     },

@@ -508,6 +508,7 @@ impl Worker {
         }
         let (splits, weights) = (self.splits.clone(), active.initial.clone());
         let batch_size = active.settings.batch_size;
+        let run = active.id;
         let outbox = self.outbox.clone();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1));
         let spawned = std::thread::Builder::new()
@@ -517,6 +518,7 @@ impl Worker {
                     let _ = outbox.send(Event::Sweep(event));
                 };
                 send(SweepEvent::Started {
+                    run,
                     lrs: spec.learning_rates(),
                     epochs: spec.epochs,
                 });
@@ -802,7 +804,7 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert!(matches!(sweep[0], SweepEvent::Started { lrs, epochs: 20 } if lrs.len() == 4));
+        assert!(matches!(sweep[0], SweepEvent::Started { lrs, epochs: 20, .. } if lrs.len() == 4));
         let mut lrs: Vec<f64> = sweep
             .iter()
             .filter_map(|s| match s {

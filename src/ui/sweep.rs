@@ -52,7 +52,13 @@ pub fn render(sweep: &SweepView, area: Rect, buf: &mut Buffer, theme: &Theme) {
         Span::raw(" stuck "),
     ]);
     let block = Block::bordered()
-        .title(Line::styled(TITLE, theme.title()))
+        .title(Line::styled(
+            match sweep.from_run {
+                Some(run) => format!("{TITLE}· run #{run} "),
+                None => TITLE.to_string(),
+            },
+            theme.title(),
+        ))
         .title_top(Line::raw(progress).right_aligned())
         .title_bottom(legend);
     let inner = block.inner(area);
