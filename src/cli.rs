@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::data::DataSpec;
-use crate::data::playground::{DEFAULT_NOISE, DEFAULT_POINTS, MAX_POINTS, Playground};
+use crate::data::playground::{DEFAULT_NOISE, DEFAULT_POINTS, MAX_POINTS, MIN_POINTS, Playground};
 use crate::data::prep::Scale;
 use crate::error::{Error, Result};
 use crate::headless::{self, Format, Outputs};
@@ -216,8 +216,10 @@ const FILE_FLAGS: [&str; 5] = ["data", "target", "scale", "valid", "test"];
 
 pub(crate) fn point_count(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
-        Ok(value) if (1..=MAX_POINTS).contains(&value) => Ok(value),
-        _ => Err(format!("expected a whole number from 1 to {MAX_POINTS}")),
+        Ok(value) if (MIN_POINTS..=MAX_POINTS).contains(&value) => Ok(value),
+        _ => Err(format!(
+            "expected a whole number from {MIN_POINTS} to {MAX_POINTS}"
+        )),
     }
 }
 
@@ -510,15 +512,15 @@ mod tests {
             ),
             (
                 &["--dataset", "circle", "--points", "0"],
-                "expected a whole number from 1 to 1000000",
+                "expected a whole number from 10 to 1000000",
             ),
             (
                 &["--dataset", "circle", "--points", "1000001"],
-                "expected a whole number from 1 to 1000000",
+                "expected a whole number from 10 to 1000000",
             ),
             (
                 &["--dataset", "circle", "--points", "-5"],
-                "expected a whole number from 1 to 1000000",
+                "expected a whole number from 10 to 1000000",
             ),
             (
                 &["--dataset", "circle", "--noise", "1.5"],
@@ -638,7 +640,7 @@ mod tests {
         }
         assert_eq!(cli.hidden, Some(vec![3, 4]));
         // Without --config, clap's checks and messages are as before.
-        let message = Cli::parse_args(["nnfs-tui", "--points", "5"])
+        let message = Cli::parse_args(["nnfs-tui", "--points", "50"])
             .unwrap_err()
             .to_string();
         assert!(message.contains("--dataset"), "{message}");

@@ -230,10 +230,10 @@ impl Config {
 
     /// The settings as a TOML document, keys in the order of `--help`; absent settings are
     /// left out.
-    pub fn to_toml(&self) -> String {
-        // Every field is a string, number, boolean or list of numbers, which TOML can hold.
-        toml::to_string(self)
-            .unwrap_or_else(|error| format!("# cannot write the settings: {error}\n"))
+    pub fn to_toml(&self) -> Result<String, String> {
+        // Every field is a string, number, boolean or list of numbers, which TOML can hold;
+        // a path that is not valid UTF-8 is the one thing that can fail.
+        toml::to_string(self).map_err(|error| format!("cannot write the settings as TOML: {error}"))
     }
 
     /// Every setting of `run`, written out even where it is the default, so a file replays
@@ -337,7 +337,7 @@ pub fn save_session(path: &Path, settings: &Settings, data: &DataSpec) -> Result
     let text = format!(
         "# nnfs-tui session: replay with `nnfs-tui --config {}`\n{}",
         path.display(),
-        config.to_toml()
+        config.to_toml()?
     );
     std::fs::write(path, text).map_err(|error| {
         format!(
@@ -624,7 +624,7 @@ history = "h.csv"
             }
         );
         // Written out and read back, every key survives.
-        assert_eq!(parse(&config.to_toml()).unwrap(), config);
+        assert_eq!(parse(&config.to_toml().unwrap()).unwrap(), config);
         assert_eq!(parse("").unwrap(), Config::default());
         assert_eq!(
             parse("pace = 30\nhidden = 20").unwrap().hidden,
@@ -837,7 +837,7 @@ history = "h.csv"
     #[test]
     fn from_run_writes_every_setting() {
         let config = Config::from_run(&RunConfig::default());
-        let text = config.to_toml();
+        let text = config.to_toml().unwrap();
         assert_eq!(
             text,
             "lr = 0.1\nepochs = 30\nseed = 442\nbackend = \"cpu\"\nscale = \"max\"\n\

@@ -16,6 +16,8 @@ use std::fmt;
 pub const DEFAULT_POINTS: usize = 400;
 /// The most points a generated set may have.
 pub const MAX_POINTS: usize = 1_000_000;
+/// The fewest points `--points` takes: enough for a training and a validation split.
+pub const MIN_POINTS: usize = 10;
 /// Noise when no `--noise` is given.
 pub const DEFAULT_NOISE: f32 = 0.1;
 
