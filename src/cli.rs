@@ -128,8 +128,8 @@ pub struct Cli {
     pub batch_size: Option<usize>,
 
     /// Learning-rate sweep: train the same starting coefficients at --steps learning rates
-    /// evenly spaced on a log scale over FROM..TO (e.g. 0.01..100), on parallel threads, and
-    /// print a table of how each ended (headless) [dashboard: L sweeps 0.01..100]
+    /// evenly spaced on a log scale over FROM..TO (e.g. 0.01..100), on parallel CPU threads,
+    /// and print a table of how each ended; needs --headless (in the dashboard, L sweeps)
     #[arg(long, value_name = "FROM..TO", value_parser = sweep_range)]
     pub sweep: Option<(f64, f64)>,
 
