@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::model::{EpochMetrics, Evaluation, HISTORY_HEADER, Split, elapsed_ms, train_model};
 use crate::setup::{RunConfig, load_data_and_weights, prepare};
-use crate::sweep::{self, SweepPoint, SweepSpec, stops_learning_at};
+use crate::sweep::{self, SweepPoint, SweepSpec, format_lr, stops_learning_at};
 use serde_json::json;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -262,11 +262,4 @@ pub fn sweep(
     }
     .and_then(|()| out.flush())
     .map_err(stdout_error)
-}
-
-/// A learning rate with 3 significant digits: `0.0100`, `1.40`, `100`.
-pub fn format_lr(lr: f64) -> String {
-    // The tolerance keeps a computed 9.999999999 from printing as 10.00.
-    let digits = (2 - (lr.abs().log10() + 1e-9).floor() as i32).clamp(0, 8) as usize;
-    format!("{lr:.digits$}")
 }

@@ -112,6 +112,17 @@ pub struct SweepPoint {
     pub outcome: Outcome,
 }
 
+/// A learning rate with three significant digits, as a table column shows it: `0.0100`,
+/// `1.40`, `100`.
+pub fn format_lr(lr: f64) -> String {
+    if !lr.is_finite() || lr <= 0.0 {
+        return format!("{lr}");
+    }
+    // The tolerance keeps a computed 9.999999999 from printing as 10.00.
+    let digits = (2 - (lr.log10() + 1e-9).floor() as i32).clamp(0, 12) as usize;
+    format!("{lr:.digits$}")
+}
+
 /// A loss that went down by less than this fraction did not go down.
 const FLAT: f32 = 1e-3;
 

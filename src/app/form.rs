@@ -289,14 +289,8 @@ mod tests {
 
     fn settings() -> Settings {
         Settings {
-            lr: 0.1,
-            hidden: vec![20],
-            epochs: 30,
-            seed: 442,
-            backend: Backend::Cpu,
             pace: Pace::Max,
-            batch_size: None,
-            dataset: None,
+            ..crate::app::fixtures::settings()
         }
     }
 

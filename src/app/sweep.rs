@@ -118,12 +118,7 @@ impl SweepView {
 
 /// `lr` in at most three significant digits, without trailing zeros: 0.01, 0.0231, 3.51, 100.
 pub fn format_lr(lr: f64) -> String {
-    if !lr.is_finite() || lr <= 0.0 {
-        return format!("{lr}");
-    }
-    #[allow(clippy::cast_possible_truncation)]
-    let decimals = (2.0 - lr.log10().floor()).clamp(0.0, 12.0) as usize;
-    let text = format!("{lr:.decimals$}");
+    let text = crate::sweep::format_lr(lr);
     if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {

@@ -91,6 +91,41 @@ impl Drop for Trainer {
     }
 }
 
+/// What the decision boundary needs of two-feature data, worked out once per data set: the
+/// grid to run the network on, and a map with everything but the predictions.
+struct Plane {
+    inputs: Vec<f32>,
+    map: BoundaryMap,
+}
+
+impl Plane {
+    /// `None` unless the data has exactly two features.
+    fn of(splits: &Splits) -> Option<Plane> {
+        let train = &splits.train;
+        if train.n_features() != 2 {
+            return None;
+        }
+        let (x_range, y_range) = data_ranges(train);
+        let (cols, rows) = BOUNDARY_GRID;
+        let stride = train.rows().div_ceil(MAX_BOUNDARY_POINTS).max(1);
+        let points = (0..train.rows())
+            .step_by(stride)
+            .map(|i| (train.x[2 * i], train.x[2 * i + 1], train.y[i] > 0.5))
+            .collect();
+        Some(Plane {
+            inputs: BoundaryMap::grid_inputs(cols, rows, x_range, y_range),
+            map: BoundaryMap {
+                cols,
+                rows,
+                probs: Vec::new(),
+                x_range,
+                y_range,
+                points,
+            },
+        })
+    }
+}
+
 /// The run being trained.
 struct Active {
     id: RunId,
@@ -111,6 +146,8 @@ struct Worker {
     /// The data of the current run, and the generated set it is (`None`: the original).
     splits: Splits,
     dataset: Option<Playground>,
+    /// The decision boundary's grid and points for `splits`, when it has two features.
+    plane: Option<Plane>,
     inbox: Receiver<Command>,
     outbox: Sender<Event>,
     cpu: Option<Compute>,
@@ -150,6 +187,7 @@ impl Worker {
             dataset: spec.dataset,
             spec,
             original: splits.clone(),
+            plane: Plane::of(&splits),
             splits,
             inbox,
             outbox,
@@ -213,6 +251,7 @@ impl Worker {
         if settings.dataset != self.dataset {
             match self.data_for(settings.dataset) {
                 Ok(splits) => {
+                    self.plane = Plane::of(&splits);
                     self.splits = splits;
                     self.dataset = settings.dataset;
                 }
@@ -355,32 +394,20 @@ impl Worker {
             let run = active.id;
             self.emit(Event::Snapshot { run, snapshot });
         }
-        if self.splits.features().len() == 2 {
-            self.boundary();
-        }
+        self.boundary();
     }
 
-    /// Sends the network's P(class 1) over the plane of the two input features.
+    /// Sends the network's P(class 1) over the plane of the two input features, if the data
+    /// has exactly two.
     fn boundary(&self) {
-        let Some(active) = &self.active else { return };
-        let train = &self.splits.train;
-        let (x_range, y_range) = data_ranges(train);
-        let (cols, rows) = BOUNDARY_GRID;
-        let inputs = BoundaryMap::grid_inputs(cols, rows, x_range, y_range);
-        let predicted = catch_unwind(AssertUnwindSafe(|| active.run.predict(&inputs)));
+        let (Some(active), Some(plane)) = (&self.active, &self.plane) else {
+            return;
+        };
+        let predicted = catch_unwind(AssertUnwindSafe(|| active.run.predict(&plane.inputs)));
         if let Ok(Ok(probs)) = predicted {
-            let stride = train.rows().div_ceil(MAX_BOUNDARY_POINTS).max(1);
-            let points = (0..train.rows())
-                .step_by(stride)
-                .map(|i| (train.x[2 * i], train.x[2 * i + 1], train.y[i] > 0.5))
-                .collect();
             let map = BoundaryMap {
-                cols,
-                rows,
                 probs,
-                x_range,
-                y_range,
-                points,
+                ..plane.map.clone()
             };
             self.emit(Event::Boundary {
                 run: active.id,
