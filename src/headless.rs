@@ -10,6 +10,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 /// How a headless run prints its progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -205,22 +206,31 @@ pub fn sweep(
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut points: Vec<SweepPoint> = Vec::new();
     let mut failure = None;
-    sweep::sweep(&splits, &weights, config.batch_size, spec, threads, |p| {
-        if format == Format::Jsonl && failure.is_none() {
-            let line = json!({
-                "lr": p.lr,
-                "first_loss": p.first_loss,
-                "train_loss": p.train_loss,
-                "valid_loss": p.valid_loss,
-                "valid_accuracy": p.valid_accuracy,
-                "dead_units": p.dead_units,
-                "hidden_units": p.hidden_units,
-                "outcome": p.outcome,
-            });
-            failure = writeln!(out, "{line}").and_then(|()| out.flush()).err();
-        }
-        points.push(p);
-    })?;
+    let stop = AtomicBool::new(false);
+    sweep::sweep(
+        &splits,
+        &weights,
+        config.batch_size,
+        spec,
+        threads,
+        &stop,
+        |p| {
+            if format == Format::Jsonl && failure.is_none() {
+                let line = json!({
+                    "lr": p.lr,
+                    "first_loss": p.first_loss,
+                    "train_loss": p.train_loss,
+                    "valid_loss": p.valid_loss,
+                    "valid_accuracy": p.valid_accuracy,
+                    "dead_units": p.dead_units,
+                    "hidden_units": p.hidden_units,
+                    "outcome": p.outcome,
+                });
+                failure = writeln!(out, "{line}").and_then(|()| out.flush()).err();
+            }
+            points.push(p);
+        },
+    )?;
     if let Some(error) = failure {
         return Err(stdout_error(error));
     }

@@ -7,7 +7,7 @@ use crate::model::network::Coeffs;
 use crate::model::weights::Weights;
 use crate::model::{DeviceData, Run, Split};
 use burn::tensor::Device;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::channel;
 
 /// Which learning rates to try: `steps` values from `from` to `to`, evenly spaced on a log
@@ -138,12 +138,15 @@ pub fn stops_learning_at(points: &[SweepPoint]) -> Option<f64> {
 
 /// Trains `weights` on `splits` at every learning rate of `spec`, on up to `threads` worker
 /// threads (burn's CPU backend, one run per thread), calling `on_point` as each finishes.
+/// Once `stop` is set, no rate starts and the rates in training end within 64 epochs,
+/// unreported.
 pub fn sweep(
     splits: &Splits,
     weights: &Weights,
     batch_size: Option<usize>,
     spec: &SweepSpec,
     threads: usize,
+    stop: &AtomicBool,
     mut on_point: impl FnMut(SweepPoint),
 ) -> Result<()> {
     let lrs = spec.learning_rates();
@@ -154,10 +157,14 @@ pub fn sweep(
             let results = results.clone();
             let (next, lrs) = (&next, &lrs);
             scope.spawn(move || {
-                loop {
+                while !stop.load(Ordering::Relaxed) {
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&lr) = lrs.get(index) else { break };
-                    let point = train_at(splits, weights, batch_size, spec.epochs, lr, index);
+                    let rate = Rate { lr, index };
+                    let point = train_at(splits, weights, batch_size, spec.epochs, rate, stop);
+                    let Some(point) = point.transpose() else {
+                        break;
+                    };
                     if results.send(point).is_err() {
                         break;
                     }
@@ -172,14 +179,22 @@ pub fn sweep(
     })
 }
 
+/// One rate of a sweep, and its index in the sweep's list.
+#[derive(Clone, Copy)]
+struct Rate {
+    lr: f64,
+    index: usize,
+}
+
+/// `None` when `stop` was set before the training ended.
 fn train_at(
     splits: &Splits,
     weights: &Weights,
     batch_size: Option<usize>,
     epochs: usize,
-    lr: f64,
-    index: usize,
-) -> Result<SweepPoint> {
+    Rate { lr, index }: Rate,
+    stop: &AtomicBool,
+) -> Result<Option<SweepPoint>> {
     let trained = std::panic::catch_unwind(|| {
         let device = Device::flex();
         let coeffs = Coeffs::from_weights(weights, &device);
@@ -192,6 +207,9 @@ fn train_at(
         let first = train_loss(&run)?;
         let mut finite = true;
         while run.epoch() < epochs && finite {
+            if stop.load(Ordering::Relaxed) {
+                return Ok(None);
+            }
             let metrics = run.steps(64.min(epochs - run.epoch()))?;
             finite = metrics.iter().all(|m| m.train_loss.is_finite());
         }
@@ -209,7 +227,7 @@ fn train_at(
         } else {
             Outcome::Learned
         };
-        Ok(SweepPoint {
+        Ok(Some(SweepPoint {
             lr,
             index,
             first_loss: first,
@@ -219,7 +237,7 @@ fn train_at(
             dead_units: health.dead_units,
             hidden_units: health.hidden_units,
             outcome,
-        })
+        }))
     });
     trained.unwrap_or_else(|_| Err(Error::Backend(format!("training at lr {lr} panicked"))))
 }
@@ -291,19 +309,26 @@ mod tests {
         assert_eq!(stops_learning_at(&[point(1.0, Diverged)]), Some(1.0));
     }
 
-    /// One epoch at a tiny rate changes nothing: not "learned".
-    #[test]
-    fn a_rate_too_small_to_move_the_loss_is_flat() {
+    /// The tutorial's network (seed 442) swept on two threads; the points as they finished.
+    fn titanic_sweep(from: f64, to: f64, steps: usize, epochs: usize) -> Vec<SweepPoint> {
         let splits = load(&DataSpec::default()).unwrap();
         let weights = init_weights(splits.features().len(), &[20], 442);
         let spec = SweepSpec {
-            from: 1e-6,
-            to: 1e-5,
-            steps: 2,
-            epochs: 1,
+            from,
+            to,
+            steps,
+            epochs,
         };
         let mut points = Vec::new();
-        sweep(&splits, &weights, None, &spec, 2, |p| points.push(p)).unwrap();
+        let stop = AtomicBool::new(false);
+        sweep(&splits, &weights, None, &spec, 2, &stop, |p| points.push(p)).unwrap();
+        points
+    }
+
+    /// One epoch at a tiny rate changes nothing: not "learned".
+    #[test]
+    fn a_rate_too_small_to_move_the_loss_is_flat() {
+        let points = titanic_sweep(1e-6, 1e-5, 2, 1);
         assert!(
             points.iter().all(|p| p.outcome == Outcome::Flat),
             "{points:?}"
@@ -318,16 +343,7 @@ mod tests {
     /// reported once, with the same starting coefficients.
     #[test]
     fn a_sweep_on_titanic_finds_where_learning_stops() {
-        let splits = load(&DataSpec::default()).unwrap();
-        let weights = init_weights(splits.features().len(), &[20], 442);
-        let spec = SweepSpec {
-            from: 0.1,
-            to: 1000.0,
-            steps: 5,
-            epochs: 30,
-        };
-        let mut points = Vec::new();
-        sweep(&splits, &weights, None, &spec, 2, |p| points.push(p)).unwrap();
+        let mut points = titanic_sweep(0.1, 1000.0, 5, 30);
         points.sort_by(|a, b| a.lr.total_cmp(&b.lr));
         assert_eq!(points.len(), 5);
         assert!(points.iter().all(|p| p.first_loss == points[0].first_loss));
@@ -336,5 +352,32 @@ mod tests {
         assert!(!points[4].outcome.learned(), "{points:?}");
         let stop = stops_learning_at(&points).unwrap();
         assert!((1.0..=1000.0).contains(&stop), "{points:?}");
+    }
+
+    /// A stop ends the sweep early: no rate starts after it, and the rates in training end
+    /// unreported.
+    #[test]
+    fn a_stopped_sweep_ends_without_the_remaining_rates() {
+        let splits = load(&DataSpec::default()).unwrap();
+        let weights = init_weights(splits.features().len(), &[20], 442);
+        let spec = SweepSpec {
+            from: 0.01,
+            to: 0.1,
+            steps: 8,
+            epochs: 2000,
+        };
+        let stop = AtomicBool::new(true);
+        let mut points = Vec::new();
+        sweep(&splits, &weights, None, &spec, 2, &stop, |p| points.push(p)).unwrap();
+        assert!(points.is_empty(), "{points:?}");
+
+        stop.store(false, Ordering::Relaxed);
+        sweep(&splits, &weights, None, &spec, 2, &stop, |p| {
+            stop.store(true, Ordering::Relaxed);
+            points.push(p);
+        })
+        .unwrap();
+        // At most the rates that finished together on the two threads.
+        assert!((1..=2).contains(&points.len()), "{points:?}");
     }
 }

@@ -1,6 +1,6 @@
 //! The real binary in a pseudo-terminal: start the dashboard, watch the chart form, raise the
-//! learning rate to 20, restart, pause, start a sweep, open the run table, quit — and find the
-//! terminal as it was; and the decision boundary of a two-feature data set.
+//! learning rate to 20, restart, pause, start and cancel a sweep, open the run table, quit —
+//! and find the terminal as it was; and the decision boundary of a two-feature data set.
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
@@ -137,9 +137,13 @@ fn watch_raise_lr_restart_pause_and_quit() {
         "paused means paused"
     );
 
-    // A learning-rate sweep from run #2's start, beside it; then the run table.
+    // A learning-rate sweep from run #2's start, beside it; L again cancels it (12 rates of
+    // 500 epochs take many seconds here). Then the run table.
     session.keys("L");
     session.wait_for("Learning-rate sweep");
+    session.keys("L");
+    let screen = session.wait_for("sweep cancelled after");
+    assert!(screen.contains("done · cancelled"), "{screen}");
     session.keys("T");
     let screen = session.wait_for("Runs (2)");
     assert!(

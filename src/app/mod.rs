@@ -292,6 +292,13 @@ impl App {
                     self.say(text);
                 }
             }
+            SweepEvent::Cancelled => {
+                if let Some(sweep) = &mut self.sweep {
+                    sweep.status = SweepStatus::Cancelled;
+                    let (done, total) = (sweep.done(), sweep.total());
+                    self.say(format!("sweep cancelled after {done} of {total} rates"));
+                }
+            }
             SweepEvent::Failed(why) => {
                 if let Some(sweep) = &mut self.sweep {
                     sweep.status = SweepStatus::Failed(why.clone());
@@ -449,7 +456,17 @@ impl App {
         }
     }
 
+    /// `L`: starts a sweep, or cancels the one that is running.
     fn start_sweep(&mut self) -> Vec<Command> {
+        if self
+            .sweep
+            .as_ref()
+            .is_some_and(|s| s.status == SweepStatus::Running)
+        {
+            self.show_sweep = true;
+            self.say("cancelling the sweep…");
+            return vec![Command::CancelSweep];
+        }
         if self.current().is_none() {
             self.say("no run yet: a sweep starts from a run's coefficients");
             return Vec::new();

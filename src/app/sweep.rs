@@ -22,6 +22,8 @@ pub fn spec(epochs: usize) -> SweepSpec {
 pub enum SweepStatus {
     Running,
     Done,
+    /// Cancelled by `L`: the points that had finished stay.
+    Cancelled,
     Failed(String),
 }
 

@@ -570,6 +570,30 @@ fn sweep_events_fill_one_sweep() {
 }
 
 #[test]
+fn l_during_a_sweep_cancels_it() {
+    let mut app = started(0.1);
+    for event in sweep_events(&[0, 1]) {
+        app.on_event(event);
+    }
+    app.show_sweep = false;
+    assert_eq!(char(&mut app, 'L'), [Command::CancelSweep]);
+    assert!(app.show_sweep, "the sweep being cancelled is shown");
+    app.on_event(Event::Sweep(SweepEvent::Cancelled));
+    let sweep = app.sweep.as_ref().expect("kept");
+    assert_eq!((&sweep.status, sweep.done()), (&SweepStatus::Cancelled, 2));
+    assert_eq!(sweep.result(), None, "no verdict from a part of the rates");
+    assert_eq!(
+        app.message.as_ref().map(|m| m.text.as_str()),
+        Some("sweep cancelled after 2 of 12 rates")
+    );
+    // Once it has ended, L starts a new one.
+    assert!(matches!(
+        char(&mut app, 'L').as_slice(),
+        [Command::Sweep(_)]
+    ));
+}
+
+#[test]
 fn v_without_a_sweep_says_how_to_start_one() {
     let mut app = started(0.1);
     assert!(char(&mut app, 'v').is_empty());

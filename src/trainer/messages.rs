@@ -53,6 +53,8 @@ pub enum Command {
     /// Train the current run's starting coefficients at each learning rate of the sweep, in
     /// parallel, beside the current run; answered by [`Event::Sweep`] events.
     Sweep(SweepSpec),
+    /// Cancel the running sweep; answered by [`SweepEvent::Cancelled`].
+    CancelSweep,
     /// Save the current coefficients to `dir`/`nnfs-run<id>-epoch<n>.safetensors`.
     SaveWeights {
         dir: PathBuf,
@@ -159,5 +161,7 @@ pub enum SweepEvent {
     Point(SweepPoint),
     /// Every learning rate is done.
     Done,
+    /// Cancelled: the rates that had not finished are left out.
+    Cancelled,
     Failed(String),
 }

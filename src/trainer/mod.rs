@@ -16,6 +16,8 @@ use messages::{
     SweepEvent,
 };
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -161,9 +163,18 @@ struct Worker {
     snapshot_at: Instant,
     /// Epochs per read-back at pace max.
     read_back: ReadBackBatch,
-    /// The learning-rate sweep's thread, while one runs.
-    sweeping: Option<JoinHandle<()>>,
+    /// The latest learning-rate sweep (its thread is never waited for).
+    sweeping: Option<Arc<SweepFlags>>,
     shutdown: bool,
+}
+
+/// Shared by the trainer and a sweep's thread.
+#[derive(Default)]
+struct SweepFlags {
+    /// Set by the trainer: stop training and report what finished.
+    stop: AtomicBool,
+    /// Set by the sweep's thread just before it sends its last event.
+    ended: AtomicBool,
 }
 
 /// Text of a panic payload.
@@ -515,8 +526,12 @@ impl Worker {
             Command::Restart(settings) => self.start(settings, None),
             Command::EvaluateTest => self.evaluate_test(),
             Command::Sweep(spec) => self.sweep(spec),
+            Command::CancelSweep => self.cancel_sweep(),
             Command::SaveWeights { dir } => self.save(&dir),
-            Command::Shutdown => self.shutdown = true,
+            Command::Shutdown => {
+                self.cancel_sweep();
+                self.shutdown = true;
+            }
         }
     }
 
@@ -529,7 +544,11 @@ impl Worker {
             ));
             return;
         };
-        if self.sweeping.as_ref().is_some_and(|s| !s.is_finished()) {
+        if self
+            .sweeping
+            .as_ref()
+            .is_some_and(|flags| !flags.ended.load(Ordering::Acquire))
+        {
             self.emit(Event::Notice("a sweep is already running".into()));
             return;
         }
@@ -538,28 +557,52 @@ impl Worker {
         let run = active.id;
         let outbox = self.outbox.clone();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1));
+        let flags = Arc::new(SweepFlags::default());
+        let shared = Arc::clone(&flags);
         let spawned = std::thread::Builder::new()
             .name(format!("{THREAD_NAME}-sweep"))
             .spawn(move || {
                 let send = |event| {
                     let _ = outbox.send(Event::Sweep(event));
                 };
+                let lrs = spec.learning_rates();
+                let total = lrs.len();
                 send(SweepEvent::Started {
                     run,
-                    lrs: spec.learning_rates(),
+                    lrs,
                     epochs: spec.epochs,
                 });
-                let swept = sweep::sweep(&splits, &weights, batch_size, &spec, threads, |point| {
-                    send(SweepEvent::Point(point));
-                });
+                let mut done = 0;
+                let swept = sweep::sweep(
+                    &splits,
+                    &weights,
+                    batch_size,
+                    &spec,
+                    threads,
+                    &shared.stop,
+                    |point| {
+                        done += 1;
+                        send(SweepEvent::Point(point));
+                    },
+                );
+                // Ended before it says so: a new sweep asked for after this event starts.
+                shared.ended.store(true, Ordering::Release);
                 send(match swept {
+                    Ok(()) if done < total => SweepEvent::Cancelled,
                     Ok(()) => SweepEvent::Done,
                     Err(error) => SweepEvent::Failed(error.to_string()),
                 });
             });
         match spawned {
-            Ok(handle) => self.sweeping = Some(handle),
+            Ok(_) => self.sweeping = Some(flags),
             Err(error) => self.emit(Event::Error(format!("cannot start the sweep: {error}"))),
+        }
+    }
+
+    /// Asks the running sweep to stop; its thread reports [`SweepEvent::Cancelled`].
+    fn cancel_sweep(&mut self) {
+        if let Some(flags) = &self.sweeping {
+            flags.stop.store(true, Ordering::Relaxed);
         }
     }
 
@@ -841,6 +884,43 @@ mod tests {
             .collect();
         lrs.sort_by(f64::total_cmp);
         assert_eq!(lrs, spec.learning_rates());
+    }
+
+    #[test]
+    fn a_cancelled_sweep_ends_early_and_says_so() {
+        let (trainer, events) = spawn(settings(1000, Pace::PerSecond(5.0)));
+        until(&events, |e| matches!(e, Event::Started(_)));
+        let spec = SweepSpec {
+            from: 0.01,
+            to: 0.1,
+            steps: 6,
+            epochs: 100_000,
+        };
+        trainer.send(Command::Sweep(spec));
+        until(&events, |e| {
+            matches!(e, Event::Sweep(SweepEvent::Started { .. }))
+        });
+        trainer.send(Command::CancelSweep);
+        let seen = until(&events, |e| {
+            matches!(e, Event::Sweep(SweepEvent::Cancelled | SweepEvent::Done))
+        });
+        assert!(matches!(
+            seen.last(),
+            Some(Event::Sweep(SweepEvent::Cancelled))
+        ));
+        let points = seen
+            .iter()
+            .filter(|e| matches!(e, Event::Sweep(SweepEvent::Point(_))))
+            .count();
+        assert_eq!(points, 0, "no rate of 100000 epochs finished");
+        // A new sweep can start at once.
+        trainer.send(Command::Sweep(SweepSpec { epochs: 5, ..spec }));
+        let seen = until(&events, |e| matches!(e, Event::Sweep(SweepEvent::Done)));
+        assert!(
+            !seen
+                .iter()
+                .any(|e| matches!(e, Event::Notice(text) if text.contains("already")))
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("] [", "first hidden layer bigger / smaller (restarts)"),
     ("p", "pace: 10, 30, 100, 1000 epochs/s, max"),
     ("t", "evaluate the test set"),
-    ("L", "sweep lr 0.01…100 from the run's start (12 rates)"),
+    ("L", "sweep lr 0.01…100 from the run's start / cancel it"),
     (
         "w c",
         "save weights (.safetensors) / settings (--config .toml)",

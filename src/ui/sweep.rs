@@ -40,6 +40,9 @@ fn style_of(outcome: Outcome, theme: &Theme) -> Style {
 pub fn render(sweep: &SweepView, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let progress = match &sweep.status {
         SweepStatus::Failed(_) => format!(" {}/{} done · failed ", sweep.done(), sweep.total()),
+        SweepStatus::Cancelled => {
+            format!(" {}/{} done · cancelled ", sweep.done(), sweep.total())
+        }
         _ => format!(" {}/{} done ", sweep.done(), sweep.total()),
     };
     let legend = Line::from(vec![

@@ -405,6 +405,17 @@ fn sweep_done_says_where_learning_stops() {
 }
 
 #[test]
+fn sweep_cancelled_keeps_its_points_without_a_verdict() {
+    let mut app = with_sweep(mid_run(), &[0, 1, 2], false);
+    app.on_event(Event::Sweep(SweepEvent::Cancelled));
+    let terminal = terminal(&app, 80, 24);
+    let screen = text(terminal.backend().buffer());
+    assert!(screen.contains("3/12 done · cancelled"), "{screen}");
+    assert!(screen.contains("●"), "{screen}");
+    assert!(!screen.contains("stops learning"), "{screen}");
+}
+
+#[test]
 fn sweep_without_colour_tells_outcomes_by_marker() {
     let all: Vec<usize> = (0..12).collect();
     let mut app = with_sweep(mid_run(), &all, true);
