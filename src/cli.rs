@@ -806,7 +806,7 @@ mod tests {
             noise: 0.25,
             ..DataSpec::default()
         };
-        crate::config::save_session(&path, &settings, &start).unwrap();
+        crate::config::save_session(&path, &settings, &start, None).unwrap();
         let cli = Cli::parse_args(["nnfs-tui".as_ref(), "--config".as_ref(), path.as_os_str()])
             .unwrap()
             .with_config_file()

@@ -267,8 +267,9 @@ impl Config {
     }
 
     /// The dashboard's current settings on the data it started with (or the generated set
-    /// `settings.dataset` names instead), pace included.
-    pub fn from_settings(settings: &Settings, data: &DataSpec) -> Config {
+    /// `settings.dataset` names instead), pace included, and the `--init` file its runs start
+    /// from, if they do.
+    pub fn from_settings(settings: &Settings, data: &DataSpec, init: Option<&Path>) -> Config {
         let data = match settings.dataset {
             // As the trainer does: the start-up spec's points, noise and split.
             Some(kind) => DataSpec {
@@ -288,7 +289,7 @@ impl Config {
             epochs: settings.epochs,
             seed: settings.seed,
             backend: settings.backend,
-            init: None,
+            init: init.map(Path::to_path_buf),
             batch_size: settings.batch_size,
         };
         Config {
@@ -328,8 +329,13 @@ impl Config {
 /// Writes the dashboard's current settings to `path` as a settings file that
 /// `nnfs-tui --config path` replays. Relative data paths stay relative when `path` is in the
 /// working folder, and are made absolute otherwise (a file's paths are taken from its folder).
-pub fn save_session(path: &Path, settings: &Settings, data: &DataSpec) -> Result<(), String> {
-    let mut config = Config::from_settings(settings, data);
+pub fn save_session(
+    path: &Path,
+    settings: &Settings,
+    data: &DataSpec,
+    init: Option<&Path>,
+) -> Result<(), String> {
+    let mut config = Config::from_settings(settings, data, init);
     let folder = path.parent().unwrap_or(Path::new(""));
     if !(folder.as_os_str().is_empty() || folder == Path::new(".")) {
         config.map_paths(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
@@ -746,9 +752,9 @@ history = "h.csv"
                 data,
             ),
         ] {
-            save_session(&path, &settings, &data).unwrap();
+            save_session(&path, &settings, &data, None).unwrap();
             let loaded = Config::load(&path).unwrap();
-            assert_eq!(loaded, Config::from_settings(&settings, &data));
+            assert_eq!(loaded, Config::from_settings(&settings, &data, None));
             assert_eq!(loaded.pace, Some(settings.pace));
             assert_eq!(loaded.lr, Some(settings.lr));
             assert_eq!(loaded.hidden.as_ref(), Some(&settings.hidden));
@@ -789,7 +795,7 @@ history = "h.csv"
             dataset: Some(Playground::Moons),
             ..settings()
         };
-        save_session(&path, &moons, &data).unwrap();
+        save_session(&path, &moons, &data, None).unwrap();
         let loaded = Config::load(&path).unwrap();
         assert_eq!(loaded.dataset, Some(Playground::Moons));
         assert_eq!((loaded.points, loaded.noise), (Some(123), Some(0.3)));
@@ -798,7 +804,7 @@ history = "h.csv"
             (None, None, None)
         );
         // And the start-up file's spec without a generated set keeps no points or noise.
-        let config = Config::from_settings(&settings(), &data);
+        let config = Config::from_settings(&settings(), &data, None);
         assert_eq!(
             (config.points, config.noise, config.dataset),
             (None, None, None)
@@ -818,7 +824,7 @@ history = "h.csv"
             data: Some("d.csv".into()),
             ..DataSpec::default()
         };
-        save_session(&path, &settings(), &data).unwrap();
+        save_session(&path, &settings(), &data, None).unwrap();
         let config = Config::load(&path).unwrap();
         assert_eq!(config.data, Some(std::path::absolute("d.csv").unwrap()));
     }

@@ -147,7 +147,9 @@ pub fn run(config: &RunConfig, pace: Pace) -> Result<()> {
         features: splits.features().len(),
     };
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut app = App::new(settings.clone(), data, color).with_data_spec(config.data.clone());
+    let mut app = App::new(settings.clone(), data, color)
+        .with_data_spec(config.data.clone())
+        .with_init(config.init.clone());
     let init = config.init.is_some().then_some(weights);
 
     install_panic_hook();

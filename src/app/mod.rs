@@ -99,6 +99,9 @@ pub struct App {
     export_dir: PathBuf,
     /// The data the dashboard was started with, for the session file `c` writes.
     data_spec: DataSpec,
+    /// The `--init` file and the settings it was loaded with: runs with that seed, shape and
+    /// data start from it (as the trainer does), so their session file names it.
+    init: Option<(PathBuf, Settings)>,
 }
 
 impl App {
@@ -123,12 +126,19 @@ impl App {
             quit: false,
             export_dir: PathBuf::new(),
             data_spec: DataSpec::default(),
+            init: None,
         }
     }
 
     /// The data the dashboard was started with (what `c` writes into a session file).
     pub fn with_data_spec(mut self, spec: DataSpec) -> Self {
         self.data_spec = spec;
+        self
+    }
+
+    /// The `--init` file the first run started from (with the settings given to [`App::new`]).
+    pub fn with_init(mut self, path: Option<PathBuf>) -> Self {
+        self.init = path.map(|path| (path, self.settings.clone()));
         self
     }
 
@@ -581,7 +591,18 @@ impl App {
     fn save_session(&mut self) {
         let id = self.current().map_or(0, Run::id);
         let path = self.export_dir.join(format!("nnfs-session-run{id}.toml"));
-        match crate::config::save_session(&path, &self.settings, &self.data_spec) {
+        // The trainer starts a run from the --init coefficients only with their seed, shape
+        // and data; with other settings, the session replays from the seed.
+        let init = self.init.as_ref().filter(|(_, start)| {
+            (start.seed, &start.hidden, start.dataset)
+                == (
+                    self.settings.seed,
+                    &self.settings.hidden,
+                    self.settings.dataset,
+                )
+        });
+        let init = init.map(|(file, _)| file.as_path());
+        match crate::config::save_session(&path, &self.settings, &self.data_spec, init) {
             Ok(()) => self.say(format!(
                 "saved the settings to {0} (replay: nnfs-tui --config {0})",
                 path.display()

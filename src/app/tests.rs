@@ -798,6 +798,27 @@ fn the_form_restarts_with_batch_size_and_data() {
     );
 }
 
+/// A dashboard started with `--init` saves it while the settings still start from it.
+#[test]
+fn c_names_the_init_file_while_runs_start_from_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let init = PathBuf::from("/weights/start.safetensors");
+    let mut app = App::new(settings(), data(), true).with_init(Some(init.clone()));
+    app.export_dir = dir.path().to_path_buf();
+    app.on_event(Event::Started(info(1, settings())));
+    let path = dir.path().join("nnfs-session-run1.toml");
+    let saved_init = |app: &mut App| {
+        assert!(char(app, 'c').is_empty());
+        crate::config::Config::load(&path).expect("loads").init
+    };
+    assert_eq!(saved_init(&mut app), Some(init.clone()));
+    // A new learning rate still starts from it; another hidden size does not.
+    app.settings.lr = 3.0;
+    assert_eq!(saved_init(&mut app), Some(init));
+    app.settings.hidden = vec![7];
+    assert_eq!(saved_init(&mut app), None);
+}
+
 #[test]
 fn c_saves_the_session_for_config() {
     let dir = tempfile::tempdir().expect("temp dir");
