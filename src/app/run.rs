@@ -167,22 +167,34 @@ impl Run {
         }
     }
 
-    /// Epochs per second over the latest (up to 64) epochs, from their `elapsed` times.
+    /// Epochs per second over the latest (up to 64) epochs, from their `elapsed` times. A gap
+    /// of over ten times the median time per epoch (a pause, a step at a time) is left out,
+    /// so the rate after a pause is the rate of training, not of the pause.
     pub fn epochs_per_second(&self) -> Option<f64> {
         let recent = self.history.recent();
         let last = recent.last()?;
-        let first = recent
-            .iter()
-            .nth_back(recent.len().min(64) - 1)
-            .filter(|p| p.epoch < last.epoch);
+        // (epochs, seconds) between neighbours, newest first.
+        let newest: Vec<&Point> = recent.iter().rev().take(65).collect();
         #[allow(clippy::cast_precision_loss)]
-        let (epochs, seconds) = match first {
-            Some(first) => (
-                (last.epoch - first.epoch) as f64,
-                last.elapsed.saturating_sub(first.elapsed).as_secs_f64(),
-            ),
-            None => (last.epoch as f64, last.elapsed.as_secs_f64()),
-        };
+        let mut gaps: Vec<(f64, f64)> = newest
+            .windows(2)
+            .filter(|w| w[0].epoch > w[1].epoch)
+            .map(|w| {
+                let seconds = w[0].elapsed.saturating_sub(w[1].elapsed).as_secs_f64();
+                ((w[0].epoch - w[1].epoch) as f64, seconds)
+            })
+            .collect();
+        if gaps.is_empty() {
+            #[allow(clippy::cast_precision_loss)]
+            gaps.push((last.epoch as f64, last.elapsed.as_secs_f64()));
+        }
+        let mut per_epoch: Vec<f64> = gaps.iter().map(|(e, s)| s / e).collect();
+        per_epoch.sort_by(f64::total_cmp);
+        let limit = 10.0 * per_epoch[per_epoch.len() / 2];
+        let (epochs, seconds) = gaps
+            .iter()
+            .filter(|(e, s)| limit == 0.0 || s / e <= limit)
+            .fold((0.0, 0.0), |(e, s), (de, ds)| (e + de, s + ds));
         (seconds > 0.0).then(|| epochs / seconds)
     }
 }

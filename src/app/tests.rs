@@ -409,6 +409,14 @@ fn epochs_per_second_from_elapsed() {
     // 40 ms per epoch.
     let rate = app.current().and_then(Run::epochs_per_second);
     assert!(rate.is_some_and(|r| (r - 25.0).abs() < 1e-9), "{rate:?}");
+    // A pause of 5 s after epoch 10, then 40 ms per epoch again: still 25 epochs/s.
+    let mut resumed = learning(11..=20);
+    for m in &mut resumed {
+        m.elapsed += std::time::Duration::from_secs(5);
+    }
+    app.on_event(epochs(1, resumed));
+    let rate = app.current().and_then(Run::epochs_per_second);
+    assert!(rate.is_some_and(|r| (r - 25.0).abs() < 1e-9), "{rate:?}");
 }
 
 #[test]
