@@ -20,6 +20,9 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// Whoever read the output has gone (`| head`): not a failure, and nothing to print.
+    #[error("stdout was closed")]
+    StdoutClosed,
     #[error("{file}: {problem}")]
     Data { file: String, problem: DataProblem },
     #[error("{0}")]

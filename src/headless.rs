@@ -10,7 +10,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How a headless run prints its progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -56,6 +56,9 @@ fn write_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 }
 
 fn stdout_error(source: std::io::Error) -> Error {
+    if source.kind() == std::io::ErrorKind::BrokenPipe {
+        return Error::StdoutClosed;
+    }
     Error::Write {
         path: PathBuf::from("stdout"),
         source,
@@ -70,8 +73,9 @@ pub fn run(
     notes: &mut impl Write,
 ) -> Result<()> {
     let mut prepared = prepare(config)?;
+    // A note that cannot be shown is no reason not to train.
     for notice in &prepared.splits.notices {
-        writeln!(notes, "note: {notice}").map_err(stdout_error)?;
+        let _ = writeln!(notes, "note: {notice}");
     }
     // Open output files first, so a bad path fails before the training, not after it.
     // An existing weights file is only replaced once there are new weights to put in it.
@@ -132,17 +136,20 @@ pub fn run(
             }
         }
     })?;
-    if let Some(error) = failure {
-        return Err(error);
-    }
-    if let Some((path, mut file)) = history {
-        file.flush().map_err(write_error(path))?;
-    }
+    // Whatever ended the training, what it computed is kept: the weights are saved and the
+    // history flushed before a failure is reported.
     let run = &prepared.run;
     if let Some(path) = outputs.save.as_deref() {
         let bytes = run.weights()?.to_bytes().map_err(Error::Weights)?;
         std::fs::write(path, bytes).map_err(write_error(path))?;
     }
+    let flushed = history.map_or(Ok(()), |(path, mut file)| {
+        file.flush().map_err(write_error(path))
+    });
+    if let Some(error) = failure {
+        return Err(error);
+    }
+    flushed?;
 
     let train = run.evaluate(Split::Train)?;
     let valid = run.evaluate(Split::Valid)?;
@@ -227,6 +234,10 @@ pub fn sweep(
                     "outcome": p.outcome,
                 });
                 failure = writeln!(out, "{line}").and_then(|()| out.flush()).err();
+                // Nobody reads the rest (a closed pipe): stop training for it.
+                if failure.is_some() {
+                    stop.store(true, Ordering::Relaxed);
+                }
             }
             points.push(p);
         },

@@ -1,7 +1,7 @@
 //! The `nnfs-tui` binary: parse flags (and `--config`'s file), run, and turn any error into one line and exit code 2.
 
 use nnfs_tui::cli::{self, Cli};
-use nnfs_tui::error::EXIT_USAGE;
+use nnfs_tui::error::{EXIT_USAGE, Error};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -33,7 +33,7 @@ fn main() -> ExitCode {
         }
     };
     match cli::run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) | Err(Error::StdoutClosed) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::from(EXIT_USAGE as u8)

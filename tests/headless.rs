@@ -222,3 +222,35 @@ fn a_sweep_refuses_flags_for_one_run() {
         assert!(stdout(&output).is_empty());
     }
 }
+
+/// `| head -1`: once the reader has gone, a run stops, keeps what it computed (the weights) and
+/// exits 0 without an error line; a sweep stops too.
+#[test]
+fn a_closed_stdout_ends_the_run_quietly_and_keeps_the_weights() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let weights = dir.path().join("w.safetensors");
+    let weights_arg = weights.display().to_string();
+    let run: &[&str] = &["--epochs", "100000", "--save", &weights_arg];
+    let sweep: &[&str] = &["--sweep", "0.01..100", "--epochs", "300"];
+    for args in [run, sweep] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nnfs-tui"))
+            .args(["--headless", "--format", "jsonl"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+        reader.read_line(&mut first).unwrap();
+        assert!(first.starts_with('{'), "{first}");
+        drop(reader);
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        assert_eq!(stderr(&output), "", "{args:?}");
+    }
+    let saved = std::fs::metadata(&weights).unwrap();
+    assert!(saved.len() > 0, "the weights were saved");
+}
