@@ -234,6 +234,29 @@ fn unwritable_outputs_fail_before_training() {
     );
 }
 
+/// A history file that fills up mid-run (`/dev/full`) is an error, but the trained weights
+/// are saved first: nothing already computed is lost.
+#[test]
+fn a_failed_history_write_keeps_the_weights() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("SKIPPED: no /dev/full here");
+        return;
+    }
+    let files = Files::new();
+    let weights = files.0.path().join("w.safetensors");
+    let args = ["--headless", "--epochs", "5", "--history", "/dev/full"];
+    let output = nnfs(&[&args[..], &["--save", s(&weights)]].concat());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.starts_with("error: cannot write /dev/full: "),
+        "{text}"
+    );
+    let saved = std::fs::metadata(&weights).unwrap();
+    assert!(saved.len() > 0, "the weights were saved");
+}
+
 #[test]
 fn wgpu_without_an_adapter_says_so_in_one_line() {
     // burn's wgpu runtime looks for the adapter this variable names; there is no 6th GPU.
