@@ -40,6 +40,7 @@ pub fn start(app: &mut App, run: RunId) {
         valid_rows: 178,
         test_rows: 0,
         features: (0..12).map(|i| format!("f{i}")).collect(),
+        from_init: false,
     }));
 }
 

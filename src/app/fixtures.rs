@@ -45,6 +45,7 @@ pub fn info(id: RunId, settings: Settings) -> RunInfo {
         valid_rows: 178,
         test_rows: 0,
         features: crate::data::titanic::FEATURES.map(String::from).to_vec(),
+        from_init: false,
     }
 }
 

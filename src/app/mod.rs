@@ -99,9 +99,8 @@ pub struct App {
     export_dir: PathBuf,
     /// The data the dashboard was started with, for the session file `c` writes.
     data_spec: DataSpec,
-    /// The `--init` file and the settings it was loaded with: runs with that seed, shape and
-    /// data start from it (as the trainer does), so their session file names it.
-    init: Option<(PathBuf, Settings)>,
+    /// The `--init` file, which a session file names while the current run starts from it.
+    init: Option<PathBuf>,
 }
 
 impl App {
@@ -136,9 +135,9 @@ impl App {
         self
     }
 
-    /// The `--init` file the first run started from (with the settings given to [`App::new`]).
+    /// The `--init` file the first run starts from.
     pub fn with_init(mut self, path: Option<PathBuf>) -> Self {
-        self.init = path.map(|path| (path, self.settings.clone()));
+        self.init = path;
         self
     }
 
@@ -591,17 +590,11 @@ impl App {
     fn save_session(&mut self) {
         let id = self.current().map_or(0, Run::id);
         let path = self.export_dir.join(format!("nnfs-session-run{id}.toml"));
-        // The trainer starts a run from the --init coefficients only with their seed, shape
-        // and data; with other settings, the session replays from the seed.
-        let init = self.init.as_ref().filter(|(_, start)| {
-            (start.seed, &start.hidden, start.dataset)
-                == (
-                    self.settings.seed,
-                    &self.settings.hidden,
-                    self.settings.dataset,
-                )
-        });
-        let init = init.map(|(file, _)| file.as_path());
+        // The trainer says which runs start from the --init coefficients.
+        let init = self
+            .init
+            .as_deref()
+            .filter(|_| self.current().is_some_and(|run| run.info.from_init));
         match crate::config::save_session(&path, &self.settings, &self.data_spec, init) {
             Ok(()) => self.say(format!(
                 "saved the settings to {0} (replay: nnfs-tui --config {0})",

@@ -813,18 +813,20 @@ fn c_names_the_init_file_while_runs_start_from_it() {
     let init = PathBuf::from("/weights/start.safetensors");
     let mut app = App::new(settings(), data(), true).with_init(Some(init.clone()));
     app.export_dir = dir.path().to_path_buf();
-    app.on_event(Event::Started(info(1, settings())));
-    let path = dir.path().join("nnfs-session-run1.toml");
-    let saved_init = |app: &mut App| {
-        assert!(char(app, 'c').is_empty());
+    // The trainer says which runs start from it.
+    let mut saved_init = |id: RunId, from_init: bool| {
+        app.on_event(Event::Started(RunInfo {
+            from_init,
+            ..info(id, settings())
+        }));
+        assert!(char(&mut app, 'c').is_empty());
+        let path = dir.path().join(format!("nnfs-session-run{id}.toml"));
         crate::config::Config::load(&path).expect("loads").init
     };
-    assert_eq!(saved_init(&mut app), Some(init.clone()));
+    assert_eq!(saved_init(1, true), Some(init.clone()));
     // A new learning rate still starts from it; another hidden size does not.
-    app.settings.lr = 3.0;
-    assert_eq!(saved_init(&mut app), Some(init));
-    app.settings.hidden = vec![7];
-    assert_eq!(saved_init(&mut app), None);
+    assert_eq!(saved_init(2, true), Some(init));
+    assert_eq!(saved_init(3, false), None);
 }
 
 #[test]

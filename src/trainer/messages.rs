@@ -85,6 +85,9 @@ pub struct RunInfo {
     pub valid_rows: usize,
     pub test_rows: usize,
     pub features: Vec<String>,
+    /// Whether the run starts from the `--init` file's coefficients (a session file that
+    /// replays it must name that file).
+    pub from_init: bool,
 }
 
 /// One coefficient tensor's values.

@@ -156,7 +156,7 @@ struct Worker {
     gpu: Option<Compute>,
     active: Option<Active>,
     /// The first run's seed and starting coefficients.
-    first: Option<(u64, Weights)>,
+    first: Option<First>,
     next_id: RunId,
     pending: Vec<EpochMetrics>,
     flushed: Instant,
@@ -166,6 +166,14 @@ struct Worker {
     /// The latest learning-rate sweep (its thread is never waited for).
     sweeping: Option<Arc<SweepFlags>>,
     shutdown: bool,
+}
+
+/// The first run's start, which later runs with its seed and shape start from too.
+struct First {
+    seed: u64,
+    weights: Weights,
+    /// The coefficients are the `--init` file's.
+    from_init: bool,
 }
 
 /// Shared by the trainer and a sweep's thread.
@@ -293,17 +301,15 @@ impl Worker {
         let id = self.next_id;
         self.next_id += 1;
         // A restart with the first run's seed and shape starts from the same coefficients,
-        // those of --init included.
-        let weights = weights.or_else(|| {
-            self.first
-                .as_ref()
-                .filter(|(seed, w)| {
-                    *seed == settings.seed
-                        && w.hidden_sizes() == settings.hidden
-                        && w.n_inputs() == self.splits.features().len()
-                })
-                .map(|(_, w)| w.clone())
+        // those of --init included. Only the first run is given weights: --init's.
+        let given = weights.is_some();
+        let reused = self.first.as_ref().filter(|first| {
+            first.seed == settings.seed
+                && first.weights.hidden_sizes() == settings.hidden
+                && first.weights.n_inputs() == self.splits.features().len()
         });
+        let from_init = given || reused.is_some_and(|first| first.from_init);
+        let weights = weights.or_else(|| reused.map(|first| first.weights.clone()));
         let n_inputs = self.splits.features().len();
         let built = catch_unwind(AssertUnwindSafe(|| {
             let weights =
@@ -328,10 +334,15 @@ impl Worker {
             valid_rows: self.splits.valid.rows(),
             test_rows: self.splits.test.rows(),
             features: self.splits.features().to_vec(),
+            from_init,
         }));
         match built {
             Ok((run, weights)) => {
-                self.first.get_or_insert((settings.seed, weights.clone()));
+                self.first.get_or_insert_with(|| First {
+                    seed: settings.seed,
+                    weights: weights.clone(),
+                    from_init: given,
+                });
                 self.read_back = ReadBackBatch::new(BATCH_TIME);
                 self.active = Some(Active {
                     id,
@@ -804,6 +815,45 @@ mod tests {
             })
             .collect();
         assert_eq!(run_two, [1, 2, 3, 4, 5]);
+    }
+
+    /// Runs with the first run's seed and shape start from its --init coefficients, and say so.
+    #[test]
+    fn runs_that_start_from_init_say_so() {
+        let splits = crate::data::load(&DataSpec::default()).unwrap();
+        let init = init_weights(splits.features().len(), &[20], 7);
+        let first = Settings {
+            hidden: vec![20],
+            ..settings(1000, Pace::PerSecond(5.0))
+        };
+        let (trainer, events) =
+            Trainer::spawn(DataSpec::default(), splits, first.clone(), Some(init));
+        let mut from_init = Vec::new();
+        for next in [
+            None,
+            Some(Settings {
+                lr: 3.0,
+                ..first.clone()
+            }),
+            Some(Settings {
+                hidden: vec![7],
+                ..first.clone()
+            }),
+            Some(first.clone()),
+            Some(Settings {
+                seed: 1,
+                ..first.clone()
+            }),
+        ] {
+            if let Some(settings) = next {
+                trainer.send(Command::Restart(settings));
+            }
+            let seen = until(&events, |e| matches!(e, Event::Started(_)));
+            if let Some(Event::Started(info)) = seen.last() {
+                from_init.push(info.from_init);
+            }
+        }
+        assert_eq!(from_init, [true, true, false, true, false]);
     }
 
     #[test]
