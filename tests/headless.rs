@@ -138,7 +138,7 @@ fn preprocessing_decisions_are_reported_on_stderr() {
 /// the smallest learning, and the answer to "from which lr does it stop learning?".
 #[test]
 fn a_sweep_prints_a_table_and_where_learning_stops() {
-    let output = nnfs(&[
+    let sweep = [
         "--headless",
         "--sweep",
         "0.1..1000",
@@ -146,7 +146,8 @@ fn a_sweep_prints_a_table_and_where_learning_stops() {
         "5",
         "--epochs",
         "30",
-    ]);
+    ];
+    let output = nnfs(&sweep);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
@@ -161,17 +162,7 @@ fn a_sweep_prints_a_table_and_where_learning_stops() {
     assert!(!lines[5].ends_with("learned"), "{text}");
     assert!(lines[6].starts_with("stops learning at lr "), "{text}");
 
-    let json = jsonl(&nnfs(&[
-        "--headless",
-        "--sweep",
-        "0.1..1000",
-        "--steps",
-        "5",
-        "--epochs",
-        "30",
-        "--format",
-        "jsonl",
-    ]));
+    let json = jsonl(&nnfs(&[&sweep[..], &["--format", "jsonl"]].concat()));
     assert_eq!(json.len(), 6);
     assert!(json.last().unwrap()["stops_learning_at"].is_number());
 }
