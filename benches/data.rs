@@ -2,9 +2,9 @@
 //! `cargo bench --bench data`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use nnfs_tui::data::prep::Scale;
+use nnfs_tui::data::load;
 use nnfs_tui::data::split::SplitMix64;
-use nnfs_tui::data::{DataSpec, load};
+use nnfs_tui::settings::{DataSpec, Source, TableSpec};
 use std::io::Write;
 use std::time::Duration;
 
@@ -33,12 +33,13 @@ fn data(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let path = dir.path().join("big.csv");
     write_csv(&path, 1_000_000);
-    let spec = DataSpec {
-        data: Some(path),
-        target: Some("target".into()),
-        scale: Scale::Max,
-        ..DataSpec::default()
-    };
+    let spec = DataSpec::default().with_source(Source::File {
+        path,
+        table: TableSpec {
+            target: Some("target".into()),
+            ..TableSpec::default()
+        },
+    });
     let mut group = c.benchmark_group("load_csv");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(30));

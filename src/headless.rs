@@ -2,35 +2,20 @@
 //! and CI.
 
 use crate::error::{Error, Result};
-use crate::model::{EpochMetrics, Evaluation, HISTORY_HEADER, Split, elapsed_ms, train_model};
-use crate::setup::{RunConfig, load_data_and_weights, prepare};
-use crate::sweep::{self, SweepPoint, SweepSpec, format_lr, stops_learning_at};
+use crate::model::report::{
+    EpochMetrics, Evaluation, HISTORY_HEADER, SweepPoint, elapsed_ms, format_lr, history_row,
+    stops_learning_at,
+};
+use crate::model::{Split, train_model};
+use crate::settings::{Format, RunSettings, Session, SweepSpec};
+use crate::setup::{load_data_and_weights, prepare};
+use crate::sweep;
 use serde_json::json;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-
-/// How a headless run prints its progress.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Format {
-    /// The tutorial's line: each epoch's loss with 3 decimals, separated by `; `.
-    #[default]
-    Text,
-    /// One JSON object per epoch, then a summary object.
-    Jsonl,
-}
-
-/// Where a headless run writes its results besides stdout.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Outputs {
-    pub format: Format,
-    /// The per-epoch table as CSV.
-    pub history: Option<PathBuf>,
-    /// The final coefficients as safetensors.
-    pub save: Option<PathBuf>,
-}
 
 /// Python's `f'{x:.3f}'`: `nan` and `inf` as Python writes them.
 pub fn three_decimals(x: f32) -> String {
@@ -65,13 +50,10 @@ fn stdout_error(source: std::io::Error) -> Error {
     }
 }
 
-/// Trains `config` and prints its progress to `out`; notices about the data go to `notes`.
-pub fn run(
-    config: &RunConfig,
-    outputs: &Outputs,
-    out: &mut impl Write,
-    notes: &mut impl Write,
-) -> Result<()> {
+/// Trains the session's run and prints its progress to `out`; notices about the data go to
+/// `notes`.
+pub fn run(session: &Session, out: &mut impl Write, notes: &mut impl Write) -> Result<()> {
+    let config = &session.run;
     let mut prepared = prepare(config)?;
     // A note that cannot be shown is no reason not to train.
     for notice in &prepared.splits.notices {
@@ -79,14 +61,14 @@ pub fn run(
     }
     // Open output files first, so a bad path fails before the training, not after it.
     // An existing weights file is only replaced once there are new weights to put in it.
-    if let Some(path) = outputs.save.as_deref() {
+    if let Some(path) = session.save.as_deref() {
         std::fs::OpenOptions::new()
             .append(true)
             .create(true)
             .open(path)
             .map_err(write_error(path))?;
     }
-    let mut history = match outputs.history.as_deref() {
+    let mut history = match session.history.as_deref() {
         Some(path) => {
             let mut file = BufWriter::new(create(path)?);
             writeln!(file, "{HISTORY_HEADER}").map_err(write_error(path))?;
@@ -97,8 +79,8 @@ pub fn run(
 
     let mut failure = None;
     let mut last: Option<EpochMetrics> = None;
-    train_model(&mut prepared.run, config.epochs, |m| {
-        let printed = match outputs.format {
+    train_model(&mut prepared.run, config.epochs.get(), |m| {
+        let printed = match session.format {
             Format::Text => write!(out, "{}; ", three_decimals(m.train_loss)),
             Format::Jsonl => writeln!(
                 out,
@@ -115,16 +97,7 @@ pub fn run(
         .and_then(|()| out.flush())
         .map_err(stdout_error);
         let logged = match &mut history {
-            Some((path, file)) => writeln!(
-                file,
-                "{},{},{},{},{}",
-                m.epoch,
-                m.train_loss,
-                m.valid_loss,
-                m.valid_accuracy,
-                elapsed_ms(m.elapsed)
-            )
-            .map_err(write_error(path)),
+            Some((path, file)) => writeln!(file, "{}", history_row(m)).map_err(write_error(path)),
             None => Ok(()),
         };
         last = Some(*m);
@@ -139,9 +112,8 @@ pub fn run(
     // Whatever ended the training, what it computed is kept: the weights are saved and the
     // history flushed before a failure is reported.
     let run = &prepared.run;
-    if let Some(path) = outputs.save.as_deref() {
-        let bytes = run.weights()?.to_bytes().map_err(Error::Weights)?;
-        std::fs::write(path, bytes).map_err(write_error(path))?;
+    if let Some(path) = session.save.as_deref() {
+        run.weights()?.save(path)?;
     }
     let flushed = history.map_or(Ok(()), |(path, mut file)| {
         file.flush().map_err(write_error(path))
@@ -155,7 +127,7 @@ pub fn run(
     let valid = run.evaluate(Split::Valid)?;
     let test = run.evaluate(Split::Test)?;
     let elapsed = last.map(|m| m.elapsed).unwrap_or_default();
-    match outputs.format {
+    match session.format {
         Format::Text => {
             writeln!(out).map_err(stdout_error)?;
             let line = |name: &str, e: Option<Evaluation>| {
@@ -204,44 +176,37 @@ pub fn run(
 /// parallel threads (CPU), then a table, one row per rate in increasing order, and where the
 /// network stops learning. JSON lines print one object per rate as it finishes instead.
 pub fn sweep(
-    config: &RunConfig,
+    config: &RunSettings,
     spec: &SweepSpec,
     format: Format,
     out: &mut impl Write,
 ) -> Result<()> {
-    let (splits, weights) = load_data_and_weights(config)?;
+    let (splits, weights) = load_data_and_weights(config, &mut |_| {})?;
+    let batch_size = config.batch_size.map(crate::settings::Count::get);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut points: Vec<SweepPoint> = Vec::new();
     let mut failure = None;
     let stop = AtomicBool::new(false);
-    sweep::sweep(
-        &splits,
-        &weights,
-        config.batch_size,
-        spec,
-        threads,
-        &stop,
-        |p| {
-            if format == Format::Jsonl && failure.is_none() {
-                let line = json!({
-                    "lr": p.lr,
-                    "first_loss": p.first_loss,
-                    "train_loss": p.train_loss,
-                    "valid_loss": p.valid_loss,
-                    "valid_accuracy": p.valid_accuracy,
-                    "dead_units": p.dead_units,
-                    "hidden_units": p.hidden_units,
-                    "outcome": p.outcome,
-                });
-                failure = writeln!(out, "{line}").and_then(|()| out.flush()).err();
-                // Nobody reads the rest (a closed pipe): stop training for it.
-                if failure.is_some() {
-                    stop.store(true, Ordering::Relaxed);
-                }
+    sweep::sweep(&splits, &weights, batch_size, spec, threads, &stop, |p| {
+        if format == Format::Jsonl && failure.is_none() {
+            let line = json!({
+                "lr": p.lr,
+                "first_loss": p.first_loss,
+                "train_loss": p.train_loss,
+                "valid_loss": p.valid_loss,
+                "valid_accuracy": p.valid_accuracy,
+                "dead_units": p.dead_units,
+                "hidden_units": p.hidden_units,
+                "outcome": p.outcome,
+            });
+            failure = writeln!(out, "{line}").and_then(|()| out.flush()).err();
+            // Nobody reads the rest (a closed pipe): stop training for it.
+            if failure.is_some() {
+                stop.store(true, Ordering::Relaxed);
             }
-            points.push(p);
-        },
-    )?;
+        }
+        points.push(p);
+    })?;
     if let Some(error) = failure {
         return Err(stdout_error(error));
     }
@@ -251,10 +216,10 @@ pub fn sweep(
         Format::Jsonl => writeln!(
             out,
             "{}",
-            json!({"summary": true, "epochs": spec.epochs, "stops_learning_at": stop})
+            json!({"summary": true, "epochs": spec.epochs.get(), "stops_learning_at": stop})
         ),
         Format::Text => {
-            let each = match spec.epochs {
+            let each = match spec.epochs.get() {
                 1 => "1 epoch each".to_string(),
                 n => format!("{n} epochs each"),
             };

@@ -1,11 +1,13 @@
 //! The `nnfs-tui` binary: parse flags (and `--config`'s file), run, and turn any error into one line and exit code 2.
 
-use nnfs_tui::cli::{self, Cli};
+use clap::Parser;
+use nnfs_tui::cli::Cli;
 use nnfs_tui::error::{EXIT_USAGE, Error};
+use nnfs_tui::launch::Action;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match Cli::parse_args(std::env::args_os()) {
+    let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) if !error.use_stderr() => {
             // --help and --version.
@@ -32,7 +34,7 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_USAGE as u8);
         }
     };
-    match cli::run(&cli) {
+    match Action::from_cli(cli).and_then(Action::run) {
         Ok(()) | Err(Error::StdoutClosed) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");

@@ -1,139 +1,88 @@
 //! Learning-rate sweeps: the same starting coefficients trained at log-spaced learning rates,
-//! on parallel worker threads, to find where the network stops learning.
+//! on parallel worker threads, to find where the network stops learning; headless mode waits
+//! for one ([`sweep`]), the dashboard's trainer runs one beside its run ([`spawn`]).
 
 use crate::data::Splits;
 use crate::error::{Error, Result};
-use crate::model::network::Coeffs;
+use crate::model::report::{SweepPoint, diagnose};
 use crate::model::weights::Weights;
-use crate::model::{DeviceData, Run, Split};
+use crate::model::{Run, Split};
+use crate::settings::SweepSpec;
+use crate::trainer::messages::{RunId, SweepEvent};
 use burn::tensor::Device;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::channel;
 
-/// Which learning rates to try: `steps` values from `from` to `to`, evenly spaced on a log
-/// scale, both ends included.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SweepSpec {
-    pub from: f64,
-    pub to: f64,
-    pub steps: usize,
-    /// Epochs at each learning rate.
-    pub epochs: usize,
+/// A sweep on its own threads; dropping the handle leaves it running.
+pub struct Sweeping {
+    flags: Arc<Flags>,
 }
 
-impl SweepSpec {
-    /// The default range: from far too small to far too large for the tutorial's network.
-    pub const DEFAULT_RANGE: (f64, f64) = (0.01, 100.0);
-    pub const DEFAULT_STEPS: usize = 12;
-    pub const MAX_STEPS: usize = 256;
+/// Shared by the sweep's thread and its handle.
+#[derive(Default)]
+struct Flags {
+    /// Set by the handle: stop training and report what finished.
+    stop: AtomicBool,
+    /// Set by the sweep's thread just before it sends its last event.
+    ended: AtomicBool,
+}
 
-    /// The learning rates, increasing.
-    pub fn learning_rates(&self) -> Vec<f64> {
-        if self.steps <= 1 {
-            return vec![self.from];
-        }
-        let (low, high) = (self.from.ln(), self.to.ln());
-        let last = (self.steps - 1) as f64;
-        (0..self.steps)
-            .map(|i| (low + (high - low) * i as f64 / last).exp())
-            .collect()
+impl Sweeping {
+    /// Whether the sweep has yet to send its last event.
+    pub fn is_running(&self) -> bool {
+        !self.flags.ended.load(Ordering::Acquire)
     }
 
-    /// Parses `FROM..TO`: two positive numbers, the first smaller.
-    pub fn parse_range(text: &str) -> std::result::Result<(f64, f64), String> {
-        let (from, to) = text
-            .split_once("..")
-            .ok_or_else(|| format!("'{text}' is not a range like 0.01..100"))?;
-        let number = |t: &str| {
-            t.trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite() && *v > 0.0)
-                .ok_or_else(|| format!("'{t}' is not a positive number"))
-        };
-        let (from, to) = (number(from)?, number(to)?);
-        if from >= to {
-            return Err(format!(
-                "the range {text} must go from a smaller to a larger rate"
-            ));
-        }
-        Ok((from, to))
+    /// Asks the sweep to stop; it then reports [`SweepEvent::Cancelled`].
+    pub fn cancel(&self) {
+        self.flags.stop.store(true, Ordering::Relaxed);
     }
 }
 
-/// How training went at one learning rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    /// The training loss went down.
-    Learned,
-    /// The training loss did not go down (by at least 0.1 %): too small a rate, or too few
-    /// epochs.
-    Flat,
-    /// The loss became NaN or ended above where it started.
-    Diverged,
-    /// Every prediction is saturated at 0 or 1: no gradient flows back.
-    Stalled,
-    /// Every hidden unit outputs zero on every row.
-    Dead,
-}
-
-impl Outcome {
-    pub fn learned(self) -> bool {
-        self == Outcome::Learned
-    }
-}
-
-impl std::fmt::Display for Outcome {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Outcome::Learned => "learned",
-            Outcome::Flat => "flat",
-            Outcome::Diverged => "diverged",
-            Outcome::Stalled => "stalled",
-            Outcome::Dead => "dead",
-        })
-    }
-}
-
-/// The result at one learning rate.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SweepPoint {
-    pub lr: f64,
-    /// Index of `lr` in the sweep's increasing list.
-    pub index: usize,
-    /// The training loss of the starting coefficients, and of the trained model.
-    pub first_loss: f32,
-    pub train_loss: f32,
-    pub valid_loss: f32,
-    pub valid_accuracy: f32,
-    pub dead_units: usize,
-    pub hidden_units: usize,
-    pub outcome: Outcome,
-}
-
-/// A learning rate with three significant digits, as a table column shows it: `0.0100`,
-/// `1.40`, `100`.
-pub fn format_lr(lr: f64) -> String {
-    if !lr.is_finite() || lr <= 0.0 {
-        return format!("{lr}");
-    }
-    // The tolerance keeps a computed 9.999999999 from printing as 10.00.
-    let digits = (2 - (lr.log10() + 1e-9).floor() as i32).clamp(0, 12) as usize;
-    format!("{lr:.digits$}")
-}
-
-/// A loss that went down by less than this fraction did not go down.
-const FLAT: f32 = 1e-3;
-
-/// The smallest learning rate from which no larger one in `points` learned: where the network
-/// stops learning. `None` when the largest rate still learned.
-pub fn stops_learning_at(points: &[SweepPoint]) -> Option<f64> {
-    let mut sorted: Vec<&SweepPoint> = points.iter().collect();
-    sorted.sort_by(|a, b| a.lr.total_cmp(&b.lr));
-    let last_learned = sorted.iter().rposition(|p| p.outcome.learned());
-    let first_failed = last_learned.map_or(0, |i| i + 1);
-    sorted.get(first_failed).map(|p| p.lr)
+/// Starts a sweep of `weights` (run `run`'s start) on `threads` threads of its own, which
+/// reports [`SweepEvent::Started`], each [`SweepEvent::Point`] as it finishes, then
+/// [`SweepEvent::Done`], `Cancelled` or `Failed` through `send`.
+pub fn spawn(
+    run: RunId,
+    splits: Splits,
+    weights: Weights,
+    batch_size: Option<usize>,
+    spec: SweepSpec,
+    threads: usize,
+    send: impl Fn(SweepEvent) + Send + 'static,
+) -> std::io::Result<Sweeping> {
+    let flags = Arc::new(Flags::default());
+    let shared = Arc::clone(&flags);
+    std::thread::Builder::new()
+        .name(format!("{}-sweep", crate::trainer::THREAD_NAME))
+        .spawn(move || {
+            let lrs = spec.learning_rates();
+            let total = lrs.len();
+            let epochs = spec.epochs.get();
+            send(SweepEvent::Started { run, lrs, epochs });
+            let mut done = 0;
+            let swept = sweep(
+                &splits,
+                &weights,
+                batch_size,
+                &spec,
+                threads,
+                &shared.stop,
+                |point| {
+                    done += 1;
+                    send(SweepEvent::Point(point));
+                },
+            );
+            // Ended before it says so: a new sweep asked for after this event starts.
+            shared.ended.store(true, Ordering::Release);
+            send(match swept {
+                Ok(()) if done < total => SweepEvent::Cancelled,
+                Ok(()) => SweepEvent::Done,
+                Err(error) => SweepEvent::Failed(error.to_string()),
+            });
+        })?;
+    Ok(Sweeping { flags })
 }
 
 /// Trains `weights` on `splits` at every learning rate of `spec`, on up to `threads` worker
@@ -150,6 +99,7 @@ pub fn sweep(
     mut on_point: impl FnMut(SweepPoint),
 ) -> Result<()> {
     let lrs = spec.learning_rates();
+    let epochs = spec.epochs.get();
     let next = AtomicUsize::new(0);
     let (results, points) = channel();
     std::thread::scope(|scope| {
@@ -161,7 +111,7 @@ pub fn sweep(
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&lr) = lrs.get(index) else { break };
                     let rate = Rate { lr, index };
-                    let point = train_at(splits, weights, batch_size, spec.epochs, rate, stop);
+                    let point = train_at(splits, weights, batch_size, epochs, rate, stop);
                     let Some(point) = point.transpose() else {
                         break;
                     };
@@ -196,10 +146,7 @@ fn train_at(
     stop: &AtomicBool,
 ) -> Result<Option<SweepPoint>> {
     let trained = std::panic::catch_unwind(|| {
-        let device = Device::flex();
-        let coeffs = Coeffs::from_weights(weights, &device);
-        let mut run = Run::new(coeffs, DeviceData::new(splits, &device), lr);
-        run.batch_size = batch_size;
+        let mut run = Run::from_weights(weights, splits, &Device::flex(), lr, batch_size);
         // Both losses of the same kind: the whole training split, before and after training.
         let train_loss = |run: &Run| -> Result<f32> {
             Ok(run.evaluate(Split::Train)?.map_or(f32::NAN, |e| e.loss))
@@ -216,17 +163,7 @@ fn train_at(
         let last = train_loss(&run)?;
         let valid = run.evaluate(Split::Valid)?;
         let health = run.health()?;
-        let outcome = if !last.is_finite() || last > first {
-            Outcome::Diverged
-        } else if health.dead_units == health.hidden_units {
-            Outcome::Dead
-        } else if health.live_rows == 0 {
-            Outcome::Stalled
-        } else if last > first * (1.0 - FLAT) {
-            Outcome::Flat
-        } else {
-            Outcome::Learned
-        };
+        let outcome = diagnose(first, last, Some(&health));
         Ok(Some(SweepPoint {
             lr,
             index,
@@ -245,32 +182,22 @@ fn train_at(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{DataSpec, load};
+    use crate::data::load;
     use crate::model::network::init_weights;
+    use crate::model::report::{Outcome, stops_learning_at};
+    use crate::settings::{Count, DataSpec, LrRange, Steps};
 
-    fn point(lr: f64, outcome: Outcome) -> SweepPoint {
-        SweepPoint {
-            lr,
-            index: 0,
-            first_loss: 0.5,
-            train_loss: 0.2,
-            valid_loss: 0.2,
-            valid_accuracy: 0.8,
-            dead_units: 0,
-            hidden_units: 20,
-            outcome,
+    fn spec(from: f64, to: f64, steps: usize, epochs: usize) -> SweepSpec {
+        SweepSpec {
+            range: LrRange { from, to },
+            steps: Steps::new(steps).unwrap(),
+            epochs: Count::new(epochs).unwrap(),
         }
     }
 
     #[test]
     fn learning_rates_are_log_spaced_and_include_both_ends() {
-        let spec = SweepSpec {
-            from: 0.01,
-            to: 100.0,
-            steps: 5,
-            epochs: 1,
-        };
-        let lrs = spec.learning_rates();
+        let lrs = spec(0.01, 100.0, 5, 1).learning_rates();
         let expected = [0.01, 0.1, 1.0, 10.0, 100.0];
         assert_eq!(lrs.len(), 5);
         for (got, want) in lrs.iter().zip(expected) {
@@ -280,45 +207,18 @@ mod tests {
 
     #[test]
     fn ranges_parse_or_say_why_not() {
-        assert_eq!(SweepSpec::parse_range("0.01..100"), Ok((0.01, 100.0)));
-        assert!(
-            SweepSpec::parse_range("1..0.1")
-                .unwrap_err()
-                .contains("smaller")
-        );
-        assert!(
-            SweepSpec::parse_range("0..1")
-                .unwrap_err()
-                .contains("positive")
-        );
-        assert!(SweepSpec::parse_range("5").unwrap_err().contains("range"));
-    }
-
-    #[test]
-    fn learning_stops_where_no_larger_rate_learns() {
-        use Outcome::*;
-        let points = [
-            point(10.0, Diverged),
-            point(0.1, Learned),
-            point(1.0, Learned),
-            point(3.0, Stalled),
-            point(0.01, Dead),
-        ];
-        assert_eq!(stops_learning_at(&points), Some(3.0));
-        assert_eq!(stops_learning_at(&points[1..3]), None);
-        assert_eq!(stops_learning_at(&[point(1.0, Diverged)]), Some(1.0));
+        let range = |text: &str| text.parse::<LrRange>().map(|r| (r.from, r.to));
+        assert_eq!(range("0.01..100"), Ok((0.01, 100.0)));
+        assert!(range("1..0.1").unwrap_err().contains("smaller"));
+        assert!(range("0..1").unwrap_err().contains("positive"));
+        assert!(range("5").unwrap_err().contains("range"));
     }
 
     /// The tutorial's network (seed 442) swept on two threads; the points as they finished.
     fn titanic_sweep(from: f64, to: f64, steps: usize, epochs: usize) -> Vec<SweepPoint> {
         let splits = load(&DataSpec::default()).unwrap();
         let weights = init_weights(splits.features().len(), &[20], 442);
-        let spec = SweepSpec {
-            from,
-            to,
-            steps,
-            epochs,
-        };
+        let spec = spec(from, to, steps, epochs);
         let mut points = Vec::new();
         let stop = AtomicBool::new(false);
         sweep(&splits, &weights, None, &spec, 2, &stop, |p| points.push(p)).unwrap();
@@ -360,12 +260,7 @@ mod tests {
     fn a_stopped_sweep_ends_without_the_remaining_rates() {
         let splits = load(&DataSpec::default()).unwrap();
         let weights = init_weights(splits.features().len(), &[20], 442);
-        let spec = SweepSpec {
-            from: 0.01,
-            to: 0.1,
-            steps: 8,
-            epochs: 2000,
-        };
+        let spec = spec(0.01, 0.1, 8, 2000);
         let stop = AtomicBool::new(true);
         let mut points = Vec::new();
         sweep(&splits, &weights, None, &spec, 2, &stop, |p| points.push(p)).unwrap();

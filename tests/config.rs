@@ -4,7 +4,6 @@
 mod common;
 
 use common::{nnfs, stderr, stdout};
-use nnfs_tui::config::Config;
 use std::path::{Path, PathBuf};
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -221,8 +220,11 @@ fn the_readmes_example_parses_and_runs() {
         readme.contains(&format!("```toml\n{text}```")),
         "README.md shows examples/session.toml as it is"
     );
-    let config = Config::load(&example).unwrap();
-    assert_eq!(config.hidden, Some(vec![10, 10]));
+    let config = nnfs_tui::config::load(&example).unwrap();
+    assert_eq!(
+        config.hidden.map(|h| h.sizes().to_vec()),
+        Some(vec![10, 10])
+    );
     assert_eq!(config.headless, None);
     let output = succeeds(&["--headless", "--config", s(&example), "--epochs", "2"]);
     assert_eq!(stdout(&output).lines().count(), 2);

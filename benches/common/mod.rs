@@ -1,21 +1,17 @@
 //! A dashboard fed with made-up training events, as the trainer would send them.
 
 use nnfs_tui::app::{App, DataInfo};
+use nnfs_tui::settings::{Count, HiddenSizes};
 use nnfs_tui::trainer::messages::{
-    Backend, EpochMetrics, Event, Health, NamedTensor, Pace, RunId, RunInfo, Settings, Snapshot,
+    EpochMetrics, Event, Health, NamedTensor, Pace, RunId, RunInfo, RunSettings, Snapshot,
 };
 use std::time::Duration;
 
-pub fn settings() -> Settings {
-    Settings {
-        lr: 1.4,
-        hidden: vec![20],
-        epochs: 100_000_000,
-        seed: 442,
-        backend: Backend::Cpu,
-        pace: Pace::Max,
-        batch_size: None,
-        dataset: None,
+pub fn settings() -> RunSettings {
+    RunSettings {
+        hidden: HiddenSizes::new(vec![20]).ok(),
+        epochs: Count::new(100_000_000).expect("a count"),
+        ..RunSettings::dashboard()
     }
 }
 
@@ -27,7 +23,7 @@ pub fn app() -> App {
         test_rows: 0,
         features: 12,
     };
-    App::new(settings(), data, true)
+    App::new(settings(), Pace::Max, data, true)
 }
 
 pub fn start(app: &mut App, run: RunId) {

@@ -1,25 +1,35 @@
 //! Synthetic trainer events for tests: a realistic run without burn.
 
 use super::{App, DataInfo};
-use crate::model::SATURATION;
+use crate::settings::{Count, DataSpec, Generated, HiddenSizes, LearningRate, Source};
 use crate::trainer::messages::{
-    Backend, BoundaryMap, EpochMetrics, Event, Health, NamedTensor, Outcome, Pace, Playground,
-    RunId, RunInfo, Settings, Snapshot, SweepEvent, SweepPoint,
+    BoundaryMap, EpochMetrics, Event, Health, NamedTensor, Outcome, Pace, Playground, RunId,
+    RunInfo, RunSettings, SATURATION, Snapshot, SweepEvent, SweepPoint,
 };
 use std::time::Duration;
 
-pub fn settings() -> Settings {
-    Settings {
-        lr: 0.1,
-        hidden: vec![20],
-        epochs: 30,
-        seed: 442,
-        backend: Backend::Cpu,
-        pace: Pace::PerSecond(30.0),
-        batch_size: None,
-        dataset: None,
+pub fn lr(lr: f64) -> LearningRate {
+    LearningRate::new(lr).expect("a learning rate")
+}
+
+pub fn count(n: usize) -> Count {
+    Count::new(n).expect("a count")
+}
+
+pub fn hidden(sizes: &str) -> Option<HiddenSizes> {
+    Some(sizes.parse().expect("hidden sizes"))
+}
+
+/// The tutorial's run, as the trainer reports it (hidden sizes given).
+pub fn settings() -> RunSettings {
+    RunSettings {
+        hidden: hidden("20"),
+        ..RunSettings::tutorial()
     }
 }
+
+/// The dashboard's first pace.
+pub const PACE: Pace = Pace::PerSecond(30.0);
 
 pub fn data() -> DataInfo {
     DataInfo {
@@ -32,10 +42,10 @@ pub fn data() -> DataInfo {
 }
 
 pub fn app() -> App {
-    App::new(settings(), data(), true)
+    App::new(settings(), PACE, data(), true)
 }
 
-pub fn info(id: RunId, settings: Settings) -> RunInfo {
+pub fn info(id: RunId, settings: RunSettings) -> RunInfo {
     RunInfo {
         id,
         settings,
@@ -148,17 +158,18 @@ pub fn planar_data() -> DataInfo {
     }
 }
 
-pub fn planar_settings() -> Settings {
-    Settings {
-        lr: 3.0,
-        hidden: vec![8],
-        epochs: 300,
-        dataset: Some(Playground::Circle),
+pub fn planar_settings() -> RunSettings {
+    RunSettings {
+        lr: lr(3.0),
+        hidden: hidden("8"),
+        epochs: count(300),
+        data: DataSpec::default()
+            .with_source(Source::Generated(Generated::new(Playground::Circle))),
         ..settings()
     }
 }
 
-pub fn planar_info(id: RunId, settings: Settings) -> RunInfo {
+pub fn planar_info(id: RunId, settings: RunSettings) -> RunInfo {
     RunInfo {
         data_name: "circle".into(),
         train_rows: 320,
@@ -201,7 +212,7 @@ pub fn circle_map(cols: usize, rows: usize) -> BoundaryMap {
 
 /// Run 1 on the circle, 12 epochs in, with a snapshot and the trainer's 96×64 boundary.
 pub fn planar_mid_run() -> App {
-    let mut app = App::new(planar_settings(), planar_data(), true);
+    let mut app = App::new(planar_settings(), PACE, planar_data(), true);
     app.on_event(Event::Started(planar_info(1, planar_settings())));
     app.on_event(epochs(1, learning(1..=12)));
     app.on_event(snapshot_with_inputs(1, 12, health(0, 0.04, 0.97), 2));
@@ -229,12 +240,12 @@ pub fn sweep_point(index: usize, lr: f64, train_loss: f32, outcome: Outcome) -> 
 /// The default sweep's events: started, then the results of the rates `done` (indices), as
 /// a sweep on the tutorial's network goes: learning up to lr ~3, then stalled, dead or NaN.
 pub fn sweep_events(done: &[usize]) -> Vec<Event> {
-    let spec = super::sweep::spec(300);
+    let spec = super::sweep_view::spec(300);
     let lrs = spec.learning_rates();
     let mut events = vec![Event::Sweep(SweepEvent::Started {
         run: 1,
         lrs: lrs.clone(),
-        epochs: spec.epochs,
+        epochs: spec.epochs.get(),
     })];
     for &i in done {
         let lr = lrs[i];

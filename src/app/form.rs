@@ -1,7 +1,10 @@
-//! The hyperparameter form: text being edited, checked as it is typed, applied only when valid.
+//! The hyperparameter form: text being edited, checked as it is typed by the rules the flags
+//! and session files follow, applied only when valid.
 
-use crate::model::network::check_hidden;
-use crate::trainer::messages::{Backend, Pace, Playground, Settings};
+use crate::settings::{
+    Backend, Choice, Count, DataSpec, Generated, HiddenSizes, LearningRate, Pace, Playground,
+    RunSettings, Seed, Source,
+};
 use crossterm::event::{KeyCode, KeyEvent};
 
 /// The form's fields, top to bottom.
@@ -57,11 +60,15 @@ impl Field {
 
 /// What a key did to the form.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one value per key press, never stored"
+)]
+pub enum Edit {
     /// Still editing.
     Editing,
-    /// Enter on a valid form: start a run with these settings.
-    Apply(Settings),
+    /// Enter on a valid form: start a run with these settings, at this pace.
+    Apply(RunSettings, Pace),
     /// Enter on an invalid form: nothing applied.
     Invalid,
     /// Esc: leave without applying.
@@ -74,51 +81,46 @@ pub struct Form {
     pub focus: Field,
     /// What the text fields do not hold.
     backend: Backend,
-}
-
-pub fn format_pace(pace: Pace) -> String {
-    match pace {
-        Pace::Max => "max".into(),
-        Pace::PerSecond(rate) => format!("{rate}"),
-    }
+    /// The settings the form started from, for what it does not edit.
+    base: RunSettings,
+    /// The data the dashboard was started with: the data field's `start`.
+    start: DataSpec,
 }
 
 /// `full` for the tutorial's full batch, else the number of rows.
-pub fn format_batch(batch_size: Option<usize>) -> String {
+pub fn format_batch(batch_size: Option<Count>) -> String {
     batch_size.map_or_else(|| "full".into(), |n| n.to_string())
 }
 
-/// `start` for the data the dashboard started with, else the generated set's name.
-pub fn format_data(dataset: Option<Playground>) -> &'static str {
-    dataset.map_or(START_DATA, Playground::name)
+/// The generated set's name, or `start` for the data file (or table) the dashboard started
+/// with.
+pub fn format_data(data: &DataSpec) -> String {
+    data.generated().map_or_else(
+        || START_DATA.to_string(),
+        |generated| generated.kind.to_string(),
+    )
 }
 
 /// The data field's word for the data the dashboard was started with.
 pub const START_DATA: &str = "start";
 
-pub fn format_hidden(hidden: &[usize]) -> String {
-    hidden
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 impl Form {
-    pub fn new(settings: &Settings) -> Self {
+    pub fn new(settings: &RunSettings, pace: Pace, start: &DataSpec) -> Self {
         Form {
             texts: [
-                format!("{}", settings.lr),
-                format_hidden(&settings.hidden),
+                settings.lr.to_string(),
+                settings.hidden_sizes().to_string(),
                 settings.epochs.to_string(),
                 settings.seed.to_string(),
                 settings.backend.to_string(),
-                format_pace(settings.pace),
+                pace.to_string(),
                 format_batch(settings.batch_size),
-                format_data(settings.dataset).to_string(),
+                format_data(&settings.data),
             ],
             focus: Field::Lr,
             backend: settings.backend,
+            base: settings.clone(),
+            start: start.clone(),
         }
     }
 
@@ -127,60 +129,78 @@ impl Form {
     }
 
     /// Why the field's text cannot be applied, if it cannot.
-    pub fn error(&self, field: Field) -> Option<&'static str> {
+    pub fn error(&self, field: Field) -> Option<String> {
         let text = self.text(field).trim();
         match field {
-            Field::Lr => parse_lr(text).err(),
-            Field::Hidden => parse_hidden(text).err(),
-            Field::Epochs => match text.parse::<usize>() {
-                Ok(n) if n >= 1 => None,
-                _ => Some("must be a whole number ≥ 1"),
-            },
-            Field::Seed => text
-                .parse::<u64>()
-                .err()
-                .map(|_| "must be a whole number ≥ 0"),
+            Field::Lr => text.parse::<LearningRate>().err(),
+            Field::Hidden => text.parse::<HiddenSizes>().err(),
+            Field::Epochs => text.parse::<Count>().err(),
+            Field::Seed => text.parse::<Seed>().err(),
             Field::Backend => None,
-            Field::Pace => parse_pace(text).err(),
+            Field::Pace => text.parse::<Pace>().err(),
             Field::BatchSize => parse_batch(text).err(),
-            Field::Data => parse_data(text).err(),
+            Field::Data => self.parse_data(text).err(),
         }
     }
 
-    /// The settings the form describes, or the first invalid field and why.
-    pub fn settings(&self) -> Result<Settings, (Field, &'static str)> {
-        let check = |field| self.error(field).map_or(Ok(()), |e| Err((field, e)));
-        for field in Field::ALL {
-            check(field)?;
-        }
+    /// The settings and pace the form describes, or the first invalid field and why.
+    pub fn settings(&self) -> Result<(RunSettings, Pace), (Field, String)> {
         let text = |field| self.text(field).trim();
-        let invalid = |field| (field, "invalid");
-        Ok(Settings {
-            lr: parse_lr(text(Field::Lr)).map_err(|_| invalid(Field::Lr))?,
-            hidden: parse_hidden(text(Field::Hidden)).map_err(|_| invalid(Field::Hidden))?,
-            epochs: text(Field::Epochs)
-                .parse()
-                .map_err(|_| invalid(Field::Epochs))?,
-            seed: text(Field::Seed)
-                .parse()
-                .map_err(|_| invalid(Field::Seed))?,
+        let lr = text(Field::Lr).parse().map_err(|why| (Field::Lr, why))?;
+        let hidden = text(Field::Hidden)
+            .parse()
+            .map_err(|why| (Field::Hidden, why))?;
+        let epochs = text(Field::Epochs)
+            .parse()
+            .map_err(|why| (Field::Epochs, why))?;
+        let seed = text(Field::Seed)
+            .parse()
+            .map_err(|why| (Field::Seed, why))?;
+        let pace = text(Field::Pace)
+            .parse()
+            .map_err(|why| (Field::Pace, why))?;
+        let batch_size =
+            parse_batch(text(Field::BatchSize)).map_err(|why| (Field::BatchSize, why))?;
+        let data = self
+            .parse_data(text(Field::Data))
+            .map_err(|why| (Field::Data, why))?;
+        let settings = RunSettings {
+            lr,
+            hidden: Some(hidden),
+            epochs,
+            seed,
             backend: self.backend,
-            pace: parse_pace(text(Field::Pace)).map_err(|_| invalid(Field::Pace))?,
-            batch_size: parse_batch(text(Field::BatchSize))
-                .map_err(|_| invalid(Field::BatchSize))?,
-            dataset: parse_data(text(Field::Data)).map_err(|_| invalid(Field::Data))?,
-        })
+            batch_size,
+            data,
+            ..self.base.clone()
+        };
+        Ok((settings, pace))
     }
 
-    pub fn on_key(&mut self, key: KeyEvent) -> Outcome {
+    /// The data named `text`: `start`, or a generated set with the start-up data's split (and
+    /// its size and noise, when it is a generated set too).
+    fn parse_data(&self, text: &str) -> Result<DataSpec, String> {
+        if text.eq_ignore_ascii_case(START_DATA) {
+            return Ok(self.start.clone());
+        }
+        let kind = Playground::from_name(text)
+            .map_err(|_| "expected start, circle, xor, gauss, spiral or moons".to_string())?;
+        let generated = match self.start.generated() {
+            Some(start) => Generated { kind, ..start },
+            None => Generated::new(kind),
+        };
+        Ok(self.start.with_source(Source::Generated(generated)))
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) -> Edit {
         match key.code {
-            KeyCode::Esc => return Outcome::Cancel,
+            KeyCode::Esc => return Edit::Cancel,
             KeyCode::Enter => {
                 return match self.settings() {
-                    Ok(settings) => Outcome::Apply(settings),
+                    Ok((settings, pace)) => Edit::Apply(settings, pace),
                     Err((field, _)) => {
                         self.focus = field;
-                        Outcome::Invalid
+                        Edit::Invalid
                     }
                 };
             }
@@ -210,48 +230,18 @@ impl Form {
             }
             _ => {}
         }
-        Outcome::Editing
+        Edit::Editing
     }
 }
 
-fn parse_lr(text: &str) -> Result<f64, &'static str> {
-    match text.parse::<f64>() {
-        Ok(lr) if lr.is_finite() && lr > 0.0 => Ok(lr),
-        _ => Err("must be a number > 0"),
-    }
-}
-
-fn parse_hidden(text: &str) -> Result<Vec<usize>, &'static str> {
-    const WHY: &str = "must be sizes 1–4096, e.g. 20 or 10,10";
-    let sizes = text
-        .split(',')
-        .map(|s| s.trim().parse::<usize>())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| WHY)?;
-    check_hidden(&sizes).map_err(|_| WHY)?;
-    Ok(sizes)
-}
-
-fn parse_batch(text: &str) -> Result<Option<usize>, &'static str> {
-    const WHY: &str = "must be full or a whole number ≥ 1";
+/// `full` (or nothing) for the tutorial's full batch, else rows per step.
+fn parse_batch(text: &str) -> Result<Option<Count>, String> {
     if text.is_empty() || text.eq_ignore_ascii_case("full") {
         return Ok(None);
     }
-    match text.parse::<usize>() {
-        Ok(n) if n >= 1 => Ok(Some(n)),
-        _ => Err(WHY),
-    }
-}
-
-fn parse_data(text: &str) -> Result<Option<Playground>, &'static str> {
-    if text.eq_ignore_ascii_case(START_DATA) {
-        return Ok(None);
-    }
-    Playground::ALL
-        .into_iter()
-        .find(|p| text.eq_ignore_ascii_case(p.name()))
+    text.parse::<Count>()
         .map(Some)
-        .ok_or("must be start, circle, xor, gauss, spiral or moons")
+        .map_err(|_| "expected full or a whole number of at least 1".into())
 }
 
 /// The data choice after (or before) `text`: start, then the generated sets, round.
@@ -272,29 +262,17 @@ fn cycle_data(text: &str, forward: bool) -> &'static str {
     choices[next]
 }
 
-fn parse_pace(text: &str) -> Result<Pace, &'static str> {
-    if text.eq_ignore_ascii_case("max") {
-        return Ok(Pace::Max);
-    }
-    match text.parse::<f64>() {
-        Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(Pace::PerSecond(rate)),
-        _ => Err("must be a number > 0 or max"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::fixtures::{count, hidden, lr, settings};
     use crossterm::event::KeyModifiers;
 
-    fn settings() -> Settings {
-        Settings {
-            pace: Pace::Max,
-            ..crate::app::fixtures::settings()
-        }
+    fn form(settings: &RunSettings) -> Form {
+        Form::new(settings, Pace::Max, &DataSpec::default())
     }
 
-    fn press(form: &mut Form, code: KeyCode) -> Outcome {
+    fn press(form: &mut Form, code: KeyCode) -> Edit {
         form.on_key(KeyEvent::new(code, KeyModifiers::NONE))
     }
 
@@ -310,18 +288,24 @@ mod tests {
         }
     }
 
+    fn moons() -> DataSpec {
+        DataSpec::default().with_source(Source::Generated(Generated::new(Playground::Moons)))
+    }
+
     #[test]
     fn shows_the_settings() {
-        let form = Form::new(&settings());
+        let form = form(&settings());
         let texts: Vec<_> = Field::ALL.iter().map(|&f| form.text(f)).collect();
         assert_eq!(
             texts,
             ["0.1", "20", "30", "442", "cpu", "max", "full", "start"]
         );
-        assert_eq!(form.settings(), Ok(settings()));
-        let form = Form::new(&Settings {
-            batch_size: Some(32),
-            dataset: Some(Playground::Spiral),
+        assert_eq!(form.settings(), Ok((settings(), Pace::Max)));
+        let spiral =
+            DataSpec::default().with_source(Source::Generated(Generated::new(Playground::Spiral)));
+        let form = super::tests::form(&RunSettings {
+            batch_size: Some(count(32)),
+            data: spiral,
             ..settings()
         });
         assert_eq!(form.text(Field::BatchSize), "32");
@@ -329,56 +313,60 @@ mod tests {
     }
 
     #[test]
-    fn each_field_rejects_bad_text() {
+    fn each_field_rejects_bad_text_with_the_flags_reason() {
         let cases = [
-            (Field::Lr, "0", "must be a number > 0"),
-            (Field::Lr, "abc", "must be a number > 0"),
-            (Field::Lr, "NaN", "must be a number > 0"),
+            (Field::Lr, "0", LearningRate::EXPECTED),
+            (Field::Lr, "abc", LearningRate::EXPECTED),
+            (Field::Lr, "NaN", LearningRate::EXPECTED),
+            (Field::Hidden, "10,,10", HiddenSizes::UNITS),
+            (Field::Hidden, "0", HiddenSizes::UNITS),
+            (Field::Hidden, "100000,100000", HiddenSizes::UNITS),
+            (Field::Epochs, "0", Count::EXPECTED),
+            (Field::Seed, "-1", Seed::EXPECTED),
+            (Field::Pace, "fast", Pace::EXPECTED),
             (
-                Field::Hidden,
-                "10,,10",
-                "must be sizes 1–4096, e.g. 20 or 10,10",
+                Field::BatchSize,
+                "0",
+                "expected full or a whole number of at least 1",
             ),
-            (Field::Hidden, "0", "must be sizes 1–4096, e.g. 20 or 10,10"),
-            (
-                Field::Hidden,
-                "100000,100000",
-                "must be sizes 1–4096, e.g. 20 or 10,10",
-            ),
-            (Field::Epochs, "0", "must be a whole number ≥ 1"),
-            (Field::Seed, "-1", "must be a whole number ≥ 0"),
-            (Field::Pace, "fast", "must be a number > 0 or max"),
-            (Field::BatchSize, "0", "must be full or a whole number ≥ 1"),
             (
                 Field::BatchSize,
                 "half",
-                "must be full or a whole number ≥ 1",
+                "expected full or a whole number of at least 1",
             ),
-            (Field::BatchSize, "-3", "must be full or a whole number ≥ 1"),
+            (
+                Field::BatchSize,
+                "-3",
+                "expected full or a whole number of at least 1",
+            ),
             (
                 Field::Data,
                 "square",
-                "must be start, circle, xor, gauss, spiral or moons",
+                "expected start, circle, xor, gauss, spiral or moons",
             ),
             (
                 Field::Data,
                 "",
-                "must be start, circle, xor, gauss, spiral or moons",
+                "expected start, circle, xor, gauss, spiral or moons",
             ),
         ];
         for (field, text, why) in cases {
-            let mut form = Form::new(&settings());
+            let mut form = form(&settings());
             form.focus = field;
             clear(&mut form);
             type_text(&mut form, text);
-            assert_eq!(form.error(field), Some(why), "{field:?} = {text:?}");
-            assert_eq!(press(&mut form, KeyCode::Enter), Outcome::Invalid);
+            assert_eq!(
+                form.error(field).as_deref(),
+                Some(why),
+                "{field:?} = {text:?}"
+            );
+            assert_eq!(press(&mut form, KeyCode::Enter), Edit::Invalid);
         }
     }
 
     #[test]
     fn enter_applies_a_valid_form() {
-        let mut form = Form::new(&settings());
+        let mut form = form(&settings());
         clear(&mut form);
         type_text(&mut form, "1.4");
         press(&mut form, KeyCode::Tab);
@@ -392,19 +380,21 @@ mod tests {
         press(&mut form, KeyCode::Down);
         clear(&mut form);
         type_text(&mut form, "30");
-        let expected = Settings {
-            lr: 1.4,
-            hidden: vec![10, 10],
+        let expected = RunSettings {
+            lr: lr(1.4),
+            hidden: hidden("10,10"),
             backend: Backend::Wgpu,
-            pace: Pace::PerSecond(30.0),
             ..settings()
         };
-        assert_eq!(press(&mut form, KeyCode::Enter), Outcome::Apply(expected));
+        assert_eq!(
+            press(&mut form, KeyCode::Enter),
+            Edit::Apply(expected, Pace::PerSecond(30.0))
+        );
     }
 
     #[test]
     fn focus_wraps_both_ways() {
-        let mut form = Form::new(&settings());
+        let mut form = form(&settings());
         press(&mut form, KeyCode::Up);
         assert_eq!(form.focus, Field::Data);
         press(&mut form, KeyCode::Tab);
@@ -415,7 +405,7 @@ mod tests {
 
     #[test]
     fn batch_size_and_data_feed_the_settings() {
-        let mut form = Form::new(&settings());
+        let mut form = form(&settings());
         form.focus = Field::BatchSize;
         clear(&mut form);
         assert_eq!(
@@ -428,12 +418,15 @@ mod tests {
         assert_eq!(form.focus, Field::Data);
         clear(&mut form);
         type_text(&mut form, "Moons");
-        let expected = Settings {
-            batch_size: Some(64),
-            dataset: Some(Playground::Moons),
+        let expected = RunSettings {
+            batch_size: Some(count(64)),
+            data: moons(),
             ..settings()
         };
-        assert_eq!(press(&mut form, KeyCode::Enter), Outcome::Apply(expected));
+        assert_eq!(
+            press(&mut form, KeyCode::Enter),
+            Edit::Apply(expected, Pace::Max)
+        );
 
         // Back to the full batch and the start-up data.
         form.focus = Field::BatchSize;
@@ -442,12 +435,12 @@ mod tests {
         form.focus = Field::Data;
         clear(&mut form);
         type_text(&mut form, "start");
-        assert_eq!(form.settings(), Ok(settings()));
+        assert_eq!(form.settings(), Ok((settings(), Pace::Max)));
     }
 
     #[test]
     fn arrows_cycle_the_data_choices() {
-        let mut form = Form::new(&settings());
+        let mut form = form(&settings());
         form.focus = Field::Data;
         press(&mut form, KeyCode::Right);
         assert_eq!(form.text(Field::Data), "circle");
@@ -466,11 +459,11 @@ mod tests {
 
     #[test]
     fn enter_on_an_invalid_form_focuses_the_bad_field() {
-        let mut form = Form::new(&settings());
+        let mut form = form(&settings());
         form.focus = Field::Seed;
         type_text(&mut form, "x");
         form.focus = Field::Lr;
-        assert_eq!(press(&mut form, KeyCode::Enter), Outcome::Invalid);
+        assert_eq!(press(&mut form, KeyCode::Enter), Edit::Invalid);
         assert_eq!(form.focus, Field::Seed);
     }
 }

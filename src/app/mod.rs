@@ -1,29 +1,66 @@
 //! The dashboard's state. Every change happens in [`App::on_event`] (the trainer said
-//! something) or [`App::on_key`] (the user pressed a key); drawing (`crate::ui`) only reads it.
+//! something), [`App::on_key`] (the user pressed a key) or [`App::on_written`] (a file it asked
+//! for was written); each returns the [`Effect`]s for the event loop to carry out: commands to
+//! the trainer, files to write. The state does no IO, and drawing (`crate::ui`) only reads it.
 
 pub mod export;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod form;
 pub mod history;
+pub mod keys;
 pub mod ladder;
 pub mod run;
 pub mod runs;
-pub mod sweep;
+pub mod sweep_view;
 pub mod weights;
 
-use crate::data::DataSpec;
+use crate::settings::{DataSpec, Pace, RunSettings};
 use crate::trainer::messages::{
-    Backend, BoundaryMap, Command, Event, RunId, RunInfo, RunState, Settings, SweepEvent,
+    Backend, BoundaryMap, Command, Event, RunId, RunInfo, RunState, SweepEvent,
 };
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use form::{Form, Outcome};
+use form::{Edit, Form};
 use history::Smoothing;
-use run::{Run, WeightsView};
+use keys::Action;
+use run::{RunView, WeightsView};
 use runs::{RunSummary, Summaries};
 use std::collections::VecDeque;
 use std::path::PathBuf;
-use sweep::{SweepStatus, SweepView};
+use sweep_view::{SweepStatus, SweepView};
+
+/// What the event loop does for the state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Send a command to the trainer.
+    Send(Command),
+    /// Write a file into the working folder, then report through [`App::on_written`].
+    Write(FileWrite),
+}
+
+/// A file the dashboard writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileWrite {
+    pub kind: FileKind,
+    /// The file's name, in the working folder.
+    pub name: String,
+    pub contents: Vec<u8>,
+}
+
+/// What a written file holds, for the status line that says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `kept` of the run's `seen` epochs (older ones downsampled when fewer).
+    History {
+        kept: usize,
+        seen: usize,
+    },
+    Runs {
+        count: usize,
+    },
+    Session,
+    Weights,
+}
 
 /// Runs kept on screen: the current one and up to four earlier ones, dimmed.
 pub const MAX_RUNS: usize = 5;
@@ -69,11 +106,12 @@ pub struct Message {
 #[derive(Debug, Clone)]
 pub struct App {
     /// What `r` restarts with and the form starts from; follows the current run.
-    pub(crate) settings: Settings,
+    pub(crate) settings: RunSettings,
+    pub(crate) pace: Pace,
     pub(crate) data: DataInfo,
     pub(crate) color: bool,
     /// Oldest first; the last one is the current run.
-    pub(crate) runs: VecDeque<Run>,
+    pub(crate) runs: VecDeque<RunView>,
     /// A backend being set up before the next run starts.
     pub(crate) initializing: Option<Backend>,
     pub(crate) log_y: bool,
@@ -94,19 +132,20 @@ pub struct App {
     /// Whether the run table is shown (in place of the settings, weights and accuracy panels).
     pub(crate) runs_view: bool,
     quit: bool,
-    /// Where `e` and `E` write CSV files and `c` the session (the working directory unless a
-    /// test says otherwise).
-    export_dir: PathBuf,
-    /// The data the dashboard was started with, for the session file `c` writes.
-    data_spec: DataSpec,
+    /// The data the dashboard was started with (the form's `start`).
+    pub(crate) start: DataSpec,
     /// The `--init` file, which a session file names while the current run starts from it.
     init: Option<PathBuf>,
 }
 
 impl App {
-    pub fn new(settings: Settings, data: DataInfo, color: bool) -> Self {
+    /// The dashboard before its first run: `settings` (with the data it starts on) at `pace`.
+    pub fn new(settings: RunSettings, pace: Pace, data: DataInfo, color: bool) -> Self {
         App {
+            start: settings.data.clone(),
+            init: settings.init.clone(),
             settings,
+            pace,
             data,
             color,
             runs: VecDeque::with_capacity(MAX_RUNS),
@@ -123,22 +162,7 @@ impl App {
             selected: None,
             runs_view: false,
             quit: false,
-            export_dir: PathBuf::new(),
-            data_spec: DataSpec::default(),
-            init: None,
         }
-    }
-
-    /// The data the dashboard was started with (what `c` writes into a session file).
-    pub fn with_data_spec(mut self, spec: DataSpec) -> Self {
-        self.data_spec = spec;
-        self
-    }
-
-    /// The `--init` file the first run starts from.
-    pub fn with_init(mut self, path: Option<PathBuf>) -> Self {
-        self.init = path;
-        self
     }
 
     pub fn should_quit(&self) -> bool {
@@ -146,11 +170,11 @@ impl App {
     }
 
     /// The run being trained (or last trained).
-    pub(crate) fn current(&self) -> Option<&Run> {
+    pub(crate) fn current(&self) -> Option<&RunView> {
         self.runs.back()
     }
 
-    fn run_mut(&mut self, id: u64) -> Option<&mut Run> {
+    fn run_mut(&mut self, id: u64) -> Option<&mut RunView> {
         self.runs.iter_mut().find(|r| r.id() == id)
     }
 
@@ -203,7 +227,7 @@ impl App {
     }
 
     /// Trainer → state. Events about runs no longer kept are ignored.
-    pub fn on_event(&mut self, event: Event) {
+    pub fn on_event(&mut self, event: Event) -> Vec<Effect> {
         match event {
             Event::Boundary { run, map } => {
                 if let Some(current) = self.current().filter(|r| r.id() == run) {
@@ -214,27 +238,20 @@ impl App {
                     self.boundary = Some(Boundary { run, epoch, map });
                 }
             }
+            Event::Weights {
+                run,
+                epoch,
+                safetensors,
+            } => {
+                return vec![Effect::Write(FileWrite {
+                    kind: FileKind::Weights,
+                    name: format!("nnfs-run{run}-epoch{epoch}.safetensors"),
+                    contents: safetensors,
+                })];
+            }
             Event::Sweep(event) => self.on_sweep(event),
             Event::Initializing(backend) => self.initializing = Some(backend),
-            Event::Started(info) => {
-                self.initializing = None;
-                self.data = DataInfo::from(&info);
-                self.settings = info.settings.clone();
-                // A new run replaces the trainer's current one.
-                if let Some(previous) = self.runs.back_mut()
-                    && matches!(previous.state, RunState::Running | RunState::Paused)
-                {
-                    previous.state = RunState::Stopped;
-                    let id = previous.id();
-                    self.sync_summary(id);
-                }
-                self.boundary = None;
-                if self.runs.len() == MAX_RUNS {
-                    self.runs.pop_front();
-                }
-                self.summaries.push(RunSummary::new(&info));
-                self.runs.push_back(Run::new(info));
-            }
+            Event::Started(info) => self.on_started(info),
             Event::Epochs { run: id, metrics } => {
                 if let Some(run) = self.run_mut(id) {
                     for m in &metrics {
@@ -276,6 +293,51 @@ impl App {
                 self.complain(text);
             }
         }
+        Vec::new()
+    }
+
+    fn on_started(&mut self, info: RunInfo) {
+        self.initializing = None;
+        self.data = DataInfo::from(&info);
+        self.settings = info.settings.clone();
+        // A new run replaces the trainer's current one.
+        if let Some(previous) = self.runs.back_mut()
+            && matches!(previous.state, RunState::Running | RunState::Paused)
+        {
+            previous.state = RunState::Stopped;
+            let id = previous.id();
+            self.sync_summary(id);
+        }
+        self.boundary = None;
+        if self.runs.len() == MAX_RUNS {
+            self.runs.pop_front();
+        }
+        self.summaries.push(RunSummary::new(&info));
+        self.runs.push_back(RunView::new(info));
+    }
+
+    /// A file asked for by an [`Effect::Write`] was written to `path`, or could not be (`Err`
+    /// says why, naming the file).
+    pub fn on_written(&mut self, kind: FileKind, written: Result<PathBuf, String>) {
+        let path = match written {
+            Ok(path) => path.display().to_string(),
+            Err(why) => return self.complain(why),
+        };
+        let text = match kind {
+            FileKind::History { kept, seen } if kept == seen => {
+                format!("exported {kept} epochs to {path}")
+            }
+            FileKind::History { kept, seen } => {
+                format!("exported {kept} of {seen} epochs (older ones downsampled) to {path}")
+            }
+            FileKind::Runs { count: 1 } => format!("exported 1 run to {path}"),
+            FileKind::Runs { count } => format!("exported {count} runs to {path}"),
+            FileKind::Session => {
+                format!("saved the settings to {path} (replay: nnfs-tui --config {path})")
+            }
+            FileKind::Weights => format!("saved weights to {path}"),
+        };
+        self.say(text);
     }
 
     fn on_sweep(&mut self, event: SweepEvent) {
@@ -294,7 +356,7 @@ impl App {
             SweepEvent::Done => {
                 if let Some(sweep) = &mut self.sweep {
                     sweep.status = SweepStatus::Done;
-                    let text = match sweep::stops_learning_text(sweep) {
+                    let text = match sweep_view::stops_learning_text(sweep) {
                         Some(text) => format!("sweep done: {text}"),
                         None => "sweep done".into(),
                     };
@@ -317,9 +379,9 @@ impl App {
         }
     }
 
-    /// Key → state change, and the commands to send to the trainer (in order). Quitting returns
+    /// Key → state change, and what the event loop is to do (in order). Quitting sends
     /// [`Command::Shutdown`] so the trainer thread ends.
-    pub fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+    pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
@@ -339,20 +401,28 @@ impl App {
         }
         if let Some(form) = &mut self.form {
             return match form.on_key(key) {
-                Outcome::Editing => Vec::new(),
-                Outcome::Cancel => {
+                Edit::Editing => Vec::new(),
+                Edit::Cancel => {
                     self.form = None;
                     Vec::new()
                 }
-                Outcome::Invalid => {
-                    self.complain("the form has an invalid value: fix it, or Esc to cancel");
+                Edit::Invalid => {
+                    let why = form.error(form.focus).unwrap_or_default();
+                    let field = form.focus.label();
+                    self.complain(format!("{field}: {why} (fix it, or Esc to cancel)"));
                     Vec::new()
                 }
-                Outcome::Apply(settings) => {
+                Edit::Apply(settings, pace) => {
                     // `settings` follow the trainer: they change when the new run starts.
                     self.form = None;
                     self.say("restarting with the form's settings");
-                    vec![Command::Restart(settings)]
+                    let mut effects = Vec::new();
+                    if pace != self.pace {
+                        self.pace = pace;
+                        effects.push(Effect::Send(Command::SetPace(pace)));
+                    }
+                    effects.push(Effect::Send(Command::Restart(settings)));
+                    effects
                 }
             };
         }
@@ -362,64 +432,47 @@ impl App {
         if self.runs_view && self.on_runs_key(key.code) {
             return Vec::new();
         }
-        match key.code {
-            KeyCode::Char('q') | KeyCode::Esc => self.quit(),
-            KeyCode::Char('?') => {
-                self.help = true;
-                Vec::new()
-            }
-            KeyCode::Tab | KeyCode::Char('f') => {
+        match keys::action(key.code) {
+            Some(action) => self.act(action),
+            None => Vec::new(),
+        }
+    }
+
+    /// What a key of the main view does.
+    fn act(&mut self, action: Action) -> Vec<Effect> {
+        let send = |command| vec![Effect::Send(command)];
+        match action {
+            Action::Quit => return self.quit(),
+            Action::Help => self.help = true,
+            Action::Form => {
                 // The form is not drawn in the run table's view.
                 self.runs_view = false;
-                self.form = Some(Form::new(&self.settings));
-                Vec::new()
+                self.form = Some(Form::new(&self.settings, self.pace, &self.start));
             }
-            KeyCode::Char(' ') => self.toggle_pause(),
-            KeyCode::Char('n') => vec![Command::Step],
-            KeyCode::Char('s') => vec![Command::Stop],
-            KeyCode::Char('r') => vec![Command::Restart(self.settings.clone())],
-            KeyCode::Char('+' | '=') => self.change_lr(ladder::lr_up(self.settings.lr)),
-            KeyCode::Char('-') => self.change_lr(ladder::lr_down(self.settings.lr)),
-            KeyCode::Char(']') => self.change_hidden(ladder::hidden_up),
-            KeyCode::Char('[') => self.change_hidden(ladder::hidden_down),
-            KeyCode::Char('l') => {
-                self.log_y = !self.log_y;
-                Vec::new()
+            Action::Pause => return self.toggle_pause(),
+            Action::Step => return send(Command::Step),
+            Action::Stop => return send(Command::Stop),
+            Action::Restart => return send(Command::Restart(self.settings.clone())),
+            Action::LrUp => return self.change_lr(ladder::lr_up(self.settings.lr.get())),
+            Action::LrDown => return self.change_lr(ladder::lr_down(self.settings.lr.get())),
+            Action::HiddenUp => return self.change_hidden(ladder::hidden_up),
+            Action::HiddenDown => return self.change_hidden(ladder::hidden_down),
+            Action::LogY => self.log_y = !self.log_y,
+            Action::Smoothing => self.smoothing = self.smoothing.next(),
+            Action::Pace => {
+                self.pace = ladder::next_pace(self.pace);
+                return send(Command::SetPace(self.pace));
             }
-            KeyCode::Char('m') => {
-                self.smoothing = self.smoothing.next();
-                Vec::new()
-            }
-            KeyCode::Char('p') => {
-                let pace = ladder::next_pace(self.settings.pace);
-                self.settings.pace = pace;
-                vec![Command::SetPace(pace)]
-            }
-            KeyCode::Char('t') => self.evaluate_test(),
-            KeyCode::Char('w') => self.save_weights(),
-            KeyCode::Char('e') => {
-                self.export_csv();
-                Vec::new()
-            }
-            KeyCode::Char('E') => {
-                self.export_runs();
-                Vec::new()
-            }
-            KeyCode::Char('c') => {
-                self.save_session();
-                Vec::new()
-            }
-            KeyCode::Char('L') => self.start_sweep(),
-            KeyCode::Char('v') => {
-                self.toggle_sweep();
-                Vec::new()
-            }
-            KeyCode::Char('T') => {
-                self.runs_view = !self.runs_view;
-                Vec::new()
-            }
-            _ => Vec::new(),
+            Action::Test => return self.evaluate_test(),
+            Action::SaveWeights => return self.save_weights(),
+            Action::ExportHistory => return self.export_history(),
+            Action::ExportRuns => return self.export_runs(),
+            Action::SaveSession => return self.save_session(),
+            Action::Sweep => return self.start_sweep(),
+            Action::SweepPanel => self.toggle_sweep(),
+            Action::RunTable => self.runs_view = !self.runs_view,
         }
+        Vec::new()
     }
 
     /// Keys of the run table's view; false when the key is not one of them.
@@ -466,7 +519,7 @@ impl App {
     }
 
     /// `L`: starts a sweep, or cancels the one that is running.
-    fn start_sweep(&mut self) -> Vec<Command> {
+    fn start_sweep(&mut self) -> Vec<Effect> {
         if self
             .sweep
             .as_ref()
@@ -474,19 +527,19 @@ impl App {
         {
             self.show_sweep = true;
             self.say("cancelling the sweep…");
-            return vec![Command::CancelSweep];
+            return vec![Effect::Send(Command::CancelSweep)];
         }
         if self.current().is_none() {
             self.say("no run yet: a sweep starts from a run's coefficients");
             return Vec::new();
         }
-        let spec = sweep::spec(self.settings.epochs);
+        let spec = sweep_view::spec(self.settings.epochs.get());
         self.show_sweep = true;
         self.say(format!(
             "sweeping lr {}…{} in {} steps of {} epochs each…",
-            spec.from, spec.to, spec.steps, spec.epochs
+            spec.range.from, spec.range.to, spec.steps, spec.epochs
         ));
-        vec![Command::Sweep(spec)]
+        vec![Effect::Send(Command::Sweep(spec))]
     }
 
     fn toggle_sweep(&mut self) {
@@ -497,23 +550,12 @@ impl App {
         self.show_sweep = !self.show_sweep;
     }
 
-    fn export_runs(&mut self) {
-        if self.summaries.is_empty() {
-            self.say("no run yet: nothing to export");
-            return;
-        }
-        match runs::export(&self.summaries, &self.export_dir) {
-            Ok(line) => self.say(line),
-            Err(line) => self.complain(line),
-        }
-    }
-
-    fn quit(&mut self) -> Vec<Command> {
+    fn quit(&mut self) -> Vec<Effect> {
         self.quit = true;
-        vec![Command::Shutdown]
+        vec![Effect::Send(Command::Shutdown)]
     }
 
-    fn toggle_pause(&mut self) -> Vec<Command> {
+    fn toggle_pause(&mut self) -> Vec<Effect> {
         let Some(run) = self.runs.back_mut() else {
             return Vec::new();
         };
@@ -522,11 +564,11 @@ impl App {
         match run.state {
             RunState::Running => {
                 run.state = RunState::Paused;
-                vec![Command::Pause]
+                vec![Effect::Send(Command::Pause)]
             }
             RunState::Paused => {
                 run.state = RunState::Running;
-                vec![Command::Resume]
+                vec![Effect::Send(Command::Resume)]
             }
             _ => {
                 let word = run.state_word();
@@ -536,32 +578,35 @@ impl App {
         }
     }
 
-    fn change_lr(&mut self, lr: Option<f64>) -> Vec<Command> {
+    fn change_lr(&mut self, lr: Option<f64>) -> Vec<Effect> {
         let old = self.settings.lr;
-        let Some(lr) = lr else {
+        let Some(new) = lr.and_then(|lr| crate::settings::LearningRate::new(lr).ok()) else {
             self.say(format!("lr {old} is at the end of the ladder"));
             return Vec::new();
         };
-        self.settings.lr = lr;
-        self.say(format!("lr {old} → {lr}"));
-        vec![Command::SetLr(lr)]
+        self.settings.lr = new;
+        self.say(format!("lr {old} → {new}"));
+        vec![Effect::Send(Command::SetLr(new.get()))]
     }
 
-    fn change_hidden(&mut self, step: fn(usize) -> Option<usize>) -> Vec<Command> {
-        let old = self.settings.hidden.first().copied().unwrap_or(0);
-        let Some(size) = step(old) else {
+    fn change_hidden(&mut self, step: fn(usize) -> Option<usize>) -> Vec<Effect> {
+        let hidden = self.settings.hidden_sizes();
+        let old = hidden.sizes()[0];
+        let resized = step(old).and_then(|size| {
+            let mut sizes = hidden.sizes().to_vec();
+            sizes[0] = size;
+            crate::settings::HiddenSizes::new(sizes).ok()
+        });
+        let Some(resized) = resized else {
             self.say(format!("hidden size {old} is at the end of the ladder"));
             return Vec::new();
         };
-        match self.settings.hidden.first_mut() {
-            Some(first) => *first = size,
-            None => self.settings.hidden.push(size),
-        }
-        self.say(format!("hidden {old} → {size}: restarting"));
-        vec![Command::Restart(self.settings.clone())]
+        self.say(format!("hidden {old} → {}: restarting", resized.sizes()[0]));
+        self.settings.hidden = Some(resized);
+        vec![Effect::Send(Command::Restart(self.settings.clone()))]
     }
 
-    fn evaluate_test(&mut self) -> Vec<Command> {
+    fn evaluate_test(&mut self) -> Vec<Effect> {
         let Some(run) = self.current() else {
             self.say("no run yet");
             return Vec::new();
@@ -571,47 +616,76 @@ impl App {
             return Vec::new();
         }
         self.say("evaluating the test set…");
-        vec![Command::EvaluateTest]
+        vec![Effect::Send(Command::EvaluateTest)]
     }
 
-    fn save_weights(&mut self) -> Vec<Command> {
+    fn save_weights(&mut self) -> Vec<Effect> {
         let Some(run) = self.current() else {
             self.say("no run yet: nothing to save");
             return Vec::new();
         };
         self.say(format!("saving the weights of run #{}…", run.id()));
-        // The trainer names the file after the epoch it actually saves.
-        vec![Command::SaveWeights {
-            dir: PathBuf::from("."),
-        }]
+        // The trainer sends them, with the epoch they are of: the file is named after it.
+        vec![Effect::Send(Command::ExportWeights)]
     }
 
-    /// Writes the current settings and data as a `--config` file.
-    fn save_session(&mut self) {
-        let id = self.current().map_or(0, Run::id);
-        let path = self.export_dir.join(format!("nnfs-session-run{id}.toml"));
+    /// `c`: the current settings and data as a `--config` file.
+    fn save_session(&mut self) -> Vec<Effect> {
+        let id = self.current().map_or(0, RunView::id);
+        let name = format!("nnfs-session-run{id}.toml");
         // The trainer says which runs start from the --init coefficients.
-        let init = self
-            .init
-            .as_deref()
-            .filter(|_| self.current().is_some_and(|run| run.info.from_init));
-        match crate::config::save_session(&path, &self.settings, &self.data_spec, init) {
-            Ok(()) => self.say(format!(
-                "saved the settings to {0} (replay: nnfs-tui --config {0})",
-                path.display()
-            )),
-            Err(error) => self.complain(error),
+        let from_init = self.current().is_some_and(|run| run.info.from_init);
+        let settings = RunSettings {
+            init: self.init.clone().filter(|_| from_init),
+            ..self.settings.clone()
+        };
+        match crate::config::session_text(&settings, self.pace, std::path::Path::new(&name)) {
+            Ok(text) => vec![Effect::Write(FileWrite {
+                kind: FileKind::Session,
+                name,
+                contents: text.into_bytes(),
+            })],
+            Err(error) => {
+                self.complain(error);
+                Vec::new()
+            }
         }
     }
 
-    fn export_csv(&mut self) {
+    /// `e`: the current run's kept history as CSV.
+    fn export_history(&mut self) -> Vec<Effect> {
         let Some(run) = self.current() else {
             self.say("no run yet: nothing to export");
-            return;
+            return Vec::new();
         };
-        match export::export(run, &self.export_dir) {
-            Ok(line) => self.say(line),
-            Err(line) => self.complain(line),
+        vec![Effect::Write(FileWrite {
+            kind: FileKind::History {
+                kept: run.history.kept(),
+                seen: run.history.epochs_seen(),
+            },
+            name: export::file_name(run),
+            contents: export::csv(run).into_bytes(),
+        })]
+    }
+
+    /// `E`: every summarised run as CSV.
+    fn export_runs(&mut self) -> Vec<Effect> {
+        if self.summaries.is_empty() {
+            self.say("no run yet: nothing to export");
+            return Vec::new();
+        }
+        match runs::csv(&self.summaries) {
+            Ok(text) => vec![Effect::Write(FileWrite {
+                kind: FileKind::Runs {
+                    count: self.summaries.len(),
+                },
+                name: runs::FILE_NAME.to_string(),
+                contents: text.into_bytes(),
+            })],
+            Err(error) => {
+                self.complain(format!("could not write the runs as CSV: {error}"));
+                Vec::new()
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 use super::history::{History, Point};
 use super::weights::TensorStats;
 use crate::trainer::messages::{
-    EpochMetrics, Evaluation, Health, RunId, RunInfo, RunState, Snapshot,
+    EpochMetrics, Evaluation, Health, Outcome, RunId, RunInfo, RunState, Snapshot, diagnose,
 };
 use std::collections::VecDeque;
 
@@ -50,8 +50,9 @@ impl From<&Snapshot> for WeightsView {
     }
 }
 
+/// The dashboard's record of one run: what the trainer said about it, kept bounded.
 #[derive(Debug, Clone)]
-pub struct Run {
+pub struct RunView {
     pub info: RunInfo,
     pub state: RunState,
     pub history: History,
@@ -65,9 +66,9 @@ pub struct Run {
     last_finite_train_loss: Option<f32>,
 }
 
-impl Run {
+impl RunView {
     pub fn new(info: RunInfo) -> Self {
-        Run {
+        RunView {
             info,
             state: RunState::Running,
             history: History::default(),
@@ -117,7 +118,7 @@ impl Run {
     pub fn lr(&self) -> f64 {
         self.lr_changes
             .back()
-            .map_or(self.info.settings.lr, |&(_, lr)| lr)
+            .map_or(self.info.settings.lr.get(), |&(_, lr)| lr)
     }
 
     /// The first epoch whose training loss was not finite.
@@ -125,21 +126,19 @@ impl Run {
         self.first_non_finite
     }
 
+    /// What is wrong with the run so far, by the diagnosis the sweep makes too. A run that
+    /// is still learning or has yet to move has no problem.
     pub fn problem(&self) -> Option<Problem> {
         if let Some(epoch) = self.first_non_finite {
             return Some(Problem::Diverged { epoch });
         }
-        if let Some(weights) = &self.weights {
-            let h = weights.health;
-            if h.live_rows == 0 {
-                return Some(Problem::Saturated);
-            }
-        }
-        match (self.first_train_loss, self.last_finite_train_loss) {
-            (Some(first), Some(last)) if first.is_finite() && last > first => {
-                Some(Problem::Diverging)
-            }
-            _ => None,
+        let first = self.first_train_loss.filter(|loss| loss.is_finite())?;
+        let last = self.last_finite_train_loss?;
+        let health = self.weights.as_ref().map(|w| &w.health);
+        match diagnose(first, last, health) {
+            Outcome::Diverged => Some(Problem::Diverging),
+            Outcome::Stalled => Some(Problem::Saturated),
+            Outcome::Dead | Outcome::Flat | Outcome::Learned => None,
         }
     }
 

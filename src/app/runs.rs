@@ -1,10 +1,9 @@
 //! Every run of the session in one line each (the run table, key `T`), kept after the run's
 //! history is dropped, and the `E` key: all of them as CSV.
 
-use super::run::Run;
-use crate::trainer::messages::{RunId, RunInfo, Settings};
+use super::run::RunView;
+use crate::trainer::messages::{RunId, RunInfo, RunSettings, elapsed_ms};
 use std::collections::VecDeque;
-use std::path::Path;
 use std::time::Duration;
 
 /// Runs summarised; older ones are dropped.
@@ -25,7 +24,7 @@ pub struct Figures {
 pub struct RunSummary {
     pub id: RunId,
     /// What it started with.
-    pub settings: Settings,
+    pub settings: RunSettings,
     pub data_name: String,
     /// The learning rate now (after live changes).
     pub lr: f64,
@@ -48,7 +47,7 @@ impl RunSummary {
             id: info.id,
             settings: info.settings.clone(),
             data_name: info.data_name.clone(),
-            lr: info.settings.lr,
+            lr: info.settings.lr.get(),
             epochs: 0,
             last: None,
             state: "running",
@@ -58,7 +57,7 @@ impl RunSummary {
     }
 
     /// Takes the run's latest state (O(1)).
-    pub fn update(&mut self, run: &Run) {
+    pub fn update(&mut self, run: &RunView) {
         self.lr = run.lr();
         self.epochs = run.epoch();
         self.state = run.state_word();
@@ -173,7 +172,7 @@ pub fn csv(summaries: &Summaries) -> Result<String, String> {
                 s.id.to_string(),
                 s.settings.lr.to_string(),
                 s.lr.to_string(),
-                super::form::format_hidden(&s.settings.hidden),
+                s.settings.hidden_sizes().to_string(),
                 super::form::format_batch(s.settings.batch_size),
                 s.data_name.clone(),
                 s.settings.seed.to_string(),
@@ -184,27 +183,12 @@ pub fn csv(summaries: &Summaries) -> Result<String, String> {
                 figure(|l| l.valid_loss),
                 figure(|l| l.valid_accuracy),
                 s.state.to_string(),
-                crate::model::elapsed_ms(s.wall).to_string(),
+                elapsed_ms(s.wall).to_string(),
             ])
             .map_err(bad)?;
     }
     let bytes = writer.into_inner().map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|e| e.to_string())
-}
-
-/// Writes [`csv`] to `dir`/[`FILE_NAME`]; returns the one-line result for the status bar.
-pub fn export(summaries: &Summaries, dir: &Path) -> Result<String, String> {
-    let path = dir.join(FILE_NAME);
-    let text = csv(summaries).map_err(|e| format!("could not write the runs as CSV: {e}"))?;
-    let n = summaries.len();
-    let runs = if n == 1 { "run" } else { "runs" };
-    match std::fs::write(&path, text) {
-        Ok(()) => Ok(format!("exported {n} {runs} to {}", path.display())),
-        Err(e) => Err(format!(
-            "could not write {}: {e} (is the directory writable?)",
-            path.display()
-        )),
-    }
 }
 
 #[cfg(test)]

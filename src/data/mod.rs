@@ -9,8 +9,8 @@ pub mod table;
 pub mod titanic;
 
 use crate::error::{DataProblem, Error, Result};
-use playground::Playground;
-use prep::{Recipe, Scale};
+use crate::settings::{DataSpec, Generated, Source, SplitSpec, TableSpec};
+use prep::Recipe;
 use std::path::{Path, PathBuf};
 use table::Table;
 
@@ -44,48 +44,6 @@ impl Dataset {
             features: self.features.clone(),
             x,
             y: indices.iter().map(|&i| self.y[i]).collect(),
-        }
-    }
-}
-
-/// Where the data comes from and how to split it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DataSpec {
-    /// A CSV file; `None` is the embedded Titanic table.
-    pub data: Option<PathBuf>,
-    /// The column to predict; `None` is `Survived`.
-    pub target: Option<String>,
-    pub scale: Scale,
-    pub valid_frac: f64,
-    pub test_frac: f64,
-    pub split_seed: u64,
-    /// A separate validation file (then `valid_frac` is not used).
-    pub valid: Option<PathBuf>,
-    /// A separate test file (then `test_frac` is not used).
-    pub test: Option<PathBuf>,
-    /// A generated 2-D set instead of a file (seeded with `split_seed`); then `data`, `target`,
-    /// `valid` and `test` must be `None`, and `scale` is not used.
-    pub dataset: Option<Playground>,
-    /// Points in the generated set.
-    pub points: usize,
-    /// Noise of the generated set, from 0 (clean) to 1.
-    pub noise: f32,
-}
-
-impl Default for DataSpec {
-    fn default() -> Self {
-        DataSpec {
-            data: None,
-            target: None,
-            scale: Scale::Max,
-            valid_frac: 0.2,
-            test_frac: 0.0,
-            split_seed: 42,
-            valid: None,
-            test: None,
-            dataset: None,
-            points: playground::DEFAULT_POINTS,
-            noise: playground::DEFAULT_NOISE,
         }
     }
 }
@@ -124,26 +82,25 @@ pub fn load(spec: &DataSpec) -> Result<Splits> {
 
 /// [`load`], telling `progress` how far it has got (large files take seconds).
 pub fn load_with_progress(spec: &DataSpec, progress: &mut dyn FnMut(Progress)) -> Result<Splits> {
-    if let Some(kind) = spec.dataset {
-        return load_playground(kind, spec);
-    }
-    let table = match &spec.data {
-        Some(path) => {
-            Table::read_with_progress(path, &mut |done| progress(Progress::Reading(done)))?
-        }
-        None => titanic::table()?,
+    let (table, options) = match &spec.source {
+        Source::Generated(generated) => return load_playground(*generated, &spec.split),
+        Source::Titanic(options) => (titanic::table()?, options),
+        Source::File { path, table } => (
+            Table::read_with_progress(path, &mut |done| progress(Progress::Reading(done)))?,
+            table,
+        ),
     };
     progress(Progress::Preparing);
-    let target = spec.target.as_deref().unwrap_or(titanic::TARGET);
+    let target = options.target.as_deref().unwrap_or(titanic::TARGET);
     // Statistics come from the whole primary table, as in the tutorial.
-    let (recipe, all) = if spec.data.is_none() && target == titanic::TARGET {
-        let recipe = titanic::recipe(&table, spec.scale)?;
+    let (recipe, all) = if matches!(spec.source, Source::Titanic(_)) && target == titanic::TARGET {
+        let recipe = titanic::recipe(&table, options.scale)?;
         let all = recipe.apply(&table)?;
         (recipe, all)
     } else {
-        Recipe::infer_and_apply(&table, target, spec.scale)?
+        Recipe::infer_and_apply(&table, target, options.scale)?
     };
-    let [train, valid, test] = split_rows(&table.name, &all, spec, |path, _| {
+    let [train, valid, test] = split_rows(&table.name, &all, options, &spec.split, |path| {
         let other = Table::read(path)?;
         same_columns(&table, &other)?;
         recipe.apply(&other)
@@ -159,21 +116,21 @@ pub fn load_with_progress(spec: &DataSpec, progress: &mut dyn FnMut(Progress)) -
 
 /// A generated set, named after its kind and split like a file's rows. It needs no scaling:
 /// its points already lie within [-1, 1].
-fn load_playground(kind: Playground, spec: &DataSpec) -> Result<Splits> {
-    let refuse = |flag: &str| {
-        Error::Usage(format!(
-            "--dataset {kind} generates its own data: drop {flag}"
-        ))
-    };
-    if spec.data.is_some() {
-        return Err(refuse("--data"));
-    }
-    if spec.target.is_some() {
-        return Err(refuse("--target"));
-    }
-    let name = kind.to_string();
-    let all = playground::generate(kind, spec.points, spec.noise, spec.split_seed);
-    let [train, valid, test] = split_rows(&name, &all, spec, |_, flag| Err(refuse(flag)))?;
+fn load_playground(generated: Generated, split: &SplitSpec) -> Result<Splits> {
+    let name = generated.kind.to_string();
+    let all = playground::generate(
+        generated.kind,
+        generated.points.get(),
+        generated.noise.get(),
+        split.seed.get(),
+    );
+    let no_files = TableSpec::default();
+    let [train, valid, test] = split_rows(&name, &all, &no_files, split, |path| {
+        Err(Error::Usage(format!(
+            "a generated set reads no file ({})",
+            path.display()
+        )))
+    })?;
     Ok(Splits {
         name,
         train,
@@ -183,26 +140,27 @@ fn load_playground(kind: Playground, spec: &DataSpec) -> Result<Splits> {
     })
 }
 
-/// Training, validation and test rows: taken from `all` by the seeded fractions of `spec`, or,
-/// for `--valid` / `--test` files, encoded by `read` (given the path and the flag).
+/// Training, validation and test rows: taken from `all` by the seeded fractions of `split`,
+/// or, for separate validation / test files, encoded by `read`.
 fn split_rows(
     name: &str,
     all: &Dataset,
-    spec: &DataSpec,
-    read: impl Fn(&Path, &str) -> Result<Dataset>,
+    files: &TableSpec,
+    split: &SplitSpec,
+    read: impl Fn(&Path) -> Result<Dataset>,
 ) -> Result<[Dataset; 3]> {
     let rows = all.rows();
-    let valid_frac = if spec.valid.is_some() {
+    let valid_frac = if files.valid.is_some() {
         0.0
     } else {
-        spec.valid_frac
+        split.valid_frac.get()
     };
-    let test_frac = if spec.test.is_some() {
+    let test_frac = if files.test.is_some() {
         0.0
     } else {
-        spec.test_frac
+        split.test_frac.get()
     };
-    let parts = split::split(rows, valid_frac, test_frac, spec.split_seed);
+    let parts = split::split(rows, valid_frac, test_frac, split.seed.get());
     let empty = |what: String, split: &'static str| {
         Error::data(name, DataProblem::SplitEmpty { what, split, rows })
     };
@@ -213,14 +171,14 @@ fn split_rows(
         ));
     }
     let companion = |path: &Option<PathBuf>, frac: f64, indices: &[usize], flag: &str| match path {
-        Some(path) => read(path, flag),
+        Some(path) => read(path),
         None if frac > 0.0 && indices.is_empty() => {
             Err(empty(format!("{flag}-frac {frac}"), "that split"))
         }
         None => Ok(all.select(indices)),
     };
-    let valid = companion(&spec.valid, valid_frac, &parts.valid, "--valid")?;
-    let test = companion(&spec.test, test_frac, &parts.test, "--test")?;
+    let valid = companion(&files.valid, valid_frac, &parts.valid, "--valid")?;
+    let test = companion(&files.test, test_frac, &parts.test, "--test")?;
     Ok([all.select(&parts.train), valid, test])
 }
 
@@ -259,6 +217,21 @@ fn same_columns(train: &Table, other: &Table) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::{Noise, Playground, Points, TestFraction};
+
+    fn spec(source: Source, test_frac: f64) -> DataSpec {
+        DataSpec {
+            source,
+            split: SplitSpec {
+                test_frac: TestFraction::new(test_frac).unwrap(),
+                ..SplitSpec::default()
+            },
+        }
+    }
+
+    fn circle() -> Source {
+        Source::Generated(Generated::new(Playground::Circle))
+    }
 
     #[test]
     fn the_default_data_is_the_tutorials_split_of_titanic() {
@@ -272,30 +245,16 @@ mod tests {
 
     #[test]
     fn a_test_fraction_takes_rows_from_training() {
-        let spec = DataSpec {
-            test_frac: 0.1,
-            ..DataSpec::default()
-        };
-        let splits = load(&spec).unwrap();
+        let splits = load(&spec(Source::Titanic(TableSpec::default()), 0.1)).unwrap();
         assert_eq!(
             (splits.train.rows(), splits.valid.rows(), splits.test.rows()),
             (624, 178, 89)
         );
     }
 
-    fn circle() -> DataSpec {
-        DataSpec {
-            dataset: Some(Playground::Circle),
-            ..DataSpec::default()
-        }
-    }
-
     #[test]
     fn a_generated_set_is_named_after_its_kind_and_split_like_a_file() {
-        let spec = DataSpec {
-            test_frac: 0.1,
-            ..circle()
-        };
+        let spec = spec(circle(), 0.1);
         let splits = load(&spec).unwrap();
         assert_eq!(splits.name, "circle");
         assert_eq!(splits.features(), ["x1", "x2"]);
@@ -310,79 +269,40 @@ mod tests {
         assert_eq!(splits.valid, all.select(&parts.valid));
         assert_eq!(splits.train, all.select(&parts.train));
         // The split seed also seeds the points.
-        let other = load(&DataSpec {
-            split_seed: 43,
-            ..spec.clone()
-        })
-        .unwrap();
-        assert_ne!(other.train.x, splits.train.x);
+        let mut other = spec.clone();
+        other.split.seed = crate::settings::Seed::new(43).unwrap();
+        assert_ne!(load(&other).unwrap().train.x, splits.train.x);
         assert_eq!(load(&spec).unwrap().train, splits.train);
     }
 
     #[test]
     fn a_generated_set_takes_its_size_and_noise_from_the_spec() {
-        let spec = DataSpec {
-            dataset: Some(Playground::Moons),
-            points: 50,
-            noise: 0.0,
-            ..DataSpec::default()
-        };
-        let splits = load(&spec).unwrap();
+        let moons = Source::Generated(Generated {
+            points: Points::new(50).unwrap(),
+            noise: Noise::new(0.0).unwrap(),
+            ..Generated::new(Playground::Moons)
+        });
+        let splits = load(&spec(moons, 0.0)).unwrap();
         assert_eq!((splits.train.rows(), splits.valid.rows()), (40, 10));
         assert_eq!(splits.name, "moons");
     }
 
     #[test]
     fn a_generated_set_too_small_to_split_says_so() {
-        let spec = DataSpec {
-            points: 4,
-            ..circle()
-        };
-        let message = load(&spec).unwrap_err().to_string();
+        let all = playground::generate(Playground::Circle, 400, 0.1, 42);
+        let four = all.select(&[0, 1, 2, 3]);
+        let message = split_rows(
+            "circle",
+            &four,
+            &TableSpec::default(),
+            &SplitSpec::default(),
+            |_| unreachable!(),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             message.starts_with("circle: --valid-frac 0.2 leaves no rows for that split"),
             "{message}"
         );
-    }
-
-    #[test]
-    fn a_generated_set_takes_no_files() {
-        for (spec, flag) in [
-            (
-                DataSpec {
-                    data: Some("a.csv".into()),
-                    ..circle()
-                },
-                "--data",
-            ),
-            (
-                DataSpec {
-                    target: Some("y".into()),
-                    ..circle()
-                },
-                "--target",
-            ),
-            (
-                DataSpec {
-                    valid: Some("v.csv".into()),
-                    ..circle()
-                },
-                "--valid",
-            ),
-            (
-                DataSpec {
-                    test: Some("t.csv".into()),
-                    ..circle()
-                },
-                "--test",
-            ),
-        ] {
-            let error = load(&spec).unwrap_err();
-            assert!(matches!(error, Error::Usage(_)), "{error:?}");
-            assert_eq!(
-                error.to_string(),
-                format!("--dataset circle generates its own data: drop {flag}")
-            );
-        }
     }
 }

@@ -9,60 +9,8 @@
 
 use super::Dataset;
 use super::split::SplitMix64;
+pub use crate::settings::Playground;
 use std::f32::consts::{PI, TAU};
-use std::fmt;
-
-/// Points in a generated set when no `--points` is given.
-pub const DEFAULT_POINTS: usize = 400;
-/// The most points a generated set may have.
-pub const MAX_POINTS: usize = 1_000_000;
-/// The fewest points `--points` takes: enough for a training and a validation split.
-pub const MIN_POINTS: usize = 10;
-/// Noise when no `--noise` is given.
-pub const DEFAULT_NOISE: f32 = 0.1;
-
-/// Which generated data set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Playground {
-    /// A disc (class 1) inside a ring (class 0).
-    Circle,
-    /// Class 1 where x1 and x2 have the same sign.
-    Xor,
-    /// Two Gaussian blobs.
-    Gauss,
-    /// Two interleaved spirals.
-    Spiral,
-    /// Two interleaving half-moons (scikit-learn's `make_moons`).
-    Moons,
-}
-
-impl Playground {
-    pub const ALL: [Playground; 5] = [
-        Playground::Circle,
-        Playground::Xor,
-        Playground::Gauss,
-        Playground::Spiral,
-        Playground::Moons,
-    ];
-
-    /// The flag value, which also names the data on the screen.
-    pub fn name(self) -> &'static str {
-        match self {
-            Playground::Circle => "circle",
-            Playground::Xor => "xor",
-            Playground::Gauss => "gauss",
-            Playground::Spiral => "spiral",
-            Playground::Moons => "moons",
-        }
-    }
-}
-
-impl fmt::Display for Playground {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 /// Keeps the points' random stream apart from the split's, which starts from the same seed.
 const STREAM: u64 = 0x706C_6179_6772_6F75;
@@ -185,6 +133,7 @@ fn normal(rng: &mut SplitMix64) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::Choice;
 
     fn points(data: &Dataset) -> impl Iterator<Item = (f32, f32, bool)> + '_ {
         data.x
@@ -220,7 +169,7 @@ mod tests {
 
     #[test]
     fn the_seed_decides_the_points() {
-        for kind in Playground::ALL {
+        for &kind in Playground::ALL {
             for noise in [0.0, 0.1] {
                 let a = generate(kind, 200, noise, 7);
                 assert_eq!(a, generate(kind, 200, noise, 7), "{kind}");
@@ -233,7 +182,7 @@ mod tests {
 
     #[test]
     fn classes_are_balanced() {
-        for kind in Playground::ALL {
+        for &kind in Playground::ALL {
             for noise in [0.0, 0.1] {
                 for seed in [1, 42] {
                     let data = generate(kind, 400, noise, seed);
@@ -247,7 +196,7 @@ mod tests {
 
     #[test]
     fn inputs_lie_within_the_square_at_any_noise() {
-        for kind in Playground::ALL {
+        for &kind in Playground::ALL {
             for noise in [0.0, 0.1, 0.5, 1.0, -3.0, 7.0, f32::NAN, f32::INFINITY] {
                 let data = generate(kind, 1000, noise, 3);
                 assert!(

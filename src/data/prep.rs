@@ -8,23 +8,11 @@
 use super::Dataset;
 use super::table::{Row, Table};
 use crate::error::{DataProblem, Error, Result};
+pub use crate::settings::Scale;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A text column with more distinct values than this is taken for a name or an id and dropped.
 pub const MAX_CATEGORIES: usize = 10;
-
-/// How numeric feature columns are scaled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scale {
-    /// Divide by the column's largest absolute value (the tutorial's recipe).
-    #[default]
-    Max,
-    /// Subtract the mean, divide by the standard deviation.
-    Standard,
-    /// Leave the values as they are.
-    None,
-}
 
 /// One feature column to build, before its statistics are known.
 #[derive(Debug, Clone)]

@@ -1,28 +1,9 @@
 //! Choosing where the network runs: burn's Flex CPU backend or wgpu.
 
 use crate::error::{Error, Result};
+pub use crate::settings::Backend;
 use burn::tensor::Device;
 use std::sync::OnceLock;
-
-/// The compute backend.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Backend {
-    /// burn's Flex backend on the CPU.
-    #[default]
-    Cpu,
-    /// wgpu: Vulkan, Metal or DX12 on a GPU (or a software adapter such as lavapipe).
-    Wgpu,
-}
-
-impl std::fmt::Display for Backend {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Backend::Cpu => "cpu",
-            Backend::Wgpu => "wgpu",
-        })
-    }
-}
 
 /// A ready device and what to call it on screen.
 #[derive(Debug, Clone)]

@@ -54,24 +54,6 @@ impl Coeffs {
     }
 }
 
-/// The widest hidden layer allowed: far beyond what the tutorial's data needs, small enough
-/// that a typo cannot ask for gigabytes.
-pub const MAX_UNITS: usize = 4096;
-/// The most hidden layers allowed.
-pub const MAX_LAYERS: usize = 16;
-
-/// Checks hidden layer sizes against [`MAX_UNITS`] and [`MAX_LAYERS`]; the message says what
-/// is wrong.
-pub fn check_hidden(hidden: &[usize]) -> Result<(), String> {
-    if hidden.is_empty() || hidden.len() > MAX_LAYERS {
-        return Err(format!("give 1 to {MAX_LAYERS} hidden layer sizes"));
-    }
-    if hidden.iter().any(|&h| h == 0 || h > MAX_UNITS) {
-        return Err(format!("each hidden layer needs 1 to {MAX_UNITS} units"));
-    }
-    Ok(())
-}
-
 /// The tutorial's `init_coeffs`, for hidden layer sizes `hidden` (the tutorial's `n_hidden` is
 /// `&[n_hidden]`): hidden weights `(U(0,1) - 0.5) / size`, output weights `U(0,1) - 0.3`,
 /// output bias `U(0,1)`, drawn in that order from a seeded generator.

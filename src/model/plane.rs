@@ -57,6 +57,59 @@ impl BoundaryMap {
     }
 }
 
+/// The decision boundary's grid (columns, rows): enough for a panel of 96 × 32 cells.
+const GRID: (usize, usize) = (96, 64);
+/// The most training points drawn on the decision boundary.
+const MAX_POINTS: usize = 1000;
+
+/// What the decision boundary needs of two-feature data, worked out once per data set: the
+/// grid to run the network on, and a map with everything but the predictions.
+#[derive(Debug, Clone)]
+pub struct Plane {
+    inputs: Vec<f32>,
+    map: BoundaryMap,
+}
+
+impl Plane {
+    /// The plane of `train`'s two features; `None` unless it has exactly two.
+    pub fn of(train: &Dataset) -> Option<Plane> {
+        if train.n_features() != 2 {
+            return None;
+        }
+        let (x_range, y_range) = data_ranges(train);
+        let (cols, rows) = GRID;
+        let stride = train.rows().div_ceil(MAX_POINTS).max(1);
+        let points = (0..train.rows())
+            .step_by(stride)
+            .map(|i| (train.x[2 * i], train.x[2 * i + 1], train.y[i] > 0.5))
+            .collect();
+        Some(Plane {
+            inputs: BoundaryMap::grid_inputs(cols, rows, x_range, y_range),
+            map: BoundaryMap {
+                cols,
+                rows,
+                probs: Vec::new(),
+                x_range,
+                y_range,
+                points,
+            },
+        })
+    }
+
+    /// The network's inputs: the centre of each grid cell, in the order of the map's cells.
+    pub fn inputs(&self) -> &[f32] {
+        &self.inputs
+    }
+
+    /// The map with the network's P(class 1) at [`Plane::inputs`].
+    pub fn map(&self, probs: Vec<f32>) -> BoundaryMap {
+        BoundaryMap {
+            probs,
+            ..self.map.clone()
+        }
+    }
+}
+
 /// The ranges of the first two features, padded by a tenth of their span on each side, so the
 /// outermost points are not on the edge; (-1, 1) for a feature with no finite value.
 pub fn data_ranges(dataset: &Dataset) -> ((f32, f32), (f32, f32)) {

@@ -190,6 +190,12 @@ impl Weights {
         Ok(())
     }
 
+    /// Writes the coefficients to `path` as safetensors.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let bytes = self.to_bytes().map_err(Error::Weights)?;
+        crate::files::write(path, &bytes)
+    }
+
     pub fn to_bytes(&self) -> Result<Vec<u8>, String> {
         let named = self.named();
         let bytes: Vec<Vec<u8>> = named

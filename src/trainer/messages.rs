@@ -1,38 +1,14 @@
 //! What the trainer thread and the UI say to each other: plain data, no burn, no terminal.
 
-pub use crate::data::playground::Playground;
-pub use crate::model::device::Backend;
 pub use crate::model::plane::BoundaryMap;
-pub use crate::model::{EpochMetrics, Evaluation, Health};
-pub use crate::sweep::{Outcome, SweepPoint, SweepSpec};
-use std::path::PathBuf;
+pub use crate::model::report::{
+    EpochMetrics, Evaluation, HISTORY_HEADER, Health, Outcome, SATURATION, SweepPoint, diagnose,
+    elapsed_ms, format_lr, history_row, stops_learning_at,
+};
+pub use crate::settings::{Backend, Pace, Playground, RunSettings, SweepSpec};
 
 /// Runs are numbered from 1 in the order they start.
 pub type RunId = u64;
-
-/// How fast the trainer goes.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Pace {
-    /// As fast as the backend allows.
-    Max,
-    /// At most this many epochs per second.
-    PerSecond(f64),
-}
-
-/// The hyperparameters of a run: what the form edits.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Settings {
-    pub lr: f64,
-    pub hidden: Vec<usize>,
-    pub epochs: usize,
-    pub seed: u64,
-    pub backend: Backend,
-    pub pace: Pace,
-    /// Rows per gradient step, reshuffled every epoch; `None` is the tutorial's full batch.
-    pub batch_size: Option<usize>,
-    /// Train on this generated 2-D set; `None` is the data the dashboard was started with.
-    pub dataset: Option<Playground>,
-}
 
 /// UI → trainer.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,8 +22,9 @@ pub enum Command {
     /// Change the learning rate of the running run from its next epoch on.
     SetLr(f64),
     SetPace(Pace),
-    /// Start a new run from fresh coefficients.
-    Restart(Settings),
+    /// Start a new run with these settings (its data loaded or generated if it is not the
+    /// current run's).
+    Restart(RunSettings),
     /// Evaluate the current model on the test split.
     EvaluateTest,
     /// Train the current run's starting coefficients at each learning rate of the sweep, in
@@ -55,10 +32,8 @@ pub enum Command {
     Sweep(SweepSpec),
     /// Cancel the running sweep; answered by [`SweepEvent::Cancelled`].
     CancelSweep,
-    /// Save the current coefficients to `dir`/`nnfs-run<id>-epoch<n>.safetensors`.
-    SaveWeights {
-        dir: PathBuf,
-    },
+    /// Send the current coefficients as a safetensors file: [`Event::Weights`].
+    ExportWeights,
     /// End the thread.
     Shutdown,
 }
@@ -77,7 +52,8 @@ pub enum RunState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunInfo {
     pub id: RunId,
-    pub settings: Settings,
+    /// What it trains with; the hidden sizes are always given.
+    pub settings: RunSettings,
     /// The adapter's or CPU backend's name.
     pub device: String,
     pub data_name: String,
@@ -109,6 +85,10 @@ pub struct Snapshot {
 
 /// Trainer → UI.
 #[derive(Debug, Clone, PartialEq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "a run starts a few times a session; the frequent events are small"
+)]
 pub enum Event {
     /// Setting up a backend (a GPU can take seconds).
     Initializing(Backend),
@@ -143,10 +123,16 @@ pub enum Event {
         run: RunId,
         map: BoundaryMap,
     },
+    /// Run `run`'s coefficients after `epoch` epochs, as a safetensors file.
+    Weights {
+        run: RunId,
+        epoch: usize,
+        safetensors: Vec<u8>,
+    },
     Sweep(SweepEvent),
-    /// Something to tell the user (weights saved, backend fell back, ...).
+    /// Something to tell the user (the backend fell back, ...).
     Notice(String),
-    /// Something went wrong outside a run (a save failed, a GPU could not start, ...).
+    /// Something went wrong outside a run (a GPU could not start, ...).
     Error(String),
 }
 

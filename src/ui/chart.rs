@@ -6,7 +6,7 @@ use super::theme::Theme;
 use super::{fmt_num, lr_text};
 use crate::app::App;
 use crate::app::history::{Point, Smoothing};
-use crate::app::run::Run;
+use crate::app::run::RunView;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -57,7 +57,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         title.push(Span::raw(format!("({}) ", options.join(", "))));
     }
     let mut block = Block::bordered().title(Line::from(title));
-    if let Some(problem) = app.current().and_then(Run::problem) {
+    if let Some(problem) = app.current().and_then(RunView::problem) {
         block = block.title_top(
             Line::styled(format!(" {} ", problem.describe()), theme.error()).right_aligned(),
         );
@@ -75,7 +75,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         return;
     };
     // Runs whose curves the run table hid are left out, the current one too.
-    let shown: Vec<&Run> = app
+    let shown: Vec<&RunView> = app
         .runs
         .iter()
         .filter(|r| app.curve_shown(r.id()))
@@ -199,9 +199,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
 
 /// Legend rows: the current run's series and settings; then the earlier runs shown, dimmed.
 fn render_legend(
-    current: &Run,
+    current: &RunView,
     current_shown: bool,
-    shown: &[&Run],
+    shown: &[&RunView],
     inner: Rect,
     buf: &mut Buffer,
     theme: &Theme,
@@ -211,7 +211,7 @@ fn render_legend(
         "#{} {} hidden {}",
         current.id(),
         lr_text(current),
-        crate::app::form::format_hidden(&current.info.settings.hidden)
+        current.info.settings.hidden_sizes()
     );
     let spans = if current_shown {
         let mut spans = vec![
@@ -241,7 +241,7 @@ fn render_legend(
                 "#{} {} h {}",
                 run.id(),
                 lr_text(run),
-                crate::app::form::format_hidden(&run.info.settings.hidden)
+                run.info.settings.hidden_sizes()
             )
         })
         .collect();
@@ -261,7 +261,7 @@ fn line(buf: &mut Buffer, inner: Rect, row: u16, line: Line) {
 
 /// A run's points thinned to at most about `columns` per series; non-finite (and, on a log
 /// axis, non-positive) values become gaps.
-fn series(run: &Run, smoothing: Smoothing, log_y: bool, columns: usize) -> Series {
+fn series(run: &RunView, smoothing: Smoothing, log_y: bool, columns: usize) -> Series {
     let kept = run.history.kept();
     let stride = kept.div_ceil(columns.max(1)).max(1);
     let last_epoch = run.epoch();
@@ -366,7 +366,7 @@ fn put_if_blank(buf: &mut Buffer, graph: Rect, col: u16, row: u16, text: &str, s
 }
 
 /// A dotted vertical line where the learning rate changed, labelled at the top.
-fn mark_lr_changes(buf: &mut Buffer, frame: Frame, run: &Run, theme: &Theme) {
+fn mark_lr_changes(buf: &mut Buffer, frame: Frame, run: &RunView, theme: &Theme) {
     let graph = frame.area;
     for &(epoch, lr) in &run.lr_changes {
         #[allow(clippy::cast_precision_loss)]
@@ -388,7 +388,7 @@ fn mark_lr_changes(buf: &mut Buffer, frame: Frame, run: &Run, theme: &Theme) {
 }
 
 /// `×` where the training loss stopped being a number, at the last finite value's height.
-fn mark_divergence(buf: &mut Buffer, frame: Frame, run: &Run, s: &Series, theme: &Theme) {
+fn mark_divergence(buf: &mut Buffer, frame: Frame, run: &RunView, s: &Series, theme: &Theme) {
     let Some(epoch) = run.diverged_at() else {
         return;
     };

@@ -32,7 +32,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let form = match editing {
         Some(form) => form,
         None => {
-            shown = Form::new(&app.settings);
+            shown = Form::new(&app.settings, app.pace, &app.start);
             &shown
         }
     };
@@ -47,13 +47,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
                     .iter()
                     .find_map(|&f| form.error(f).map(|e| (f, e)))
             });
+            let width = usize::from(inner.width);
             match error {
                 Some((field, why)) if field == form.focus => {
-                    Line::styled(format!("✗ {why}"), theme.error())
+                    Line::styled(fit(&format!("✗ {why}"), width), theme.error())
                 }
-                Some((field, why)) => {
-                    Line::styled(format!("✗ {}: {why}", field.label()), theme.error())
-                }
+                Some((field, why)) => Line::styled(
+                    fit(&format!("✗ {}: {why}", field.label()), width),
+                    theme.error(),
+                ),
                 None => Line::styled("Enter apply · Esc cancel", theme.dim()),
             }
         }
@@ -63,6 +65,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     for (row, line) in (inner.y..inner.bottom()).zip(lines) {
         buf.set_line(inner.x, row, &line, inner.width);
     }
+}
+
+/// `text` in `width` columns, cut with `…` when it is longer (Enter puts the whole reason in
+/// the status line).
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(width.saturating_sub(1)).collect();
+    format!("{kept}…")
 }
 
 fn field_line<'a>(form: &'a Form, field: Field, editing: bool, theme: &Theme) -> Line<'a> {

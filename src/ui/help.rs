@@ -1,4 +1,4 @@
-//! The `?` overlay: every key.
+//! The `?` overlay: every key, from the keymap ([`crate::app::keys::help`]).
 
 use super::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -6,59 +6,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
-/// `(keys, what they do)`; a row with empty keys is a heading.
-pub const KEYS: &[(&str, &str)] = &[
-    ("", "Training"),
-    ("space", "pause / resume"),
-    ("n", "train one epoch, then pause"),
-    ("s", "stop the run (it stays on the chart)"),
-    ("r", "restart with the current settings"),
-    ("+ =  -", "learning rate up / down the ladder (live)"),
-    ("] [", "first hidden layer bigger / smaller (restarts)"),
-    ("p", "pace: 10, 30, 100, 1000 epochs/s, max"),
-    ("t", "evaluate the test set"),
-    ("L", "sweep lr 0.01…100 from the run's start / cancel it"),
-    (
-        "w c",
-        "save weights (.safetensors) / settings (--config .toml)",
-    ),
-    (
-        "e E",
-        "export: nnfs-run<id>-history.csv / all runs: nnfs-runs.csv",
-    ),
-    ("", "View"),
-    (
-        "l m",
-        "log-scale loss axis / smoothing: off, 0.6, 0.9, 0.99",
-    ),
-    (
-        "v T",
-        "sweep panel / run table (↑ ↓ select, Enter curve) on, off",
-    ),
-    ("?", "this help (? or Esc closes it)"),
-    ("", "Settings form"),
-    (
-        "Tab f",
-        "edit the settings; ↑ ↓ Tab ⇧Tab move between fields",
-    ),
-    (
-        "type ⌫",
-        "edit the field; space ← → switch backend, ← → pick data",
-    ),
-    ("Enter / Esc", "apply and restart / leave unchanged"),
-    ("", "Quit"),
-    (
-        "q Esc Ctrl-C",
-        "quit (Esc closes help, form or run table first)",
-    ),
-];
-
 const KEY_WIDTH: usize = 14;
 
 pub fn render(area: Rect, buf: &mut Buffer, theme: &Theme) {
-    let lines: Vec<Line> = KEYS
-        .iter()
-        .map(|&(keys, what)| {
+    let lines: Vec<Line> = crate::app::keys::help()
+        .into_iter()
+        .map(|(keys, what)| {
             if keys.is_empty() {
                 Line::styled(what, theme.title().underlined())
             } else {

@@ -24,7 +24,7 @@ mod help;
 mod histogram;
 mod runs;
 mod status;
-mod sweep;
+mod sweep_panel;
 mod theme;
 
 #[cfg(test)]
@@ -78,7 +78,7 @@ fn render_panels(app: &App, main: Rect, buf: &mut Buffer, theme: &Theme) {
     let [left, right] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(side)]).areas(main);
     let sweep = app.shown_sweep();
-    let bottom = sweep.map_or(5, |_| sweep::height(left.height));
+    let bottom = sweep.map_or(5, |_| sweep_panel::height(left.height));
     let [chart_area, bottom_area] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(bottom)]).areas(left);
     let [form_area, rest] =
@@ -86,7 +86,7 @@ fn render_panels(app: &App, main: Rect, buf: &mut Buffer, theme: &Theme) {
 
     chart::render(app, chart_area, buf, theme);
     match sweep {
-        Some(sweep) => sweep::render(sweep, bottom_area, buf, theme),
+        Some(sweep) => sweep_panel::render(sweep, bottom_area, buf, theme),
         None => accuracy::render(app, bottom_area, buf, theme),
     }
     form::render(app, form_area, buf, theme);
@@ -159,8 +159,8 @@ pub(crate) fn fmt_num(v: f64) -> String {
 }
 
 /// `lr 0.1` or, after live changes, `lr 0.1→0.3`.
-pub(crate) fn lr_text(run: &crate::app::run::Run) -> String {
-    let start = run.info.settings.lr;
+pub(crate) fn lr_text(run: &crate::app::run::RunView) -> String {
+    let start = run.info.settings.lr.get();
     let now = run.lr();
     if now.to_bits() == start.to_bits() {
         format!("lr {start}")

@@ -3,9 +3,9 @@
 
 use super::theme::Theme;
 use crate::app::App;
-use crate::app::form::{format_batch, format_hidden};
+use crate::app::form::format_batch;
 use crate::app::runs::{RunSummary, format_wall};
-use crate::app::sweep::format_lr;
+use crate::app::sweep_view::format_lr;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -115,7 +115,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     let first = selected
         .saturating_sub(rows / 2)
         .min(app.summaries.len().saturating_sub(rows));
-    let current = app.current().map(crate::app::run::Run::id);
+    let current = app.current().map(crate::app::run::RunView::id);
     for (y, summary) in (inner.y + 1..inner.bottom()).zip(app.summaries.range(first, rows)) {
         let kept = app.runs.iter().any(|r| r.id() == summary.id);
         let is_selected = app.summaries.index_of(summary.id) == Some(selected);
@@ -133,7 +133,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             marker,
             format!("#{}", summary.id),
             format_lr(summary.lr),
-            format_hidden(&summary.settings.hidden),
+            summary.settings.hidden_sizes().to_string(),
             format_batch(summary.settings.batch_size),
             summary.epochs.to_string(),
             train,

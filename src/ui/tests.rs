@@ -2,7 +2,7 @@
 
 use crate::app::App;
 use crate::app::fixtures::*;
-use crate::trainer::messages::{Backend, Event, Outcome, RunState, Settings, SweepEvent};
+use crate::trainer::messages::{Backend, Event, Outcome, RunSettings, RunState, SweepEvent};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
 use ratatui::Terminal;
@@ -108,11 +108,11 @@ fn help_overlay_lists_every_key() {
     press(&mut app, KeyCode::Char('?'));
     let terminal = terminal(&app, 80, 24);
     let screen = text(terminal.backend().buffer());
-    for key in ["space", "+ =  -", "] [", "Tab f", "Ctrl-C", "Enter / Esc"] {
+    for key in ["space", "+ =  -", "]  [", "Tab f", "Ctrl-C", "Enter / Esc"] {
         assert!(screen.contains(key), "{key} missing:\n{screen}");
     }
-    for (_, what) in super::help::KEYS {
-        assert!(screen.contains(what), "{what} missing:\n{screen}");
+    for (_, what) in crate::app::keys::help() {
+        assert!(screen.contains(&what), "{what} missing:\n{screen}");
     }
     assert_snapshot!(terminal.backend());
 }
@@ -128,7 +128,7 @@ fn form_with_an_invalid_value() {
     press(&mut app, KeyCode::Char('x'));
     let terminal = terminal(&app, 80, 24);
     let screen = text(terminal.backend().buffer());
-    assert!(screen.contains("✗ must be a whole number ≥ 1"), "{screen}");
+    assert!(screen.contains("✗ expected a whole number of"), "{screen}");
     assert!(screen.contains("Settings — editing"), "{screen}");
     assert_snapshot!(terminal.backend());
 }
@@ -139,8 +139,8 @@ fn diverged_run_with_an_earlier_run_and_lr_change() {
     // Run 1 at lr 1.4 learns; run 2 at lr 20 climbs and then goes NaN after a live change.
     app.on_event(Event::Started(info(
         1,
-        Settings {
-            lr: 1.4,
+        RunSettings {
+            lr: lr(1.4),
             ..settings()
         },
     )));
@@ -151,8 +151,8 @@ fn diverged_run_with_an_earlier_run_and_lr_change() {
     });
     app.on_event(Event::Started(info(
         2,
-        Settings {
-            lr: 20.0,
+        RunSettings {
+            lr: lr(20.0),
             ..settings()
         },
     )));
@@ -190,9 +190,9 @@ fn stalled_run_is_told_apart_from_a_converged_one() {
     let mut app = app();
     app.on_event(Event::Started(info(
         1,
-        Settings {
-            lr: 60.0,
-            hidden: vec![32],
+        RunSettings {
+            lr: lr(60.0),
+            hidden: hidden("32"),
             ..settings()
         },
     )));
@@ -358,7 +358,7 @@ fn two_features_without_colour() {
 
 #[test]
 fn two_features_before_the_first_map() {
-    let mut app = App::new(planar_settings(), planar_data(), true);
+    let mut app = App::new(planar_settings(), PACE, planar_data(), true);
     app.on_event(Event::Started(planar_info(1, planar_settings())));
     let screen = screen(&app, 80, 24);
     assert!(screen.contains("Decision boundary"), "{screen}");
@@ -461,10 +461,14 @@ fn v_hides_the_sweep_panel() {
 fn run_table_app() -> App {
     let mut app = app();
     for id in 1..=7u64 {
-        let settings = Settings {
-            lr: [0.1, 0.3, 1.0, 1.4, 3.0, 10.0, 20.0][id as usize - 1],
-            hidden: if id == 3 { vec![10, 10] } else { vec![20] },
-            batch_size: (id == 4).then_some(64),
+        let settings = RunSettings {
+            lr: lr([0.1, 0.3, 1.0, 1.4, 3.0, 10.0, 20.0][id as usize - 1]),
+            hidden: if id == 3 {
+                hidden("10,10")
+            } else {
+                hidden("20")
+            },
+            batch_size: (id == 4).then_some(count(64)),
             ..settings()
         };
         app.on_event(Event::Started(info(id, settings)));
@@ -567,5 +571,5 @@ fn form_shows_batch_size_and_data() {
     let screen = screen(&app, 80, 24);
     assert!(screen.contains("batch size      full"), "{screen}");
     assert!(screen.contains("▶ data            ring"), "{screen}");
-    assert!(screen.contains("✗ must be start, circle, xor"), "{screen}");
+    assert!(screen.contains("✗ expected start, circle, xor"), "{screen}");
 }

@@ -1,20 +1,20 @@
 //! The learning-rate sweep the dashboard shows (key `L`): the rates tried, the results so far,
 //! and how it ended. One sweep at a time; a new one replaces it.
 
-use crate::sweep::{SweepPoint, SweepSpec, stops_learning_at};
-use crate::trainer::messages::RunId;
+use crate::settings::Count;
+use crate::trainer::messages::{RunId, SweepPoint, SweepSpec, stops_learning_at};
 
 /// The most epochs a sweep from the dashboard trains at each rate.
 pub const MAX_SWEEP_EPOCHS: usize = 500;
+/// The most rates a sweep's panel keeps (as many as `--steps` allows).
+const MAX_RATES: usize = 256;
 
 /// The sweep `L` asks for: the default range and steps, the current settings' epochs (capped).
 pub fn spec(epochs: usize) -> SweepSpec {
-    let (from, to) = SweepSpec::DEFAULT_RANGE;
     SweepSpec {
-        from,
-        to,
+        range: SweepSpec::DEFAULT_RANGE,
         steps: SweepSpec::DEFAULT_STEPS,
-        epochs: epochs.clamp(1, MAX_SWEEP_EPOCHS),
+        epochs: Count::new(epochs.clamp(1, MAX_SWEEP_EPOCHS)).unwrap_or(Count::ONE),
     }
 }
 
@@ -42,7 +42,7 @@ pub struct SweepView {
 
 impl SweepView {
     pub fn new(mut lrs: Vec<f64>, epochs: usize) -> Self {
-        lrs.truncate(SweepSpec::MAX_STEPS);
+        lrs.truncate(MAX_RATES);
         SweepView {
             from_run: None,
             points: Vec::with_capacity(lrs.len()),
@@ -60,7 +60,7 @@ impl SweepView {
             return;
         }
         let limit = if self.lrs.is_empty() {
-            SweepSpec::MAX_STEPS
+            MAX_RATES
         } else {
             self.lrs.len()
         };
@@ -120,7 +120,7 @@ impl SweepView {
 
 /// `lr` in at most three significant digits, without trailing zeros: 0.01, 0.0231, 3.51, 100.
 pub fn format_lr(lr: f64) -> String {
-    let text = crate::sweep::format_lr(lr);
+    let text = crate::trainer::messages::format_lr(lr);
     if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
@@ -141,7 +141,7 @@ pub fn stops_learning_text(sweep: &SweepView) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sweep::Outcome;
+    use crate::trainer::messages::Outcome;
 
     fn point(index: usize, lr: f64, outcome: Outcome) -> SweepPoint {
         SweepPoint {
@@ -159,22 +159,23 @@ mod tests {
 
     #[test]
     fn the_spec_caps_epochs() {
-        assert_eq!(
-            spec(1000),
-            SweepSpec {
-                from: 0.01,
-                to: 100.0,
-                steps: 12,
-                epochs: 500
-            }
-        );
-        assert_eq!(spec(30).epochs, 30);
+        let spec_of = |epochs| {
+            let spec = spec(epochs);
+            (
+                spec.range.from,
+                spec.range.to,
+                spec.steps.get(),
+                spec.epochs.get(),
+            )
+        };
+        assert_eq!(spec_of(1000), (0.01, 100.0, 12, 500));
+        assert_eq!(spec_of(30).3, 30);
     }
 
     #[test]
     fn points_are_kept_by_lr_one_per_rate_and_bounded() {
         let lrs = SweepSpec {
-            steps: 3,
+            steps: crate::settings::Steps::new(3).unwrap(),
             ..spec(10)
         }
         .learning_rates();

@@ -5,8 +5,8 @@
 
 use super::fmt_num;
 use super::theme::Theme;
-use crate::app::sweep::{SweepStatus, SweepView, stops_learning_text};
-use crate::sweep::Outcome;
+use crate::app::sweep_view::{SweepStatus, SweepView, stops_learning_text};
+use crate::trainer::messages::Outcome;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

@@ -1,0 +1,56 @@
+//! What the binary does with its settings: open the dashboard, train headless, or sweep.
+
+use crate::cli::Cli;
+use crate::error::{Error, Result};
+use crate::settings::{self, Session, SweepSpec};
+use std::io::IsTerminal;
+
+/// One invocation's work.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Open the dashboard and train the session's run in it.
+    Dashboard(Session),
+    /// Train the run and print its progress.
+    Headless(Session),
+    /// Train the run's start at many learning rates and print a table.
+    Sweep(Session, SweepSpec),
+}
+
+impl Action {
+    /// What the flags, and `--config`'s file if they name one, ask for.
+    pub fn from_cli(cli: Cli) -> Result<Action> {
+        let file = match &cli.config {
+            Some(path) => Some((crate::config::load(path)?, path.display().to_string())),
+            None => None,
+        };
+        let file = file
+            .as_ref()
+            .map(|(layer, name)| (layer.clone(), name.as_str()));
+        let session = settings::resolve(cli.layer(), file).map_err(Error::Usage)?;
+        Ok(match session.sweep {
+            Some(spec) => Action::Sweep(session, spec),
+            None if session.headless => Action::Headless(session),
+            None => Action::Dashboard(session),
+        })
+    }
+
+    pub fn run(self) -> Result<()> {
+        let stdout = std::io::stdout();
+        match self {
+            Action::Dashboard(session) => {
+                if !stdout.is_terminal() {
+                    return Err(Error::Usage(
+                        "the dashboard needs a terminal: run it in one, or use --headless to print the losses".into(),
+                    ));
+                }
+                crate::tui::run(&session)
+            }
+            Action::Headless(session) => {
+                crate::headless::run(&session, &mut stdout.lock(), &mut std::io::stderr().lock())
+            }
+            Action::Sweep(session, spec) => {
+                crate::headless::sweep(&session.run, &spec, session.format, &mut stdout.lock())
+            }
+        }
+    }
+}

@@ -1,0 +1,521 @@
+//! A training run in progress: the network's coefficients and the data on one device, the
+//! tutorial's `train_model`, and evaluation.
+
+use super::network::{self, Coeffs, execute_epoch, loss_and_accuracy};
+use super::report::{EpochMetrics, Evaluation, Health, SATURATION};
+use super::weights::{Matrix, Weights};
+use crate::data::split::SplitMix64;
+use crate::data::{Dataset, Splits};
+use crate::error::{Error, Result};
+use burn::tensor::{Device, Int, Tensor, TensorData, Transaction};
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
+
+/// Features and labels of one split, on the device.
+#[derive(Debug, Clone)]
+pub struct SplitTensors {
+    pub x: Tensor<2>,
+    pub y: Tensor<2>,
+    pub rows: usize,
+}
+
+impl SplitTensors {
+    pub fn new(data: &Dataset, device: &Device) -> Self {
+        let rows = data.rows();
+        let x = TensorData::new(data.x.clone(), [rows, data.n_features()]);
+        let y = TensorData::new(data.y.clone(), [rows, 1]);
+        SplitTensors {
+            x: Tensor::from_data(x, device),
+            y: Tensor::from_data(y, device),
+            rows,
+        }
+    }
+}
+
+/// Which split to evaluate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    Train,
+    Valid,
+    Test,
+}
+
+/// The data of a run on the device.
+#[derive(Debug, Clone)]
+pub struct DeviceData {
+    pub train: SplitTensors,
+    pub valid: SplitTensors,
+    pub test: Option<SplitTensors>,
+}
+
+impl DeviceData {
+    pub fn new(splits: &Splits, device: &Device) -> Self {
+        DeviceData {
+            train: SplitTensors::new(&splits.train, device),
+            valid: SplitTensors::new(&splits.valid, device),
+            test: (splits.test.rows() > 0).then(|| SplitTensors::new(&splits.test, device)),
+        }
+    }
+
+    fn get(&self, split: Split) -> Option<&SplitTensors> {
+        match split {
+            Split::Train => Some(&self.train),
+            Split::Valid => Some(&self.valid),
+            Split::Test => self.test.as_ref(),
+        }
+    }
+}
+
+/// A training run in progress: coefficients, data, learning rate and epoch count.
+#[derive(Debug)]
+pub struct Run {
+    pub coeffs: Coeffs,
+    pub data: DeviceData,
+    /// Used by the next epoch; may change between epochs.
+    pub lr: f64,
+    /// Rows per gradient step, in a fresh random order every epoch; `None` (or a size of at
+    /// least the training rows) is the tutorial's full batch.
+    pub batch_size: Option<usize>,
+    /// Draws each epoch's order of the rows for mini-batches.
+    shuffle: SplitMix64,
+    epoch: usize,
+    started: Instant,
+}
+
+fn read_error(error: impl std::fmt::Display) -> Error {
+    Error::Backend(format!("reading results from the device failed: {error}"))
+}
+
+/// The first value of each read-back tensor.
+fn scalars(reads: Transaction) -> Result<Vec<f32>> {
+    reads
+        .try_execute()
+        .map_err(read_error)?
+        .iter()
+        .map(|data| {
+            data.iter::<f32>()
+                .next()
+                .ok_or_else(|| read_error("empty tensor"))
+        })
+        .collect()
+}
+
+impl Run {
+    /// A run from `weights` on `splits`, both copied to `device`, stepping `batch_size` rows
+    /// at a time (`None`: the tutorial's full batch).
+    pub fn from_weights(
+        weights: &Weights,
+        splits: &Splits,
+        device: &Device,
+        lr: f64,
+        batch_size: Option<usize>,
+    ) -> Self {
+        let coeffs = Coeffs::from_weights(weights, device);
+        let mut run = Run::new(coeffs, DeviceData::new(splits, device), lr);
+        run.batch_size = batch_size;
+        run
+    }
+
+    pub fn new(coeffs: Coeffs, data: DeviceData, lr: f64) -> Self {
+        Run {
+            coeffs,
+            data,
+            lr,
+            batch_size: None,
+            shuffle: SplitMix64(0x5eed),
+            epoch: 0,
+            started: Instant::now(),
+        }
+    }
+
+    /// Epochs done so far.
+    pub fn epoch(&self) -> usize {
+        self.epoch
+    }
+
+    /// Trains one epoch and evaluates the updated model on the validation split.
+    pub fn step(&mut self) -> Result<EpochMetrics> {
+        let mut metrics = self.steps(1)?;
+        metrics
+            .pop()
+            .ok_or_else(|| read_error("no epoch was read back"))
+    }
+
+    /// Trains `epochs` epochs, evaluating the model on the validation split after each, and
+    /// reads all their figures back at once: one device sync for the batch, so a GPU can run
+    /// ahead of the host. The elapsed time of an epoch inside a batch is interpolated between
+    /// the batch's start and the read-back.
+    pub fn steps(&mut self, epochs: usize) -> Result<Vec<EpochMetrics>> {
+        let begun = self.started.elapsed();
+        let mut reads = Transaction::default();
+        for _ in 0..epochs {
+            let loss = match self.batch_size.filter(|&size| size < self.data.train.rows) {
+                None => {
+                    let train = &self.data.train;
+                    execute_epoch(&mut self.coeffs, &train.x, &train.y, self.lr)
+                }
+                Some(size) => self.mini_batch_epoch(size),
+            };
+            let valid = &self.data.valid;
+            let (valid_loss, valid_accuracy) =
+                loss_and_accuracy(&self.coeffs.detached(), &valid.x, &valid.y);
+            reads = reads
+                .register(loss)
+                .register(valid_loss)
+                .register(valid_accuracy);
+        }
+        let figures = scalars(reads)?;
+        let took = self.started.elapsed().saturating_sub(begun);
+        let first = self.epoch;
+        self.epoch += epochs;
+        Ok(figures
+            .chunks_exact(3)
+            .enumerate()
+            .map(|(i, f)| EpochMetrics {
+                epoch: first + i + 1,
+                train_loss: f[0],
+                valid_loss: f[1],
+                valid_accuracy: f[2],
+                elapsed: begun + took.mul_f64((i + 1) as f64 / epochs as f64),
+            })
+            .collect())
+    }
+
+    /// One epoch of gradient steps on mini-batches of `size` rows in a fresh random order.
+    /// Returns the epoch's training loss: the mean of the batches' losses (each computed
+    /// before its step), weighted by their rows.
+    fn mini_batch_epoch(&mut self, size: usize) -> Tensor<1> {
+        let train = &self.data.train;
+        let mut order: Vec<usize> = (0..train.rows).collect();
+        self.shuffle.shuffle(&mut order);
+        let device = train.x.device();
+        let mut total: Option<Tensor<1>> = None;
+        for chunk in order.chunks(size) {
+            let indices: Vec<i64> = chunk.iter().map(|&i| i as i64).collect();
+            let indices =
+                Tensor::<1, Int>::from_data(TensorData::new(indices, [chunk.len()]), &device);
+            let x = train.x.clone().select(0, indices.clone());
+            let y = train.y.clone().select(0, indices);
+            let loss = execute_epoch(&mut self.coeffs, &x, &y, self.lr)
+                .mul_scalar(chunk.len() as f64 / train.rows as f64);
+            total = Some(match total {
+                Some(sum) => sum + loss,
+                None => loss,
+            });
+        }
+        total.unwrap_or_else(|| Tensor::zeros([1], &device))
+    }
+
+    /// P(class 1) for each row of `inputs` (rows of as many values as the data has
+    /// features), from the current model.
+    pub fn predict(&self, inputs: &[f32]) -> Result<Vec<f32>> {
+        let features = self.data.train.x.dims()[1];
+        let rows = inputs.len() / features.max(1);
+        if rows == 0 {
+            return Ok(Vec::new());
+        }
+        let device = self.data.train.x.device();
+        let x = Tensor::<2>::from_data(
+            TensorData::new(inputs[..rows * features].to_vec(), [rows, features]),
+            &device,
+        );
+        let preds = network::calc_preds(&self.coeffs.detached(), &x);
+        preds
+            .into_data()
+            .try_to_vec::<f32>()
+            .map_err(|e| read_error(format!("{e:?}")))
+    }
+
+    /// Loss and accuracy of the current model on `split`; `None` when the run has no such split.
+    pub fn evaluate(&self, split: Split) -> Result<Option<Evaluation>> {
+        let Some(data) = self.data.get(split) else {
+            return Ok(None);
+        };
+        let (loss, accuracy) = loss_and_accuracy(&self.coeffs.detached(), &data.x, &data.y);
+        let reads = Transaction::default().register(loss).register(accuracy);
+        let figures = scalars(reads)?;
+        Ok(Some(Evaluation {
+            loss: figures[0],
+            accuracy: figures[1],
+        }))
+    }
+
+    /// Dead hidden units and the range of the predictions, on the training rows.
+    pub fn health(&self) -> Result<Health> {
+        let model = self.coeffs.detached();
+        let mut reads = Transaction::default();
+        let mut activations = self.data.train.x.clone();
+        let mut hidden_units = 0;
+        for layer in &model.hidden {
+            activations = burn::tensor::activation::relu(activations.matmul(layer.clone()));
+            hidden_units += layer.dims()[1];
+            // A unit is dead when its largest output over all rows is zero.
+            let dead = activations.clone().max_dim(0).equal_elem(0.0).float().sum();
+            reads = reads.register(dead);
+        }
+        let preds = network::calc_preds(&model, &self.data.train.x);
+        let live = (preds.clone() - 0.5)
+            .abs()
+            .lower_elem(0.5 - SATURATION)
+            .float()
+            .sum();
+        reads = reads
+            .register(preds.clone().min())
+            .register(preds.max())
+            .register(live);
+        let figures = scalars(reads)?;
+        let (dead, range) = figures.split_at(figures.len() - 3);
+        Ok(Health {
+            dead_units: dead.iter().map(|&d| d as usize).sum(),
+            hidden_units,
+            min_pred: range[0],
+            max_pred: range[1],
+            live_rows: range[2] as usize,
+        })
+    }
+
+    /// The current coefficients, read back from the device.
+    pub fn weights(&self) -> Result<Weights> {
+        let mut reads = Transaction::default();
+        for tensor in self.coeffs.tensors() {
+            reads = reads.register(tensor.clone().inner());
+        }
+        let data = reads.try_execute().map_err(read_error)?;
+        let mut matrices = data
+            .iter()
+            .map(|d| {
+                let shape = d.shape();
+                let values = d
+                    .try_to_vec::<f32>()
+                    .map_err(|e| read_error(format!("{e:?}")))?;
+                Ok(Matrix::new(shape[0], shape[1], values))
+            })
+            .collect::<Result<Vec<Matrix>>>()?;
+        let bias = matrices.pop().map_or(0.0, |m| m.values[0]);
+        let output = matrices
+            .pop()
+            .ok_or_else(|| read_error("missing output layer"))?;
+        Ok(Weights {
+            hidden: matrices,
+            output,
+            bias,
+        })
+    }
+}
+
+/// The tutorial's `train_model`: `epochs` epochs of [`execute_epoch`] at the run's learning
+/// rate, reporting each to `on_epoch`, which may stop the run early. Epochs are read back in
+/// batches sized by [`ReadBackBatch`]; a stop takes effect at the end of the current batch.
+pub fn train_model(
+    run: &mut Run,
+    epochs: usize,
+    mut on_epoch: impl FnMut(&EpochMetrics) -> ControlFlow<()>,
+) -> Result<()> {
+    let mut batch = ReadBackBatch::new(Duration::from_millis(10));
+    let mut done = 0;
+    while done < epochs {
+        let size = batch.get().min(epochs - done);
+        let started = Instant::now();
+        let metrics = run.steps(size)?;
+        batch.record(started.elapsed());
+        done += size;
+        for m in &metrics {
+            if on_epoch(m).is_break() {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// How many epochs to train between read-backs: doubles while a batch takes less than half
+/// the target time, halves when one takes longer than the target, within `1..=`[`Self::MAX`].
+/// Few syncs when epochs are fast; a prompt reply to commands when they are slow.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReadBackBatch {
+    size: usize,
+    target: Duration,
+}
+
+impl ReadBackBatch {
+    pub const MAX: usize = 256;
+
+    /// Starts at one epoch.
+    pub fn new(target: Duration) -> Self {
+        ReadBackBatch { size: 1, target }
+    }
+
+    pub fn get(&self) -> usize {
+        self.size
+    }
+
+    /// Adjusts the size after a batch of [`Self::get`] epochs took `took`.
+    pub fn record(&mut self, took: Duration) {
+        if took > self.target {
+            self.size = (self.size / 2).max(1);
+        } else if took < self.target / 2 {
+            self.size = (self.size * 2).min(Self::MAX);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::network::init_coeffs;
+    use crate::settings::DataSpec;
+
+    fn titanic_run(lr: f64, hidden: &[usize], seed: u64) -> Run {
+        let splits = crate::data::load(&DataSpec::default()).unwrap();
+        let device = Device::flex();
+        let coeffs = init_coeffs(splits.features().len(), hidden, seed, &device);
+        Run::new(coeffs, DeviceData::new(&splits, &device), lr)
+    }
+
+    #[test]
+    fn a_healthy_run_has_live_rows_and_a_prediction_range() {
+        let run = titanic_run(0.1, &[20], 442);
+        let health = run.health().unwrap();
+        assert_eq!(health.hidden_units, 20);
+        assert_eq!(health.live_rows, 713);
+        assert!(
+            0.0 < health.min_pred && health.min_pred < health.max_pred && health.max_pred < 1.0
+        );
+    }
+
+    #[test]
+    fn a_huge_learning_rate_saturates_every_row() {
+        let mut run = titanic_run(1000.0, &[8], 1);
+        for _ in 0..20 {
+            run.step().unwrap();
+        }
+        let health = run.health().unwrap();
+        assert_eq!(health.live_rows, 0, "{health:?}");
+    }
+
+    #[test]
+    fn a_batch_reports_the_same_epochs_as_single_steps() {
+        let mut single = titanic_run(1.4, &[20], 442);
+        let mut batched = titanic_run(1.4, &[20], 442);
+        let one_by_one: Vec<EpochMetrics> = (0..5).map(|_| single.step().unwrap()).collect();
+        let together = batched.steps(5).unwrap();
+        assert_eq!(batched.epoch(), 5);
+        assert_eq!(together.len(), 5);
+        for (a, b) in one_by_one.iter().zip(&together) {
+            assert_eq!(a.epoch, b.epoch);
+            assert_eq!(
+                (a.train_loss, a.valid_loss, a.valid_accuracy),
+                (b.train_loss, b.valid_loss, b.valid_accuracy)
+            );
+        }
+        assert!(together.windows(2).all(|w| w[0].elapsed <= w[1].elapsed));
+    }
+
+    #[test]
+    fn a_batch_as_large_as_the_data_is_the_full_batch() {
+        let mut full = titanic_run(1.4, &[20], 442);
+        let mut whole = titanic_run(1.4, &[20], 442);
+        whole.batch_size = Some(713);
+        assert_eq!(
+            full.steps(3).unwrap()[2].train_loss,
+            whole.steps(3).unwrap()[2].train_loss
+        );
+    }
+
+    #[test]
+    fn mini_batches_take_several_steps_per_epoch_and_repeat_exactly() {
+        let mut full = titanic_run(0.1, &[20], 442);
+        let mut mini = titanic_run(0.1, &[20], 442);
+        let mut again = titanic_run(0.1, &[20], 442);
+        mini.batch_size = Some(64);
+        again.batch_size = Some(64);
+        let full = full.steps(5).unwrap();
+        let mini = mini.steps(5).unwrap();
+        // The first epoch's loss averages losses taken along the way, so it differs already;
+        // 12 steps per epoch learn faster than one at this small learning rate.
+        assert_ne!(mini[0].train_loss, full[0].train_loss);
+        assert!(
+            mini[4].train_loss < full[4].train_loss,
+            "{mini:?} vs {full:?}"
+        );
+        let figures = |m: &[EpochMetrics]| -> Vec<(f32, f32, f32)> {
+            m.iter()
+                .map(|m| (m.train_loss, m.valid_loss, m.valid_accuracy))
+                .collect()
+        };
+        assert_eq!(figures(&mini), figures(&again.steps(5).unwrap()));
+    }
+
+    #[test]
+    fn the_batch_size_follows_the_time_a_batch_takes() {
+        let target = Duration::from_millis(10);
+        let mut batch = ReadBackBatch::new(target);
+        assert_eq!(batch.get(), 1);
+        batch.record(Duration::from_millis(1));
+        batch.record(Duration::from_millis(4));
+        assert_eq!(batch.get(), 4);
+        batch.record(Duration::from_millis(7));
+        assert_eq!(
+            batch.get(),
+            4,
+            "between half the target and the target it stays"
+        );
+        batch.record(Duration::from_millis(30));
+        assert_eq!(batch.get(), 2);
+        for _ in 0..20 {
+            batch.record(Duration::ZERO);
+        }
+        assert_eq!(batch.get(), ReadBackBatch::MAX);
+        for _ in 0..20 {
+            batch.record(Duration::from_secs(1));
+        }
+        assert_eq!(batch.get(), 1);
+    }
+
+    #[test]
+    fn weights_read_back_as_they_went_in() {
+        let weights = network::init_weights(12, &[5, 3], 9);
+        let splits = crate::data::load(&DataSpec::default()).unwrap();
+        let device = Device::flex();
+        let coeffs = Coeffs::from_weights(&weights, &device);
+        let run = Run::new(coeffs, DeviceData::new(&splits, &device), 0.1);
+        assert_eq!(run.weights().unwrap(), weights);
+    }
+}
+
+#[cfg(test)]
+mod saturation_tests {
+    use super::*;
+    use crate::settings::{DataSpec, Scale, Source, TableSpec};
+    use std::path::PathBuf;
+
+    /// The PyTorch reference run at hidden 32, lr 60: after 30 epochs every prediction is
+    /// exactly 0 or 1 and 12 of 32 units are dead (measured in PyTorch).
+    #[test]
+    fn the_saturated_reference_run_has_no_live_rows() {
+        let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let spec = DataSpec {
+            source: Source::File {
+                path: fixtures.join("seed-lr1.4/train.csv"),
+                table: TableSpec {
+                    valid: Some(fixtures.join("seed-lr1.4/valid.csv")),
+                    scale: Scale::None,
+                    ..TableSpec::default()
+                },
+            },
+            ..DataSpec::default()
+        };
+        let splits = crate::data::load(&spec).unwrap();
+        let weights = Weights::load(&fixtures.join("seed442-h32-lr60/init.safetensors")).unwrap();
+        let device = Device::flex();
+        let coeffs = Coeffs::from_weights(&weights, &device);
+        let mut run = Run::new(coeffs, DeviceData::new(&splits, &device), 60.0);
+        for _ in 0..30 {
+            run.step().unwrap();
+        }
+        let health = run.health().unwrap();
+        assert_eq!((health.dead_units, health.hidden_units), (12, 32));
+        assert_eq!(health.live_rows, 0, "{health:?}");
+        assert_eq!((health.min_pred, health.max_pred), (0.0, 1.0));
+    }
+}

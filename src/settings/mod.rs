@@ -1,0 +1,337 @@
+//! The settings of a session, in one model: every source (flags in [`crate::cli`], a session
+//! file in [`crate::config`], the dashboard's form) maps into it, with the value rules of
+//! [`values`] and the combination rules below, each stated once. Nothing here knows of clap,
+//! burn or the terminal.
+//!
+//! Sources are layered flag > file > default in [`resolve`], which says where the settings of
+//! a refused combination came from.
+
+mod data;
+pub mod values;
+
+pub use data::{DataSpec, Generated, Source, SplitSpec, TableSpec};
+pub use values::{
+    Backend, Choice, ColumnName, Count, FilePath, Format, HiddenSizes, LearningRate, LrRange,
+    Noise, Pace, Playground, Points, Scale, Seed, Steps, Switch, TestFraction, ValidFraction,
+};
+
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// One source's settings, each `None` unless the source gives it. The keys are the long
+/// flags' names with `_` for `-`; the struct and its two methods come from one list.
+macro_rules! layer {
+    ($($key:ident: $ty:ty,)*) => {
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct Layer {
+            $(#[serde(default, skip_serializing_if = "Option::is_none")]
+            pub $key: Option<$ty>,)*
+        }
+
+        impl Layer {
+            /// The keys this source gives.
+            pub fn keys(&self) -> Vec<&'static str> {
+                let mut keys = Vec::new();
+                $(if self.$key.is_some() {
+                    keys.push(stringify!($key));
+                })*
+                keys
+            }
+
+            /// These settings, with `lower`'s where these say nothing.
+            #[must_use]
+            pub fn over(self, lower: Layer) -> Layer {
+                Layer { $($key: self.$key.or(lower.$key),)* }
+            }
+        }
+    };
+}
+
+layer! {
+    headless: Switch,
+    format: Format,
+    pace: Pace,
+    lr: LearningRate,
+    hidden: HiddenSizes,
+    epochs: Count,
+    seed: Seed,
+    backend: Backend,
+    data: FilePath,
+    target: ColumnName,
+    scale: Scale,
+    valid_frac: ValidFraction,
+    test_frac: TestFraction,
+    split_seed: Seed,
+    valid: FilePath,
+    test: FilePath,
+    dataset: Playground,
+    points: Points,
+    noise: Noise,
+    batch_size: Count,
+    sweep: LrRange,
+    steps: Steps,
+    init: FilePath,
+    save: FilePath,
+    history: FilePath,
+}
+
+/// Everything that decides a training run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSettings {
+    pub data: DataSpec,
+    pub lr: LearningRate,
+    /// `None` takes them from `init`, or the tutorial's one layer of 20.
+    pub hidden: Option<HiddenSizes>,
+    pub epochs: Count,
+    pub seed: Seed,
+    pub backend: Backend,
+    /// Rows per gradient step; `None` is the tutorial's full batch.
+    pub batch_size: Option<Count>,
+    /// Start from these coefficients instead of drawing them.
+    pub init: Option<PathBuf>,
+}
+
+impl RunSettings {
+    /// The tutorial's run: lr 0.1, 30 epochs, 20 hidden units, seed 442, on Titanic.
+    pub fn tutorial() -> Self {
+        RunSettings {
+            data: DataSpec::default(),
+            lr: LearningRate(0.1),
+            hidden: None,
+            epochs: Count(30),
+            seed: Seed(442),
+            backend: Backend::Cpu,
+            batch_size: None,
+            init: None,
+        }
+    }
+
+    /// The dashboard's first run: the tutorial's first working example (lr 1.4) over 1000
+    /// epochs, so that there is time to play with it.
+    pub fn dashboard() -> Self {
+        RunSettings {
+            lr: LearningRate(1.4),
+            epochs: Count(1000),
+            ..RunSettings::tutorial()
+        }
+    }
+
+    /// The hidden sizes, the tutorial's where none are set.
+    pub fn hidden_sizes(&self) -> HiddenSizes {
+        self.hidden.clone().unwrap_or_else(HiddenSizes::tutorial)
+    }
+
+    /// Every setting of the run as a session file's keys, written out even where it is the
+    /// default, so that a file replays the run when the defaults change.
+    pub fn layer(&self) -> Layer {
+        Layer {
+            lr: Some(self.lr),
+            hidden: self.hidden.clone(),
+            epochs: Some(self.epochs),
+            seed: Some(self.seed),
+            backend: Some(self.backend),
+            batch_size: self.batch_size,
+            init: self.init.clone().map(FilePath),
+            ..self.data.layer()
+        }
+    }
+}
+
+/// A learning-rate sweep: `steps` rates from `range.from` to `range.to`, evenly spaced on a
+/// log scale, both ends included, each trained for `epochs`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SweepSpec {
+    pub range: LrRange,
+    pub steps: Steps,
+    pub epochs: Count,
+}
+
+impl SweepSpec {
+    /// From far too small to far too large for the tutorial's network.
+    pub const DEFAULT_RANGE: LrRange = LrRange {
+        from: 0.01,
+        to: 100.0,
+    };
+    pub const DEFAULT_STEPS: Steps = Steps(12);
+
+    /// The learning rates, increasing.
+    pub fn learning_rates(&self) -> Vec<f64> {
+        let (low, high) = (self.range.from.ln(), self.range.to.ln());
+        let last = (self.steps.get() - 1) as f64;
+        (0..self.steps.get())
+            .map(|i| (low + (high - low) * i as f64 / last).exp())
+            .collect()
+    }
+}
+
+/// Everything a session file or the command line sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub run: RunSettings,
+    pub headless: bool,
+    pub format: Format,
+    /// The dashboard's pace.
+    pub pace: Pace,
+    /// A learning-rate sweep instead of one run.
+    pub sweep: Option<SweepSpec>,
+    /// Where a headless run writes its final coefficients and its history.
+    pub save: Option<PathBuf>,
+    pub history: Option<PathBuf>,
+}
+
+/// Where a layer came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin<'a> {
+    Flag,
+    File(&'a str),
+}
+
+/// The flags and the file, for saying where a setting came from.
+struct Sources<'a> {
+    flags: Vec<&'static str>,
+    file: Option<(&'a str, Vec<&'static str>)>,
+}
+
+impl Sources<'_> {
+    fn origin(&self, key: &str) -> Option<Origin<'_>> {
+        if self.flags.contains(&key) {
+            return Some(Origin::Flag);
+        }
+        let (name, keys) = self.file.as_ref()?;
+        keys.contains(&key).then_some(Origin::File(name))
+    }
+
+    fn file_name(&self) -> Option<&str> {
+        self.file.as_ref().map(|(name, _)| *name)
+    }
+}
+
+/// `--valid-frac`, or `'valid_frac' in FILE`.
+fn named(key: &str, origin: Origin) -> String {
+    match origin {
+        Origin::Flag => format!("--{}", key.replace('_', "-")),
+        Origin::File(file) => format!("'{key}' in {file}"),
+    }
+}
+
+/// The settings of a data file, which a generated data set has no use for.
+const FILE_KEYS: [&str; 5] = ["data", "target", "scale", "valid", "test"];
+/// Settings that mean nothing without another.
+const NEEDS: [(&str, &str); 3] = [
+    ("points", "dataset"),
+    ("noise", "dataset"),
+    ("steps", "sweep"),
+];
+
+/// Refuses settings that do not go together, naming where each came from.
+fn check_combinations(sources: &Sources) -> Result<(), String> {
+    if let Some(dataset) = sources.origin("dataset")
+        && let Some((key, origin)) = FILE_KEYS
+            .iter()
+            .find_map(|&key| sources.origin(key).map(|origin| (key, origin)))
+    {
+        let clash = match (dataset, origin) {
+            (Origin::File(file), Origin::File(_)) => {
+                format!("{file}: 'dataset' cannot be used with '{key}'")
+            }
+            _ => format!(
+                "{} cannot be used with {}",
+                named("dataset", dataset),
+                named(key, origin)
+            ),
+        };
+        return Err(format!(
+            "{clash} (a generated data set has no file settings; drop one of them)"
+        ));
+    }
+    for (key, needed) in NEEDS {
+        let (Some(origin), None) = (sources.origin(key), sources.origin(needed)) else {
+            continue;
+        };
+        let flag = |key: &str| named(key, Origin::Flag);
+        return Err(match (origin, sources.file_name()) {
+            (Origin::File(file), _) => {
+                format!(
+                    "{file}: '{key}' needs '{needed}' (in the file, or {})",
+                    flag(needed)
+                )
+            }
+            (Origin::Flag, Some(file)) => format!(
+                "{} needs {} (or '{needed}' in {file})",
+                flag(key),
+                flag(needed)
+            ),
+            (Origin::Flag, None) => format!("{} needs {}", flag(key), flag(needed)),
+        });
+    }
+    Ok(())
+}
+
+/// The session that the flags and the file (with its name) describe: flag > file > default.
+/// A combination the settings refuse is one message, naming the source of each setting.
+pub fn resolve(flags: Layer, file: Option<(Layer, &str)>) -> Result<Session, String> {
+    let sources = Sources {
+        flags: flags.keys(),
+        file: file.as_ref().map(|(layer, name)| (*name, layer.keys())),
+    };
+    check_combinations(&sources)?;
+    let layer = match file {
+        Some((file, _)) => flags.over(file),
+        None => flags,
+    };
+    let headless = layer.headless.is_some_and(|on| on.0);
+    let defaults = if headless {
+        RunSettings::tutorial()
+    } else {
+        RunSettings::dashboard()
+    };
+    let run = RunSettings {
+        data: DataSpec::from_layer(&layer),
+        lr: layer.lr.unwrap_or(defaults.lr),
+        hidden: layer.hidden,
+        epochs: layer.epochs.unwrap_or(defaults.epochs),
+        seed: layer.seed.unwrap_or(defaults.seed),
+        backend: layer.backend.unwrap_or_default(),
+        batch_size: layer.batch_size,
+        init: layer.init.map(|path| path.0),
+    };
+    let sweep = layer.sweep.map(|range| SweepSpec {
+        range,
+        steps: layer.steps.unwrap_or(SweepSpec::DEFAULT_STEPS),
+        // The tutorial's epochs unless set: a sweep trains many runs.
+        epochs: layer.epochs.unwrap_or(RunSettings::tutorial().epochs),
+    });
+    let session = Session {
+        run,
+        headless,
+        format: layer.format.unwrap_or_default(),
+        pace: layer.pace.unwrap_or(Pace::PerSecond(30.0)),
+        sweep,
+        save: layer.save.map(|path| path.0),
+        history: layer.history.map(|path| path.0),
+    };
+    check_sweep(&session)?;
+    Ok(session)
+}
+
+/// A sweep prints a table of many CPU runs: the dashboard, or settings about one run's
+/// outputs, do not go with it.
+fn check_sweep(session: &Session) -> Result<(), String> {
+    if session.sweep.is_none() {
+        return Ok(());
+    }
+    let why = if !session.headless {
+        "prints a table: add --headless (in the dashboard, L starts a sweep)"
+    } else if session.save.is_some() || session.history.is_some() {
+        "trains many runs: --save and --history are for one run"
+    } else if session.run.backend == Backend::Wgpu {
+        "trains on the CPU, one run per core: drop --backend wgpu"
+    } else {
+        return Ok(());
+    };
+    Err(format!("--sweep {why}"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,314 @@
+//! The trainer thread, driven through its handle as the dashboard drives it.
+
+use super::messages::{RunState, SweepEvent};
+use super::*;
+use crate::model::network::init_weights;
+use crate::settings::{
+    Count, Generated, HiddenSizes, LearningRate, LrRange, Playground, Seed, Source, Steps,
+    SweepSpec,
+};
+use std::time::Duration;
+
+fn hidden(sizes: &str) -> Option<HiddenSizes> {
+    Some(sizes.parse().unwrap())
+}
+
+fn settings(epochs: usize) -> RunSettings {
+    RunSettings {
+        lr: LearningRate::new(1.4).unwrap(),
+        hidden: hidden("8"),
+        epochs: Count::new(epochs).unwrap(),
+        ..RunSettings::dashboard()
+    }
+}
+
+fn spawn(settings: RunSettings, pace: Pace) -> (Trainer, Receiver<Event>) {
+    let splits = crate::data::load(&settings.data).unwrap();
+    Trainer::spawn(settings, splits, pace, None)
+}
+
+fn sweep(from: f64, to: f64, steps: usize, epochs: usize) -> SweepSpec {
+    SweepSpec {
+        range: LrRange { from, to },
+        steps: Steps::new(steps).unwrap(),
+        epochs: Count::new(epochs).unwrap(),
+    }
+}
+
+/// Events until one matches `done` (included); fails after 30 s.
+fn until(events: &Receiver<Event>, done: impl Fn(&Event) -> bool) -> Vec<Event> {
+    let mut seen = Vec::new();
+    loop {
+        match events.recv_timeout(Duration::from_secs(30)) {
+            Ok(event) => {
+                let last = done(&event);
+                seen.push(event);
+                if last {
+                    return seen;
+                }
+            }
+            Err(error) => panic!("{error}; events so far: {seen:?}"),
+        }
+    }
+}
+
+fn epochs(events: &[Event]) -> Vec<usize> {
+    events
+        .iter()
+        .flat_map(|e| match e {
+            Event::Epochs { metrics, .. } => metrics.iter().map(|m| m.epoch).collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+fn is_state(state: RunState) -> impl Fn(&Event) -> bool {
+    move |e| matches!(e, Event::State { state: s, .. } if *s == state)
+}
+
+#[test]
+fn a_run_reports_every_epoch_in_order_then_finishes() {
+    let (_trainer, events) = spawn(settings(200), Pace::Max);
+    let seen = until(&events, is_state(RunState::Finished));
+    assert!(matches!(&seen[0], Event::Started(info) if info.id == 1 && info.train_rows == 713));
+    assert_eq!(epochs(&seen), (1..=200).collect::<Vec<_>>());
+    // Batched: far fewer messages than epochs.
+    let batches = seen
+        .iter()
+        .filter(|e| matches!(e, Event::Epochs { .. }))
+        .count();
+    assert!(batches < 200, "{batches} batches");
+    assert!(seen.iter().any(|e| matches!(e, Event::Snapshot { .. })));
+}
+
+#[test]
+fn pause_step_and_live_lr() {
+    let (trainer, events) = spawn(settings(1000), Pace::PerSecond(2.0));
+    trainer.send(Command::Pause);
+    let before = until(&events, is_state(RunState::Paused));
+    let done = epochs(&before).len();
+    trainer.send(Command::Step);
+    trainer.send(Command::SetLr(20.0));
+    let after = until(&events, |e| matches!(e, Event::LrChanged { .. }));
+    assert_eq!(epochs(&after), vec![done + 1], "one step, then paused");
+    assert!(after.iter().any(|e| matches!(
+        e,
+        Event::LrChanged { epoch, lr, .. } if *epoch == done + 1 && *lr == 20.0
+    )));
+    trainer.send(Command::EvaluateTest);
+    let told = until(&events, |e| matches!(e, Event::Notice(_)));
+    assert!(matches!(told.last(), Some(Event::Notice(n)) if n.starts_with("no test split")));
+}
+
+#[test]
+fn restart_starts_a_new_run_with_the_new_shape() {
+    let (trainer, events) = spawn(settings(1000), Pace::PerSecond(5.0));
+    until(&events, |e| matches!(e, Event::Started(_)));
+    trainer.send(Command::SetPace(Pace::Max));
+    trainer.send(Command::Restart(RunSettings {
+        hidden: hidden("4,3"),
+        ..settings(5)
+    }));
+    let seen = until(&events, is_state(RunState::Finished));
+    let started = seen.iter().find_map(|e| match e {
+        Event::Started(info) => Some(info.clone()),
+        _ => None,
+    });
+    let started = started.unwrap();
+    assert_eq!((started.id, started.settings.hidden), (2, hidden("4,3")));
+    let run_two: Vec<usize> = seen
+        .iter()
+        .flat_map(|e| match e {
+            Event::Epochs { run: 2, metrics } => metrics.iter().map(|m| m.epoch).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    assert_eq!(run_two, [1, 2, 3, 4, 5]);
+}
+
+/// Runs with the first run's seed and shape start from its --init coefficients, and say so.
+#[test]
+fn runs_that_start_from_init_say_so() {
+    let first = RunSettings {
+        hidden: hidden("20"),
+        ..settings(1000)
+    };
+    let splits = crate::data::load(&first.data).unwrap();
+    let init = init_weights(splits.features().len(), &[20], 7);
+    let (trainer, events) = Trainer::spawn(first.clone(), splits, Pace::PerSecond(5.0), Some(init));
+    let mut from_init = Vec::new();
+    for next in [
+        None,
+        Some(RunSettings {
+            lr: LearningRate::new(3.0).unwrap(),
+            ..first.clone()
+        }),
+        Some(RunSettings {
+            hidden: hidden("7"),
+            ..first.clone()
+        }),
+        Some(first.clone()),
+        Some(RunSettings {
+            seed: Seed::new(1).unwrap(),
+            ..first.clone()
+        }),
+    ] {
+        if let Some(settings) = next {
+            trainer.send(Command::Restart(settings));
+        }
+        let seen = until(&events, |e| matches!(e, Event::Started(_)));
+        if let Some(Event::Started(info)) = seen.last() {
+            from_init.push(info.from_init);
+        }
+    }
+    assert_eq!(from_init, [true, true, false, true, false]);
+}
+
+#[test]
+fn a_run_on_a_generated_set_sends_its_decision_boundary() {
+    let generated = |kind| Source::Generated(Generated::new(kind));
+    let base = settings(50);
+    let first = RunSettings {
+        data: base.data.with_source(generated(Playground::Circle)),
+        ..base.clone()
+    };
+    let (trainer, events) = spawn(first.clone(), Pace::Max);
+    let seen = until(&events, |e| matches!(e, Event::Boundary { .. }));
+    let Some(Event::Boundary { run, map }) = seen.last() else {
+        unreachable!()
+    };
+    assert_eq!(*run, 1);
+    assert_eq!(map.probs.len(), map.cols * map.rows);
+    assert!(map.probs.iter().all(|p| (0.0..=1.0).contains(p)));
+    assert_eq!(
+        map.points.len(),
+        320,
+        "every training point of 400 less 20%"
+    );
+    // Switching the data set in the form regenerates the data.
+    trainer.send(Command::Restart(RunSettings {
+        data: base.data.with_source(generated(Playground::Xor)),
+        ..first.clone()
+    }));
+    let seen = until(
+        &events,
+        |e| matches!(e, Event::Started(info) if info.id == 2),
+    );
+    let Some(Event::Started(info)) = seen.last() else {
+        unreachable!()
+    };
+    assert_eq!((info.data_name.as_str(), info.features.len()), ("xor", 2));
+    // And back to the data the dashboard started with.
+    trainer.send(Command::Restart(RunSettings {
+        epochs: Count::new(5).unwrap(),
+        ..first
+    }));
+    let seen = until(
+        &events,
+        |e| matches!(e, Event::Started(info) if info.id == 3),
+    );
+    assert!(matches!(seen.last(), Some(Event::Started(info)) if info.data_name == "circle"));
+}
+
+#[test]
+fn a_sweep_reports_every_rate_then_done() {
+    let (trainer, events) = spawn(settings(1000), Pace::PerSecond(5.0));
+    until(&events, |e| matches!(e, Event::Started(_)));
+    let spec = sweep(0.1, 100.0, 4, 20);
+    trainer.send(Command::Sweep(spec));
+    let seen = until(&events, |e| matches!(e, Event::Sweep(SweepEvent::Done)));
+    let sweep: Vec<&SweepEvent> = seen
+        .iter()
+        .filter_map(|e| match e {
+            Event::Sweep(s) => Some(s),
+            _ => None,
+        })
+        .collect();
+    assert!(matches!(sweep[0], SweepEvent::Started { lrs, epochs: 20, .. } if lrs.len() == 4));
+    let mut lrs: Vec<f64> = sweep
+        .iter()
+        .filter_map(|s| match s {
+            SweepEvent::Point(p) => Some(p.lr),
+            _ => None,
+        })
+        .collect();
+    lrs.sort_by(f64::total_cmp);
+    assert_eq!(lrs, spec.learning_rates());
+}
+
+#[test]
+fn a_cancelled_sweep_ends_early_and_says_so() {
+    let (trainer, events) = spawn(settings(1000), Pace::PerSecond(5.0));
+    until(&events, |e| matches!(e, Event::Started(_)));
+    let spec = sweep(0.01, 0.1, 6, 100_000);
+    trainer.send(Command::Sweep(spec));
+    until(&events, |e| {
+        matches!(e, Event::Sweep(SweepEvent::Started { .. }))
+    });
+    trainer.send(Command::CancelSweep);
+    let seen = until(&events, |e| {
+        matches!(e, Event::Sweep(SweepEvent::Cancelled | SweepEvent::Done))
+    });
+    assert!(matches!(
+        seen.last(),
+        Some(Event::Sweep(SweepEvent::Cancelled))
+    ));
+    let points = seen
+        .iter()
+        .filter(|e| matches!(e, Event::Sweep(SweepEvent::Point(_))))
+        .count();
+    assert_eq!(points, 0, "no rate of 100000 epochs finished");
+    // A new sweep can start at once.
+    trainer.send(Command::Sweep(SweepSpec {
+        epochs: Count::new(5).unwrap(),
+        ..spec
+    }));
+    let seen = until(&events, |e| matches!(e, Event::Sweep(SweepEvent::Done)));
+    assert!(
+        !seen
+            .iter()
+            .any(|e| matches!(e, Event::Notice(text) if text.contains("already")))
+    );
+}
+
+#[test]
+fn mini_batches_train_the_set_batch_size() {
+    let (_trainer, events) = spawn(
+        RunSettings {
+            batch_size: Some(Count::new(100).unwrap()),
+            ..settings(30)
+        },
+        Pace::Max,
+    );
+    let seen = until(&events, is_state(RunState::Finished));
+    let losses: Vec<f32> = seen
+        .iter()
+        .flat_map(|e| match e {
+            Event::Epochs { metrics, .. } => metrics.iter().map(|m| m.train_loss).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    assert_eq!(losses.len(), 30);
+    assert!(losses[29] < losses[0] * 0.8, "{losses:?}");
+}
+
+#[test]
+fn exported_weights_are_a_loadable_file() {
+    let (trainer, events) = spawn(settings(3), Pace::Max);
+    until(&events, is_state(RunState::Finished));
+    trainer.send(Command::ExportWeights);
+    let told = until(&events, |e| {
+        matches!(e, Event::Weights { .. } | Event::Error(_))
+    });
+    let Some(Event::Weights {
+        run,
+        epoch,
+        safetensors,
+    }) = told.last()
+    else {
+        panic!("{told:?}");
+    };
+    assert_eq!((*run, *epoch), (1, 3));
+    let weights = Weights::from_bytes(safetensors).unwrap();
+    assert_eq!(weights.hidden_sizes(), [8]);
+}

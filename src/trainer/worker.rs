@@ -1,0 +1,547 @@
+//! The trainer thread's loop: obeys commands, trains the active run at its pace, and reports
+//! epochs in batches, snapshots at a bounded rate.
+
+use super::messages::{
+    Command, Event, NamedTensor, RunId, RunInfo, RunSettings, RunState, Snapshot,
+};
+use super::policy::{self, DataChoice, Fallback, First};
+use crate::data::Splits;
+use crate::error::Result;
+use crate::model::device::{self, Compute};
+use crate::model::plane::Plane;
+use crate::model::weights::Weights;
+use crate::model::{EpochMetrics, ReadBackBatch, Run, Split};
+use crate::settings::{Backend, DataSpec, HiddenSizes, Pace, SweepSpec};
+use crate::sweep::{self, Sweeping};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+/// Epoch metrics are sent in batches at most this often, so a fast trainer cannot flood the UI.
+const FLUSH_EVERY: Duration = Duration::from_millis(16);
+/// Weight snapshots (histograms, unit health) at most this often.
+const SNAPSHOT_EVERY: Duration = Duration::from_millis(150);
+/// At pace max, a batch of epochs (one read-back) takes about this long, so commands are
+/// obeyed well within a frame or two.
+const BATCH_TIME: Duration = Duration::from_millis(8);
+/// How long an idle trainer sleeps between looks at its command queue.
+const IDLE_WAIT: Duration = Duration::from_millis(250);
+
+/// The run being trained.
+struct Active {
+    id: RunId,
+    run: Run,
+    settings: RunSettings,
+    state: RunState,
+    /// The coefficients it started from (a sweep starts from them too).
+    initial: Weights,
+    /// When the next epoch is due (pace).
+    due: Instant,
+}
+
+/// Data loaded for runs, and what it was loaded from.
+struct Loaded {
+    spec: DataSpec,
+    splits: Splits,
+    /// The decision boundary's grid and points, when the data has two features.
+    plane: Option<Plane>,
+}
+
+impl Loaded {
+    fn new(spec: DataSpec, splits: Splits) -> Self {
+        Loaded {
+            plane: Plane::of(&splits.train),
+            spec,
+            splits,
+        }
+    }
+}
+
+pub(super) struct Worker {
+    /// The data the dashboard started with.
+    original: Loaded,
+    /// The current run's data.
+    current: Loaded,
+    inbox: Receiver<Command>,
+    outbox: Sender<Event>,
+    cpu: Option<Compute>,
+    gpu: Option<Compute>,
+    pace: Pace,
+    active: Option<Active>,
+    /// The first run's seed and starting coefficients.
+    first: Option<First>,
+    next_id: RunId,
+    pending: Vec<EpochMetrics>,
+    flushed: Instant,
+    snapshot_at: Instant,
+    /// Epochs per read-back at pace max.
+    read_back: ReadBackBatch,
+    /// The latest learning-rate sweep (its thread is never waited for).
+    sweeping: Option<Sweeping>,
+    shutdown: bool,
+}
+
+/// Text of a panic payload.
+pub(super) fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "the trainer panicked".into())
+}
+
+impl Worker {
+    pub(super) fn new(
+        spec: DataSpec,
+        splits: Splits,
+        pace: Pace,
+        inbox: Receiver<Command>,
+        outbox: Sender<Event>,
+    ) -> Self {
+        let now = Instant::now();
+        Worker {
+            original: Loaded::new(spec.clone(), splits.clone()),
+            current: Loaded::new(spec, splits),
+            inbox,
+            outbox,
+            cpu: None,
+            gpu: None,
+            pace,
+            active: None,
+            first: None,
+            next_id: 1,
+            pending: Vec::new(),
+            flushed: now,
+            snapshot_at: now,
+            read_back: ReadBackBatch::new(BATCH_TIME),
+            sweeping: None,
+            shutdown: false,
+        }
+    }
+
+    pub(super) fn emit(&self, event: Event) {
+        // The UI has gone away only when it is shutting down.
+        let _ = self.outbox.send(event);
+    }
+
+    fn compute(&mut self, backend: Backend) -> Result<Compute> {
+        let slot = match backend {
+            Backend::Cpu => &mut self.cpu,
+            Backend::Wgpu => &mut self.gpu,
+        };
+        if let Some(compute) = slot {
+            return Ok(compute.clone());
+        }
+        if backend == Backend::Wgpu {
+            let _ = self.outbox.send(Event::Initializing(backend));
+        }
+        let compute = device::init(backend)?;
+        *slot = Some(compute.clone());
+        Ok(compute)
+    }
+
+    /// Makes `spec`'s data the current data, loading it if needed.
+    fn switch_data(&mut self, spec: &DataSpec) -> Result<()> {
+        match policy::data_for(spec, &self.current.spec, &self.original.spec) {
+            DataChoice::Current => {}
+            DataChoice::Original => {
+                self.current =
+                    Loaded::new(self.original.spec.clone(), self.original.splits.clone());
+            }
+            DataChoice::Load => {
+                self.current = Loaded::new(spec.clone(), crate::data::load(spec)?);
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts a new run with `settings`, replacing the current one; `given` are the `--init`
+    /// file's coefficients, for the first run.
+    pub(super) fn start(&mut self, settings: RunSettings, given: Option<Weights>) {
+        self.flush();
+        if let Err(error) = self.switch_data(&settings.data) {
+            self.emit(Event::Error(format!("{error}; the current run goes on")));
+            return;
+        }
+        let compute = match self.compute(settings.backend) {
+            Ok(compute) => compute,
+            Err(error) => {
+                match policy::after_backend_error(self.active.is_some(), settings.backend) {
+                    Fallback::Cpu => {
+                        self.emit(Event::Error(format!(
+                            "{error}; training on the CPU instead"
+                        )));
+                        let cpu = RunSettings {
+                            backend: Backend::Cpu,
+                            ..settings
+                        };
+                        self.start(cpu, given);
+                    }
+                    Fallback::KeepCurrent => {
+                        self.emit(Event::Error(format!("{error}; the current run goes on")));
+                    }
+                }
+                return;
+            }
+        };
+        let id = self.next_id;
+        self.next_id += 1;
+        let splits = &self.current.splits;
+        let start = policy::start(
+            given,
+            self.first.as_ref(),
+            &settings,
+            splits.features().len(),
+        );
+        let built = catch_unwind(AssertUnwindSafe(|| {
+            let batch_size = settings.batch_size.map(crate::settings::Count::get);
+            Run::from_weights(
+                &start.weights,
+                splits,
+                &compute.device,
+                settings.lr.get(),
+                batch_size,
+            )
+        }));
+        let settings = RunSettings {
+            hidden: HiddenSizes::new(start.weights.hidden_sizes()).ok(),
+            ..settings
+        };
+        self.emit(Event::Started(RunInfo {
+            id,
+            settings: settings.clone(),
+            device: compute.name.clone(),
+            data_name: splits.name.clone(),
+            train_rows: splits.train.rows(),
+            valid_rows: splits.valid.rows(),
+            test_rows: splits.test.rows(),
+            features: splits.features().to_vec(),
+            from_init: start.from_init,
+        }));
+        match built {
+            Ok(run) => {
+                self.first.get_or_insert_with(|| First {
+                    seed: settings.seed.get(),
+                    weights: start.weights.clone(),
+                    from_init: start.from_init,
+                });
+                self.read_back = ReadBackBatch::new(BATCH_TIME);
+                self.active = Some(Active {
+                    id,
+                    run,
+                    settings,
+                    state: RunState::Running,
+                    initial: start.weights,
+                    due: Instant::now(),
+                });
+                self.set_state(RunState::Running);
+                self.snapshot();
+            }
+            Err(payload) => {
+                self.active = None;
+                let state = RunState::Failed(panic_text(payload.as_ref()));
+                self.emit(Event::State { run: id, state });
+            }
+        }
+    }
+
+    /// Whether there is an active run in one of `states`.
+    fn is(&self, states: &[RunState]) -> bool {
+        self.active
+            .as_ref()
+            .is_some_and(|a| states.contains(&a.state))
+    }
+
+    fn set_state(&mut self, state: RunState) {
+        if let Some(active) = &mut self.active {
+            active.state = state.clone();
+            let run = active.id;
+            self.flush();
+            self.emit(Event::State { run, state });
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Some(active) = &self.active
+            && !self.pending.is_empty()
+        {
+            let metrics = std::mem::take(&mut self.pending);
+            self.emit(Event::Epochs {
+                run: active.id,
+                metrics,
+            });
+        }
+        self.flushed = Instant::now();
+    }
+
+    /// Sends the coefficients and the units' health, and the decision boundary on
+    /// two-feature data.
+    fn snapshot(&mut self) {
+        self.snapshot_at = Instant::now();
+        let Some(active) = &self.active else { return };
+        let taken = catch_unwind(AssertUnwindSafe(|| {
+            Ok::<_, crate::error::Error>((active.run.weights()?, active.run.health()?))
+        }));
+        if let Ok(Ok((weights, health))) = taken {
+            let tensors = weights
+                .named()
+                .into_iter()
+                .map(|(name, values, shape)| NamedTensor {
+                    name,
+                    shape,
+                    values: values.to_vec(),
+                })
+                .collect();
+            let snapshot = Snapshot {
+                epoch: active.run.epoch(),
+                tensors,
+                health,
+            };
+            self.emit(Event::Snapshot {
+                run: active.id,
+                snapshot,
+            });
+        }
+        if let Some(plane) = &self.current.plane {
+            let predicted = catch_unwind(AssertUnwindSafe(|| active.run.predict(plane.inputs())));
+            if let Ok(Ok(probs)) = predicted {
+                let map = plane.map(probs);
+                self.emit(Event::Boundary {
+                    run: active.id,
+                    map,
+                });
+            }
+        }
+    }
+
+    /// Trains `epochs` epochs of the active run (fewer if the run ends first), read back
+    /// together.
+    fn train(&mut self, epochs: usize) {
+        let Some(active) = &mut self.active else {
+            return;
+        };
+        // Only a full batch at pace max says how long such batches take.
+        let timed = self.pace == Pace::Max && epochs == self.read_back.get();
+        let total = active.settings.epochs.get();
+        let epochs = epochs.min(total.saturating_sub(active.run.epoch()));
+        let started = Instant::now();
+        let stepped = catch_unwind(AssertUnwindSafe(|| active.run.steps(epochs.max(1))));
+        let failure = match stepped {
+            Ok(Ok(metrics)) => {
+                if timed {
+                    self.read_back.record(started.elapsed());
+                }
+                let finished = active.run.epoch() >= total;
+                let diverged = metrics.iter().any(|m| !m.train_loss.is_finite());
+                self.pending.extend(metrics);
+                if finished || diverged {
+                    // A non-finite loss stays non-finite: nothing more to watch.
+                    self.snapshot();
+                    self.set_state(RunState::Finished);
+                } else if self.snapshot_at.elapsed() >= SNAPSHOT_EVERY {
+                    self.snapshot();
+                }
+                None
+            }
+            Ok(Err(error)) => Some(error.to_string()),
+            Err(payload) => Some(panic_text(payload.as_ref())),
+        };
+        if let Some(message) = failure {
+            self.set_state(RunState::Failed(message));
+            self.active = None;
+        } else if self.flushed.elapsed() >= FLUSH_EVERY {
+            self.flush();
+        }
+    }
+
+    /// Handles `command`; a panic in it (burn panics rather than failing on some device
+    /// errors) fails the run instead of the thread.
+    fn obey(&mut self, command: Command) {
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.handle(command))) {
+            let message = panic_text(payload.as_ref());
+            if self.active.is_some() {
+                self.set_state(RunState::Failed(message));
+                self.active = None;
+            } else {
+                self.emit(Event::Error(message));
+            }
+        }
+    }
+
+    fn handle(&mut self, command: Command) {
+        match command {
+            Command::Pause => {
+                if self.is(&[RunState::Running]) {
+                    self.set_state(RunState::Paused);
+                }
+            }
+            Command::Resume => {
+                if let Some(active) = &mut self.active {
+                    active.due = Instant::now();
+                    if active.state == RunState::Paused {
+                        self.set_state(RunState::Running);
+                    }
+                }
+            }
+            Command::Step => {
+                if self.is(&[RunState::Running, RunState::Paused]) {
+                    self.set_state(RunState::Paused);
+                    self.train(1);
+                    self.flush();
+                    self.snapshot();
+                }
+            }
+            Command::Stop => {
+                if self.is(&[RunState::Running, RunState::Paused]) {
+                    self.set_state(RunState::Stopped);
+                }
+            }
+            Command::SetLr(lr) => self.set_lr(lr),
+            Command::SetPace(pace) => {
+                self.pace = pace;
+                if let Some(active) = &mut self.active {
+                    active.due = Instant::now();
+                }
+            }
+            Command::Restart(settings) => self.start(settings, None),
+            Command::EvaluateTest => self.evaluate_test(),
+            Command::Sweep(spec) => self.sweep(spec),
+            Command::CancelSweep => self.cancel_sweep(),
+            Command::ExportWeights => self.export_weights(),
+            Command::Shutdown => {
+                self.cancel_sweep();
+                self.shutdown = true;
+            }
+        }
+    }
+
+    fn set_lr(&mut self, lr: f64) {
+        let Some(active) = &mut self.active else {
+            return;
+        };
+        let Ok(checked) = crate::settings::LearningRate::new(lr) else {
+            return;
+        };
+        active.run.lr = lr;
+        active.settings.lr = checked;
+        let (run, epoch) = (active.id, active.run.epoch());
+        self.flush();
+        self.emit(Event::LrChanged { run, epoch, lr });
+    }
+
+    /// Starts a learning-rate sweep from the active run's starting coefficients on its own
+    /// threads, leaving a core to the active run; one sweep at a time.
+    fn sweep(&mut self, spec: SweepSpec) {
+        let Some(active) = &self.active else {
+            self.emit(Event::Notice(
+                "start a run first: a sweep starts from its coefficients".into(),
+            ));
+            return;
+        };
+        if self.sweeping.as_ref().is_some_and(Sweeping::is_running) {
+            self.emit(Event::Notice("a sweep is already running".into()));
+            return;
+        }
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1));
+        let outbox = self.outbox.clone();
+        let spawned = sweep::spawn(
+            active.id,
+            self.current.splits.clone(),
+            active.initial.clone(),
+            active.settings.batch_size.map(crate::settings::Count::get),
+            spec,
+            threads,
+            move |event| {
+                let _ = outbox.send(Event::Sweep(event));
+            },
+        );
+        match spawned {
+            Ok(sweeping) => self.sweeping = Some(sweeping),
+            Err(error) => self.emit(Event::Error(format!("cannot start the sweep: {error}"))),
+        }
+    }
+
+    fn cancel_sweep(&mut self) {
+        if let Some(sweeping) = &self.sweeping {
+            sweeping.cancel();
+        }
+    }
+
+    fn evaluate_test(&mut self) {
+        let Some(active) = &self.active else { return };
+        match active.run.evaluate(Split::Test) {
+            Ok(Some(evaluation)) => self.emit(Event::TestEvaluated {
+                run: active.id,
+                epoch: active.run.epoch(),
+                evaluation,
+            }),
+            Ok(None) => self.emit(Event::Notice(
+                "no test split: start with --test-frac 0.2 or --test FILE".into(),
+            )),
+            Err(error) => self.emit(Event::Error(error.to_string())),
+        }
+    }
+
+    fn export_weights(&mut self) {
+        let Some(active) = &self.active else { return };
+        let file = active
+            .run
+            .weights()
+            .and_then(|weights| weights.to_bytes().map_err(crate::error::Error::Weights));
+        match file {
+            Ok(safetensors) => self.emit(Event::Weights {
+                run: active.id,
+                epoch: active.run.epoch(),
+                safetensors,
+            }),
+            Err(error) => self.emit(Event::Error(error.to_string())),
+        }
+    }
+
+    /// Whether the active run should train an epoch now, or how long to wait.
+    fn wait(&self) -> Option<Duration> {
+        match &self.active {
+            Some(active) if active.state == RunState::Running => {
+                let now = Instant::now();
+                (active.due > now).then(|| active.due - now)
+            }
+            _ => Some(IDLE_WAIT),
+        }
+    }
+
+    pub(super) fn serve(&mut self) {
+        while !self.shutdown {
+            while let Ok(command) = self.inbox.try_recv() {
+                self.obey(command);
+            }
+            if self.shutdown {
+                break;
+            }
+            match self.wait() {
+                None => {
+                    let mut epochs = 1;
+                    if let Some(active) = &mut self.active {
+                        active.due = match self.pace {
+                            Pace::Max => {
+                                epochs = self.read_back.get();
+                                Instant::now()
+                            }
+                            Pace::PerSecond(rate) => {
+                                active.due + Duration::from_secs_f64(1.0 / rate.max(1e-3))
+                            }
+                        };
+                    }
+                    self.train(epochs);
+                }
+                Some(wait) => {
+                    self.flush();
+                    match self.inbox.recv_timeout(wait.min(IDLE_WAIT)) {
+                        Ok(command) => self.obey(command),
+                        Err(RecvTimeoutError::Timeout) => {}
+                        Err(RecvTimeoutError::Disconnected) => self.shutdown = true,
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! The event loop on ratatui's `TestBackend`, with scripted keys and a stand-in trainer.
+
+use super::*;
+use crate::app::fixtures::{app, epochs, info, learning, settings};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::sync::mpsc::channel;
+
+/// Events, one per poll (`None`: nothing comes within the wait, as when no key is pressed);
+/// then `q`, so that a test cannot hang.
+struct Script(VecDeque<Option<TermEvent>>);
+
+impl Script {
+    fn keys(keys: &str) -> Self {
+        let key = |c| {
+            Some(TermEvent::Key(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::NONE,
+            )))
+        };
+        Script(keys.chars().map(key).collect())
+    }
+}
+
+impl Input for Script {
+    fn next(&mut self, wait: Duration) -> std::io::Result<Option<TermEvent>> {
+        let quit = TermEvent::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE));
+        let next = self.0.pop_front().unwrap_or(Some(quit));
+        if next.is_none() {
+            std::thread::sleep(wait);
+        }
+        Ok(next)
+    }
+}
+
+fn screen(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    let width = usize::from(buffer.area.width);
+    let cells: Vec<&str> = buffer.content.iter().map(|c| c.symbol()).collect();
+    cells.chunks(width).map(|row| row.concat() + "\n").collect()
+}
+
+#[test]
+fn keys_become_commands_and_the_trainers_events_reach_the_screen() {
+    let (outbox, events) = channel();
+    outbox.send(Event::Started(info(1, settings()))).unwrap();
+    outbox.send(epochs(1, learning(1..=12))).unwrap();
+    let sent = RefCell::new(Vec::new());
+    let send = |command| sent.borrow_mut().push(command);
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let mut app = app();
+    let mut input = Script::keys(" +");
+    input.0.extend([None, None]);
+    run(
+        &mut terminal,
+        &mut app,
+        &events,
+        &mut input,
+        &send,
+        Path::new(""),
+    )
+    .unwrap();
+    assert_eq!(
+        sent.into_inner(),
+        [Command::Pause, Command::SetLr(0.3), Command::Shutdown]
+    );
+    let text = screen(&terminal);
+    assert!(text.contains("run #1 · epoch 12/30"), "{text}");
+    assert!(text.contains("lr 0.1 → 0.3"), "{text}");
+    drop(outbox);
+}
+
+#[test]
+fn a_trainer_that_goes_away_is_told_on_screen() {
+    let (outbox, events) = channel::<Event>();
+    drop(outbox);
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let mut app = app();
+    // Two empty polls: the loop sees the disconnect and draws it before `q`.
+    let mut input = Script(VecDeque::from([None, None]));
+    run(
+        &mut terminal,
+        &mut app,
+        &events,
+        &mut input,
+        &|_| {},
+        Path::new(""),
+    )
+    .unwrap();
+    let text = screen(&terminal);
+    assert!(
+        text.contains("error: the trainer stopped; q quits"),
+        "{text}"
+    );
+}
+
+#[test]
+fn files_are_written_into_the_folder_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let (outbox, events) = channel();
+    outbox.send(Event::Started(info(1, settings()))).unwrap();
+    outbox.send(epochs(1, learning(1..=3))).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let mut app = app();
+    let mut input = Script(VecDeque::from([None, None]));
+    input.0.extend(Script::keys("e").0);
+    input.0.push_back(None);
+    run(
+        &mut terminal,
+        &mut app,
+        &events,
+        &mut input,
+        &|_| {},
+        dir.path(),
+    )
+    .unwrap();
+    let csv = std::fs::read_to_string(dir.path().join("nnfs-run1-history.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    let text = screen(&terminal);
+    assert!(text.contains("exported 3 epochs to "), "{text}");
+    drop(outbox);
+}
