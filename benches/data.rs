@@ -1,6 +1,11 @@
 //! Loading and preprocessing a large CSV file: 1,000,000 rows × 20 columns.
 //! `cargo bench --bench data`.
 
+#![expect(
+    clippy::expect_used,
+    reason = "a bench that cannot set itself up fails there"
+)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use nnfs_tui::data::load;
 use nnfs_tui::data::split::SplitMix64;

@@ -1,6 +1,11 @@
 //! The cost of drawing the whole dashboard: it must depend on the chart's width, not on the
 //! number of epochs. `cargo bench --bench render`.
 
+#![expect(
+    clippy::expect_used,
+    reason = "a bench that cannot set itself up fails there"
+)]
+
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

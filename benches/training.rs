@@ -6,6 +6,11 @@
 //! `Run::steps(64)` shows what reading back in batches saves. `hand_fused` is the anchor: the
 //! same epoch as one plain f32 loop over the rows, with the gradients written out by hand.
 
+#![expect(
+    clippy::expect_used,
+    reason = "a bench that cannot set itself up fails there"
+)]
+
 use burn::tensor::Transaction;
 use criterion::{Criterion, criterion_group, criterion_main};
 use nnfs_tui::data::split::SplitMix64;
@@ -178,7 +183,10 @@ impl HandFused {
 
     /// One epoch; returns the loss before the update.
     // Index loops read as the formulas do; with fixed sizes the compiler vectorizes them.
-    #[allow(clippy::needless_range_loop)]
+    #[expect(
+        clippy::needless_range_loop,
+        reason = "indexed as the formulas are written"
+    )]
     fn epoch(&mut self, lr: f32) -> f32 {
         let scale = 1.0 / self.y.len() as f32;
         let mut g1 = [[0.0f32; H]; F];

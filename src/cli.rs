@@ -20,7 +20,7 @@ use std::path::PathBuf;
 #[command(name = "nnfs-tui", version, allow_negative_numbers = true)]
 pub struct Cli {
     /// Read settings from this TOML file (keys named as the flags: lr = 1.4, hidden = [10, 10],
-    /// valid_frac = 0.2, ...); a flag given here overrides the file's value.
+    /// `valid_frac` = 0.2, ...); a flag given here overrides the file's value.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -48,7 +48,7 @@ pub struct Cli {
     #[arg(long)]
     pub epochs: Option<Count>,
 
-    /// Seed of the starting coefficients: torch.manual_seed(SEED) [default: 442].
+    /// Seed of the starting coefficients: `torch.manual_seed(SEED)` [default: 442].
     #[arg(long)]
     pub seed: Option<Seed>,
 
@@ -116,7 +116,7 @@ pub struct Cli {
     #[arg(long, value_name = "N")]
     pub steps: Option<Steps>,
 
-    /// Start from the coefficients in this safetensors file (wt_hidden, wt_output, bias_output).
+    /// Start from the coefficients in this safetensors file (`wt_hidden`, `wt_output`, `bias_output`).
     #[arg(long, value_name = "FILE")]
     pub init: Option<PathBuf>,
 

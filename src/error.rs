@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 /// Exit status for bad input, bad flags and an unavailable backend.
-pub const EXIT_USAGE: i32 = 2;
+pub const EXIT_USAGE: u8 = 2;
 
 /// Everything that can stop a run before or while it trains.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +42,10 @@ pub enum Error {
 }
 
 /// `line L, column C: `, or nothing.
+#[expect(
+    clippy::ref_option,
+    reason = "thiserror hands the field over by reference"
+)]
 fn at(position: &Option<(usize, usize)>) -> String {
     position.map_or(String::new(), |(line, column)| {
         format!("line {line}, column {column}: ")

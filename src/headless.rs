@@ -8,7 +8,7 @@ use crate::model::report::{
 };
 use crate::model::{Split, train_model};
 use crate::settings::{Format, RunSettings, Session, SweepSpec};
-use crate::setup::{load_data_and_weights, prepare};
+use crate::setup::{Prepared, load_data_and_weights, prepare};
 use crate::sweep;
 use serde_json::json;
 use std::fs::File;
@@ -50,6 +50,26 @@ fn stdout_error(source: std::io::Error) -> Error {
     }
 }
 
+/// One epoch's line: its loss, as the tutorial prints it, or a JSON object.
+fn print_epoch(format: Format, m: &EpochMetrics, out: &mut impl Write) -> Result<()> {
+    match format {
+        Format::Text => write!(out, "{}; ", three_decimals(m.train_loss)),
+        Format::Jsonl => writeln!(
+            out,
+            "{}",
+            json!({
+                "epoch": m.epoch,
+                "train_loss": m.train_loss,
+                "valid_loss": m.valid_loss,
+                "valid_accuracy": m.valid_accuracy,
+                "elapsed_ms": elapsed_ms(m.elapsed),
+            })
+        ),
+    }
+    .and_then(|()| out.flush())
+    .map_err(stdout_error)
+}
+
 /// Trains the session's run and prints its progress to `out`; notices about the data go to
 /// `notes`.
 pub fn run(session: &Session, out: &mut impl Write, notes: &mut impl Write) -> Result<()> {
@@ -80,22 +100,7 @@ pub fn run(session: &Session, out: &mut impl Write, notes: &mut impl Write) -> R
     let mut failure = None;
     let mut last: Option<EpochMetrics> = None;
     train_model(&mut prepared.run, config.epochs.get(), |m| {
-        let printed = match session.format {
-            Format::Text => write!(out, "{}; ", three_decimals(m.train_loss)),
-            Format::Jsonl => writeln!(
-                out,
-                "{}",
-                json!({
-                    "epoch": m.epoch,
-                    "train_loss": m.train_loss,
-                    "valid_loss": m.valid_loss,
-                    "valid_accuracy": m.valid_accuracy,
-                    "elapsed_ms": elapsed_ms(m.elapsed),
-                })
-            ),
-        }
-        .and_then(|()| out.flush())
-        .map_err(stdout_error);
+        let printed = print_epoch(session.format, m, out);
         let logged = match &mut history {
             Some((path, file)) => writeln!(file, "{}", history_row(m)).map_err(write_error(path)),
             None => Ok(()),
@@ -123,10 +128,21 @@ pub fn run(session: &Session, out: &mut impl Write, notes: &mut impl Write) -> R
     }
     flushed?;
 
+    summary(session, &prepared, last.map(|m| m.elapsed), out)
+}
+
+/// The run's last lines: the final validation (and test) figures, or the JSON summary.
+fn summary(
+    session: &Session,
+    prepared: &Prepared,
+    elapsed: Option<std::time::Duration>,
+    out: &mut impl Write,
+) -> Result<()> {
+    let run = &prepared.run;
     let train = run.evaluate(Split::Train)?;
     let valid = run.evaluate(Split::Valid)?;
     let test = run.evaluate(Split::Test)?;
-    let elapsed = last.map(|m| m.elapsed).unwrap_or_default();
+    let elapsed = elapsed.unwrap_or_default();
     match session.format {
         Format::Text => {
             writeln!(out).map_err(stdout_error)?;
@@ -183,7 +199,7 @@ pub fn sweep(
 ) -> Result<()> {
     let (splits, weights) = load_data_and_weights(config, &mut |_| {})?;
     let batch_size = config.batch_size.map(crate::settings::Count::get);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let mut points: Vec<SweepPoint> = Vec::new();
     let mut failure = None;
     let stop = AtomicBool::new(false);

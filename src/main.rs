@@ -31,14 +31,14 @@ fn main() -> ExitCode {
                 &first
             };
             eprintln!("{first} (see --help)");
-            return ExitCode::from(EXIT_USAGE as u8);
+            return ExitCode::from(EXIT_USAGE);
         }
     };
     match Action::from_cli(cli).and_then(Action::run) {
         Ok(()) | Err(Error::StdoutClosed) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
-            ExitCode::from(EXIT_USAGE as u8)
+            ExitCode::from(EXIT_USAGE)
         }
     }
 }

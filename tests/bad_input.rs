@@ -1,6 +1,11 @@
 //! Bad input ends with one line `error: ...` naming the file (and line/column) and what to do,
 //! exit code 2, never a panic.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test that cannot set itself up fails there"
+)]
+
 mod common;
 
 use common::{NO_ADAPTER, fixture, nnfs, nnfs_with_env, stderr};

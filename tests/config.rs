@@ -1,6 +1,11 @@
 //! `--config FILE.toml` through the real binary: a file replays the flags, a flag overrides
 //! the file, and a bad file ends with one line naming it (and the line and column), exit 2.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test that cannot set itself up fails there"
+)]
+
 mod common;
 
 use common::{nnfs, stderr, stdout};

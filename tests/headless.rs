@@ -1,5 +1,10 @@
 //! Headless runs through the real binary: files written, resumed, and notes about the data.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test that cannot set itself up fails there"
+)]
+
 mod common;
 
 use common::{nnfs, stderr, stdout};

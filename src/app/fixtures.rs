@@ -16,6 +16,8 @@ pub fn count(n: usize) -> Count {
     Count::new(n).expect("a count")
 }
 
+/// Sizes as `RunSettings::hidden` holds them.
+#[expect(clippy::unnecessary_wraps, reason = "fits the field it fills")]
 pub fn hidden(sizes: &str) -> Option<HiddenSizes> {
     Some(sizes.parse().expect("hidden sizes"))
 }

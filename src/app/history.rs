@@ -28,6 +28,7 @@ pub enum Smoothing {
 
 impl Smoothing {
     /// off → 0.6 → 0.9 → 0.99 → off.
+    #[must_use]
     pub fn next(self) -> Self {
         match self {
             Smoothing::Off => Smoothing::Ema(0),
@@ -73,7 +74,10 @@ impl Ema {
         self.weight_pow *= self.weight;
         let debiased = self.sum / (1.0 - self.weight_pow);
         // f64 → f32 of a value between finite f32 inputs cannot overflow.
-        #[allow(clippy::cast_possible_truncation)]
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "a mean of finite f32 inputs is within f32 range"
+        )]
         let shown = debiased as f32;
         shown
     }

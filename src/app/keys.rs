@@ -100,7 +100,11 @@ fn list<T: ToString>(values: &[T]) -> String {
 /// The `?` overlay's rows, `(keys, what they do)`; a row with empty keys is a heading. The
 /// keys come from [`KEYMAP`], the ladders from the ladders themselves.
 pub fn help() -> Vec<(String, String)> {
-    use Action::*;
+    use Action::{
+        ExportHistory, ExportRuns, Form, Help, HiddenDown, HiddenUp, LogY, LrDown, LrUp, Pace,
+        Pause, Quit, Restart, RunTable, SaveSession, SaveWeights, Smoothing, Step, Stop, Sweep,
+        SweepPanel, Test,
+    };
     let (lr_low, lr_high) = (LR_LADDER[0], LR_LADDER[LR_LADDER.len() - 1]);
     let (h_low, h_high) = (HIDDEN_LADDER[0], HIDDEN_LADDER[HIDDEN_LADDER.len() - 1]);
     let range = SweepSpec::DEFAULT_RANGE;

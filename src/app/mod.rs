@@ -104,6 +104,10 @@ pub struct Message {
 }
 
 #[derive(Debug, Clone)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent view switches, each its own key"
+)]
 pub struct App {
     /// What `r` restarts with and the form starts from; follows the current run.
     pub(crate) settings: RunSettings,

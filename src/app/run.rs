@@ -174,7 +174,6 @@ impl RunView {
         let last = recent.last()?;
         // (epochs, seconds) between neighbours, newest first.
         let newest: Vec<&Point> = recent.iter().rev().take(65).collect();
-        #[allow(clippy::cast_precision_loss)]
         let mut gaps: Vec<(f64, f64)> = newest
             .windows(2)
             .filter(|w| w[0].epoch > w[1].epoch)
@@ -184,7 +183,6 @@ impl RunView {
             })
             .collect();
         if gaps.is_empty() {
-            #[allow(clippy::cast_precision_loss)]
             gaps.push((last.epoch as f64, last.elapsed.as_secs_f64()));
         }
         let mut per_epoch: Vec<f64> = gaps.iter().map(|(e, s)| s / e).collect();

@@ -199,6 +199,6 @@ mod tests {
     fn wall_time_reads_short() {
         assert_eq!(format_wall(Duration::from_millis(1234)), "1.2s");
         assert_eq!(format_wall(Duration::from_secs(245)), "4m05s");
-        assert_eq!(format_wall(Duration::from_secs(3720)), "1h02m");
+        assert_eq!(format_wall(Duration::from_mins(62)), "1h02m");
     }
 }

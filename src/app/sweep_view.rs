@@ -105,7 +105,7 @@ impl SweepView {
             return (-2, 2);
         }
         // A rate a rounding error past a power of ten does not earn another decade.
-        #[allow(clippy::cast_possible_truncation)]
+        #[expect(clippy::cast_possible_truncation, reason = "clamped to ±300")]
         let (low, high) = (
             (low + 1e-9).floor().clamp(-300.0, 300.0) as i32,
             (high - 1e-9).ceil().clamp(-300.0, 300.0) as i32,

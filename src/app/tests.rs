@@ -106,7 +106,10 @@ fn hidden_keys_restart_with_the_new_shape() {
 fn run_keys_send_their_commands() {
     let mut app = started(0.1);
     assert_eq!(char(&mut app, ' '), [Command::Pause]);
-    assert_eq!(app.current().map(|r| r.state_word()), Some("paused"));
+    assert_eq!(
+        app.current().map(super::run::RunView::state_word),
+        Some("paused")
+    );
     assert_eq!(char(&mut app, ' '), [Command::Resume]);
     assert_eq!(char(&mut app, 'n'), [Command::Step]);
     assert_eq!(char(&mut app, 's'), [Command::Stop]);
@@ -128,7 +131,10 @@ fn space_on_a_finished_run_sends_nothing() {
         state: RunState::Finished,
     });
     assert!(char(&mut app, ' ').is_empty());
-    assert_eq!(app.current().map(|r| r.state_word()), Some("finished"));
+    assert_eq!(
+        app.current().map(super::run::RunView::state_word),
+        Some("finished")
+    );
 }
 
 #[test]
@@ -644,7 +650,7 @@ fn session(n: u64) -> App {
             ..settings()
         };
         app.on_event(Event::Started(info(id, settings)));
-        app.on_event(epochs(id, learning(1..=id as usize)));
+        app.on_event(epochs(id, learning(1..=usize::try_from(id).unwrap())));
     }
     app
 }

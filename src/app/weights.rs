@@ -45,7 +45,6 @@ impl TensorStats {
         if count == 0 {
             (min, max) = (0.0, 0.0);
         }
-        #[allow(clippy::cast_precision_loss)]
         let n = count.max(1) as f64;
         let mean = sum / n;
         let variance = finite().map(|v| (f64::from(v) - mean).powi(2)).sum::<f64>() / n;
@@ -53,10 +52,10 @@ impl TensorStats {
         let width = f64::from(max) - f64::from(min);
         for v in finite() {
             let index = if width > 0.0 {
-                #[allow(
+                #[expect(
                     clippy::cast_possible_truncation,
                     clippy::cast_sign_loss,
-                    clippy::cast_precision_loss
+                    reason = "a value within the range falls in one of the bins"
                 )]
                 let i = ((f64::from(v) - f64::from(min)) / width * FINE_BINS as f64) as usize;
                 i.min(FINE_BINS - 1)

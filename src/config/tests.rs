@@ -13,7 +13,7 @@ fn read(text: &str) -> std::result::Result<Layer, String> {
 }
 
 fn path(text: &str) -> Option<FilePath> {
-    Some(FilePath(PathBuf::from(text)))
+    path_of(PathBuf::from(text))
 }
 
 #[test]
@@ -284,6 +284,10 @@ fn relative_paths_are_taken_from_the_files_folder() {
     assert_eq!(layer.data, path_of(std::path::absolute("d.csv").unwrap()));
 }
 
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "fits the fields it is compared with"
+)]
 fn path_of(path: PathBuf) -> Option<FilePath> {
     Some(FilePath(path))
 }

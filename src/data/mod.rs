@@ -34,6 +34,7 @@ impl Dataset {
     }
 
     /// The rows at `indices`, in that order.
+    #[must_use]
     pub fn select(&self, indices: &[usize]) -> Dataset {
         let width = self.n_features();
         let mut x = Vec::with_capacity(indices.len() * width);

@@ -122,6 +122,10 @@ fn uniform(rng: &mut SplitMix64, low: f32, high: f32) -> f32 {
 }
 
 /// A standard normal sample (Box–Muller; the second sample of the pair is not kept).
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "a normal sample fits an f32"
+)]
 fn normal(rng: &mut SplitMix64) -> f32 {
     let unit = |rng: &mut SplitMix64| (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
     // 1 − u lies in (0, 1], so the logarithm is finite.

@@ -378,6 +378,10 @@ impl Recipe {
 
 impl Column {
     /// The feature value of a numeric cell (`None`: missing); 0 for a one-hot column.
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "features are f32, as the tutorial's tensors are"
+    )]
     fn encode_number(&self, value: Option<f64>) -> f32 {
         match self {
             Column::Numeric {
@@ -401,7 +405,7 @@ const APPLY_CHUNK: usize = 16_384;
 
 /// `f` on every item, spread over the machine's cores; results in the order of `items`.
 fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     if threads <= 1 || items.len() <= 1 {
         return items.iter().map(f).collect();
     }
@@ -698,7 +702,10 @@ fn fit_column(table: &Table, plan: &Plan, scale: Scale) -> Result<Column> {
             let counts = distinct_values(table, index);
             let fill = mode(counts.iter().map(|(k, c)| (k.to_string(), *c))).unwrap_or_default();
             let categories = categories.clone().unwrap_or_else(|| {
-                let mut found: Vec<String> = counts.keys().map(|k| k.to_string()).collect();
+                let mut found: Vec<String> = counts
+                    .keys()
+                    .map(std::string::ToString::to_string)
+                    .collect();
                 sort_values(&mut found);
                 found
             });

@@ -11,6 +11,11 @@ pub struct SplitIndices {
 /// Shuffles `0..rows` with `seed` and takes `floor(valid_frac * rows)` rows for validation,
 /// `floor(test_frac * rows)` for test, and the rest for training (the tutorial's 80/20 split of
 /// 891 passengers gives 713 / 178).
+#[expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "a fraction of the rows, from 0 to the rows"
+)]
 pub fn split(rows: usize, valid_frac: f64, test_frac: f64, seed: u64) -> SplitIndices {
     let mut order: Vec<usize> = (0..rows).collect();
     SplitMix64(seed).shuffle(&mut order);
@@ -46,6 +51,10 @@ impl SplitMix64 {
     }
 
     /// Puts `items` in a random order (Fisher–Yates).
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "the draw is taken modulo a usize"
+    )]
     pub fn shuffle<T>(&mut self, items: &mut [T]) {
         for i in (1..items.len()).rev() {
             let j = (self.next_u64() % (i as u64 + 1)) as usize;

@@ -42,7 +42,12 @@ pub fn recipe(table: &Table, scale: Scale) -> Result<Recipe> {
     };
     let one_hot = |name: &str, categories: &[&str]| Plan::OneHot {
         source: name.into(),
-        categories: Some(categories.iter().map(|c| c.to_string()).collect()),
+        categories: Some(
+            categories
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect(),
+        ),
     };
     let plan = [
         numeric("Age"),

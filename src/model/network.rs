@@ -33,6 +33,7 @@ impl Coeffs {
     }
 
     /// Copies without autodiff, for evaluation: nothing is recorded for a backward pass.
+    #[must_use]
     pub fn detached(&self) -> Self {
         let plain = |t: &Tensor<2>| t.clone().inner();
         Coeffs {

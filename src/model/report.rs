@@ -145,6 +145,11 @@ pub fn stops_learning_at(points: &[SweepPoint]) -> Option<f64> {
 
 /// A learning rate with three significant digits, as a table column shows it: `0.0100`,
 /// `1.40`, `100`.
+#[expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "the digits are clamped to 0..=12"
+)]
 pub fn format_lr(lr: f64) -> String {
     if !lr.is_finite() || lr <= 0.0 {
         return format!("{lr}");

@@ -184,6 +184,10 @@ impl Run {
     /// One epoch of gradient steps on mini-batches of `size` rows in a fresh random order.
     /// Returns the epoch's training loss: the mean of the batches' losses (each computed
     /// before its step), weighted by their rows.
+    #[expect(
+        clippy::cast_possible_wrap,
+        reason = "row indices fit in memory, far below i64::MAX"
+    )]
     fn mini_batch_epoch(&mut self, size: usize) -> Tensor<1> {
         let train = &self.data.train;
         let mut order: Vec<usize> = (0..train.rows).collect();
@@ -241,6 +245,11 @@ impl Run {
     }
 
     /// Dead hidden units and the range of the predictions, on the training rows.
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "counts read back as f32 are whole numbers from 0 to the rows"
+    )]
     pub fn health(&self) -> Result<Health> {
         let model = self.coeffs.detached();
         let mut reads = Transaction::default();

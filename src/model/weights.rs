@@ -148,14 +148,11 @@ impl Weights {
         }
         let output = matrix(OUTPUT, hidden.last().map(|m| m.cols), Some(1))?;
         let (bias, shape) = tensor(BIAS)?;
-        let bias = match (shape.as_slice(), bias.as_slice()) {
-            ([] | [1] | [1, 1], &[b]) => b,
-            _ => {
-                return Err(format!(
-                    "tensor '{BIAS}' has shape {}, expected [] or [1]",
-                    shape_text(&shape)
-                ));
-            }
+        let ([] | [1] | [1, 1], &[bias]) = (shape.as_slice(), bias.as_slice()) else {
+            return Err(format!(
+                "tensor '{BIAS}' has shape {}, expected [] or [1]",
+                shape_text(&shape)
+            ));
         };
         Ok(Weights {
             hidden,

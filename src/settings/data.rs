@@ -93,23 +93,22 @@ impl DataSpec {
             seed: layer.split_seed.unwrap_or(split.seed),
         };
         let path = |path: &Option<FilePath>| path.clone().map(|path| path.0);
-        let source = match layer.dataset {
-            Some(kind) => Source::Generated(Generated {
+        let source = if let Some(kind) = layer.dataset {
+            Source::Generated(Generated {
                 points: layer.points.unwrap_or(Points(400)),
                 noise: layer.noise.unwrap_or(Noise(0.1)),
                 ..Generated::new(kind)
-            }),
-            None => {
-                let table = TableSpec {
-                    target: layer.target.clone().map(|column| column.0),
-                    scale: layer.scale.unwrap_or_default(),
-                    valid: path(&layer.valid),
-                    test: path(&layer.test),
-                };
-                match path(&layer.data) {
-                    Some(path) => Source::File { path, table },
-                    None => Source::Titanic(table),
-                }
+            })
+        } else {
+            let table = TableSpec {
+                target: layer.target.clone().map(|column| column.0),
+                scale: layer.scale.unwrap_or_default(),
+                valid: path(&layer.valid),
+                test: path(&layer.test),
+            };
+            match path(&layer.data) {
+                Some(path) => Source::File { path, table },
+                None => Source::Titanic(table),
             }
         };
         DataSpec { source, split }

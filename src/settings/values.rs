@@ -471,7 +471,7 @@ choice!(
         Xor = "xor": "class 1 where x1 and x2 have the same sign",
         Gauss = "gauss": "two Gaussian blobs",
         Spiral = "spiral": "two interleaved spirals",
-        Moons = "moons": "two interleaving half-moons (scikit-learn's make_moons)",
+        Moons = "moons": "two interleaving half-moons, as in scikit-learn",
     }
 );
 

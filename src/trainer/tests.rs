@@ -9,6 +9,7 @@ use crate::settings::{
 };
 use std::time::Duration;
 
+#[expect(clippy::unnecessary_wraps, reason = "fits the field it fills")]
 fn hidden(sizes: &str) -> Option<HiddenSizes> {
     Some(sizes.parse().unwrap())
 }

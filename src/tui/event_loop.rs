@@ -74,12 +74,11 @@ pub fn run<B: Backend>(
         loop {
             let effects = match events.try_recv() {
                 Ok(event) => app.on_event(event),
-                Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) if trainer_alive => {
                     trainer_alive = false;
                     app.on_event(Event::Error("the trainer stopped; q quits".into()))
                 }
-                Err(TryRecvError::Disconnected) => break,
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             };
             perform(app, effects, send, folder);
             dirty = true;

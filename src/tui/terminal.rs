@@ -18,7 +18,7 @@ pub fn quiet(on: bool) {
     }
 }
 
-fn terminal_error(error: std::io::Error) -> Error {
+fn terminal_error(error: impl std::fmt::Display) -> Error {
     Error::Backend(format!("terminal: {error}"))
 }
 

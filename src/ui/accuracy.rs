@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Sparkline, Widget};
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let block = Block::bordered().title(Line::styled(" Accuracy ", theme.title()));
     let inner = block.inner(area);
     block.render(area, buf);
@@ -65,7 +65,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     if inner.height > 1 && shown.len() > 1 {
         // Scaled from the lowest shown value so that small gains are visible.
         let span = hi - lo;
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "bar heights are scaled to 0..=100"
+        )]
         let data: Vec<u64> = shown
             .iter()
             .map(|a| {

@@ -47,12 +47,12 @@ const POINTS_PER_CELL: usize = 2;
 /// The decision-boundary panel: a border, a legend line and the map of a [`BoundaryMap`].
 pub struct BoundaryPanel<'a> {
     map: &'a BoundaryMap,
-    theme: &'a Theme,
+    theme: Theme,
     title: String,
 }
 
 impl<'a> BoundaryPanel<'a> {
-    pub fn new(map: &'a BoundaryMap, theme: &'a Theme) -> Self {
+    pub fn new(map: &'a BoundaryMap, theme: Theme) -> Self {
         BoundaryPanel {
             map,
             theme,
@@ -129,12 +129,17 @@ impl<'a> BoundaryPanel<'a> {
                         .set_fg(colour_of(upper))
                         .set_bg(colour_of(lower));
                 } else {
-                    cell.set_symbol(shade_of((upper + lower) / 2.0));
+                    cell.set_symbol(shade_of(f32::midpoint(upper, lower)));
                 }
             }
         }
     }
 
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "x and y are checked to lie within the panel"
+    )]
     fn render_points(&self, area: Rect, buf: &mut Buffer) {
         let map = self.map;
         let ((left, right), (bottom, top)) = (map.x_range, map.y_range);
@@ -224,6 +229,11 @@ fn nearest(index: usize, from: usize, to: usize) -> usize {
 
 /// The map's colour for P(class 1) = `p`; a value that is not a probability (NaN from a
 /// diverged run) is as unsure as 0.5.
+#[expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "p is clamped to 0..=1"
+)]
 fn colour_of(p: f32) -> Color {
     let p = if p.is_finite() {
         p.clamp(0.0, 1.0)
@@ -241,6 +251,11 @@ fn colour_of(p: f32) -> Color {
     }
 }
 
+#[expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "p is clamped to 0..=1"
+)]
 fn shade_of(p: f32) -> &'static str {
     let p = if p.is_finite() {
         p.clamp(0.0, 1.0)
@@ -294,12 +309,17 @@ mod tests {
         let theme = Theme::new(color);
         let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
         terminal
-            .draw(|frame| frame.render_widget(BoundaryPanel::new(map, &theme), frame.area()))
+            .draw(|frame| frame.render_widget(BoundaryPanel::new(map, theme), frame.area()))
             .expect("draw");
         terminal
     }
 
     /// The cell where (x1, x2) is drawn in a `width × height` panel over RANGE.
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a point inside the range lands on a cell of the panel"
+    )]
     fn cell_of(x1: f32, x2: f32, width: u16, height: u16) -> (u16, u16) {
         let (cols, rows) = BoundaryPanel::grid_size(Rect::new(0, 0, width, height));
         let span = RANGE.1 - RANGE.0;
@@ -311,6 +331,7 @@ mod tests {
     /// The map's colours as letters, two lines per terminal row (the upper samples, then the
     /// lower): `a`–`d` orange from unsure to sure, `A`–`D` blue, `-` the grey band; points as
     /// their marks.
+    #[expect(clippy::cast_possible_truncation, reason = "a ramp has four colours")]
     fn colours(buffer: &Buffer) -> String {
         let letter = |colour: Color| {
             let find = |ramp: &[Color; 4]| ramp.iter().position(|&c| c == colour);
@@ -508,12 +529,12 @@ mod tests {
                 for width in 0..=20 {
                     for height in 0..=8 {
                         let mut buffer = Buffer::empty(Rect::new(0, 0, width, height));
-                        BoundaryPanel::new(map, &theme).render(buffer.area, &mut buffer);
+                        BoundaryPanel::new(map, theme).render(buffer.area, &mut buffer);
                     }
                 }
                 // Offset, and larger than the buffer.
                 let mut buffer = Buffer::empty(Rect::new(3, 2, 20, 10));
-                BoundaryPanel::new(map, &theme).render(Rect::new(5, 4, 40, 30), &mut buffer);
+                BoundaryPanel::new(map, theme).render(Rect::new(5, 4, 40, 30), &mut buffer);
             }
         }
     }

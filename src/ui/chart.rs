@@ -38,13 +38,17 @@ impl Frame {
         let h = f64::from(self.area.height.saturating_sub(1));
         let fx = (x - self.x[0]) / (self.x[1] - self.x[0]);
         let fy = (self.y[1] - y) / (self.y[1] - self.y[0]);
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a point within the bounds lands within the area"
+        )]
         let (col, row) = ((fx * w).round() as u16, (fy * h).round() as u16);
         Some((self.area.x + col, self.area.y + row))
     }
 }
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let mut title = vec![Span::styled(" Loss ", theme.title())];
     let mut options = Vec::new();
     if app.log_y {
@@ -70,7 +74,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
             buf,
             inner,
             0,
-            Line::styled("waiting for the first epoch…", theme.dim()),
+            &Line::styled("waiting for the first epoch…", theme.dim()),
         );
         return;
     };
@@ -90,7 +94,6 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     }
 
     let x_max = shown.iter().map(|r| r.epoch()).max().unwrap_or(0).max(2);
-    #[allow(clippy::cast_precision_loss)]
     let x = [1.0, x_max as f64];
     // Thin to ~2 points per braille dot column; the width is known once the y labels are.
     let columns = usize::from(inner.width) * 2;
@@ -99,7 +102,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         .map(|run| series(run, app.smoothing, app.log_y, columns))
         .collect();
     let y = y_bounds(&series);
-    let labels = [y[1], (y[0] + y[1]) / 2.0, y[0]].map(|v| {
+    let labels = [y[1], f64::midpoint(y[0], y[1]), y[0]].map(|v| {
         if app.log_y {
             fmt_num(10f64.powf(v))
         } else {
@@ -122,7 +125,53 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     }
     let frame = Frame { area: graph, x, y };
 
-    // Axes and their labels.
+    draw_axes(buf, inner, frame, &labels, label_width, x_max);
+
+    // Earlier runs first, dimmed, so the current run is drawn on top.
+    let (earlier, now) = if current_shown {
+        series.split_at(series.len().saturating_sub(1))
+    } else {
+        (&series[..], &[][..])
+    };
+    for s in earlier {
+        draw(buf, frame, &s.train, Marker::Braille, theme.earlier());
+        draw(buf, frame, &s.valid, Marker::Braille, theme.earlier());
+    }
+    for (run, s) in shown.iter().zip(earlier) {
+        // Name each earlier curve at its end, where the legend can be matched to it.
+        if let Some(&(px, py)) = s.train.iter().rev().flatten().next()
+            && let Some((col, row)) = frame.cell(px, py)
+        {
+            let label = format!("#{}", run.id());
+            let width = u16::try_from(label.len()).unwrap_or(u16::MAX);
+            let col = col.min(graph.right().saturating_sub(width));
+            put_if_blank(buf, graph, col, row, &label, theme.earlier());
+        }
+    }
+    if let Some(s) = now.first() {
+        draw(buf, frame, &s.train, Marker::Braille, theme.train());
+        let valid_marker = if theme.color {
+            Marker::Braille
+        } else {
+            Marker::Dot
+        };
+        draw(buf, frame, &s.valid, valid_marker, theme.valid());
+        mark_lr_changes(buf, frame, current, theme);
+        mark_divergence(buf, frame, current, s, theme);
+    }
+}
+
+/// The y axis with its three labels (top, middle, bottom), the x axis from epoch 1 to `x_max`.
+fn draw_axes(
+    buf: &mut Buffer,
+    inner: Rect,
+    frame: Frame,
+    labels: &[String; 3],
+    label_width: u16,
+    x_max: usize,
+) {
+    let graph = frame.area;
+    let axis_col = graph.x - 1;
     for row in graph.top()..graph.bottom() {
         buf[(axis_col, row)].set_symbol("│");
     }
@@ -163,38 +212,6 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
         name,
         Style::new(),
     );
-
-    // Earlier runs first, dimmed, so the current run is drawn on top.
-    let (earlier, now) = if current_shown {
-        series.split_at(series.len().saturating_sub(1))
-    } else {
-        (&series[..], &[][..])
-    };
-    for s in earlier {
-        draw(buf, frame, &s.train, Marker::Braille, theme.earlier());
-        draw(buf, frame, &s.valid, Marker::Braille, theme.earlier());
-    }
-    for (run, s) in shown.iter().zip(earlier) {
-        // Name each earlier curve at its end, where the legend can be matched to it.
-        if let Some(&(px, py)) = s.train.iter().rev().flatten().next()
-            && let Some((col, row)) = frame.cell(px, py)
-        {
-            let label = format!("#{}", run.id());
-            let col = col.min(graph.right().saturating_sub(label.len() as u16));
-            put_if_blank(buf, graph, col, row, &label, theme.earlier());
-        }
-    }
-    if let Some(s) = now.first() {
-        draw(buf, frame, &s.train, Marker::Braille, theme.train());
-        let valid_marker = if theme.color {
-            Marker::Braille
-        } else {
-            Marker::Dot
-        };
-        draw(buf, frame, &s.valid, valid_marker, theme.valid());
-        mark_lr_changes(buf, frame, current, theme);
-        mark_divergence(buf, frame, current, s, theme);
-    }
 }
 
 /// Legend rows: the current run's series and settings; then the earlier runs shown, dimmed.
@@ -204,7 +221,7 @@ fn render_legend(
     shown: &[&RunView],
     inner: Rect,
     buf: &mut Buffer,
-    theme: &Theme,
+    theme: Theme,
 ) -> u16 {
     let valid_sample = if theme.color { "⠒⠒" } else { "••" };
     let about = format!(
@@ -231,7 +248,7 @@ fn render_legend(
             theme.dim(),
         )]
     };
-    line(buf, inner, 0, Line::from(spans));
+    line(buf, inner, 0, &Line::from(spans));
     let earlier: Vec<String> = shown
         .iter()
         .rev()
@@ -249,13 +266,13 @@ fn render_legend(
         return 1;
     }
     let text = format!("dim: {}", earlier.join(" · "));
-    line(buf, inner, 1, Line::styled(text, theme.earlier()));
+    line(buf, inner, 1, &Line::styled(text, theme.earlier()));
     2
 }
 
-fn line(buf: &mut Buffer, inner: Rect, row: u16, line: Line) {
+fn line(buf: &mut Buffer, inner: Rect, row: u16, line: &Line) {
     if row < inner.height {
-        buf.set_line(inner.x, inner.y + row, &line, inner.width);
+        buf.set_line(inner.x, inner.y + row, line, inner.width);
     }
 }
 
@@ -273,7 +290,6 @@ fn series(run: &RunView, smoothing: Smoothing, log_y: bool, columns: usize) -> S
     let mut train = Vec::with_capacity(columns + 1);
     let mut valid = Vec::with_capacity(columns + 1);
     let mut keep = |p: &Point| {
-        #[allow(clippy::cast_precision_loss)]
         let x = p.epoch as f64;
         train.push(transform(p.train(smoothing)).map(|y| (x, y)));
         valid.push(transform(p.valid(smoothing)).map(|y| (x, y)));
@@ -307,7 +323,7 @@ fn y_bounds(series: &[Series]) -> [f64; 2] {
 }
 
 /// Draws one series with the canvas onto a scratch buffer, then copies its non-blank cells
-/// with `style`: canvas cells carry only a colour, and NO_COLOR needs modifiers.
+/// with `style`: canvas cells carry only a colour, and `NO_COLOR` needs modifiers.
 fn draw(
     buf: &mut Buffer,
     frame: Frame,
@@ -366,10 +382,9 @@ fn put_if_blank(buf: &mut Buffer, graph: Rect, col: u16, row: u16, text: &str, s
 }
 
 /// A dotted vertical line where the learning rate changed, labelled at the top.
-fn mark_lr_changes(buf: &mut Buffer, frame: Frame, run: &RunView, theme: &Theme) {
+fn mark_lr_changes(buf: &mut Buffer, frame: Frame, run: &RunView, theme: Theme) {
     let graph = frame.area;
     for &(epoch, lr) in &run.lr_changes {
-        #[allow(clippy::cast_precision_loss)]
         let Some((col, _)) = frame.cell(epoch as f64, frame.y[0]) else {
             continue;
         };
@@ -388,11 +403,10 @@ fn mark_lr_changes(buf: &mut Buffer, frame: Frame, run: &RunView, theme: &Theme)
 }
 
 /// `×` where the training loss stopped being a number, at the last finite value's height.
-fn mark_divergence(buf: &mut Buffer, frame: Frame, run: &RunView, s: &Series, theme: &Theme) {
+fn mark_divergence(buf: &mut Buffer, frame: Frame, run: &RunView, s: &Series, theme: Theme) {
     let Some(epoch) = run.diverged_at() else {
         return;
     };
-    #[allow(clippy::cast_precision_loss)]
     let x = epoch as f64;
     let y = s
         .train

@@ -12,10 +12,10 @@ use ratatui::widgets::{Block, Widget};
 const LABEL_WIDTH: usize = 16;
 
 /// Rows of the panel: a row per field, the footer and the border.
-#[allow(clippy::cast_possible_truncation)]
+#[expect(clippy::cast_possible_truncation, reason = "eight fields")]
 pub const HEIGHT: u16 = Field::ALL.len() as u16 + 3;
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let editing = app.form.as_ref();
     let title = if editing.is_some() {
         " Settings — editing "
@@ -29,12 +29,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
     block.render(area, buf);
 
     let shown;
-    let form = match editing {
-        Some(form) => form,
-        None => {
-            shown = Form::new(&app.settings, app.pace, &app.start);
-            &shown
-        }
+    let form = if let Some(form) = editing {
+        form
+    } else {
+        shown = Form::new(&app.settings, app.pace, &app.start);
+        &shown
     };
     let mut lines: Vec<Line> = Field::ALL
         .iter()
@@ -77,7 +76,7 @@ fn fit(text: &str, width: usize) -> String {
     format!("{kept}…")
 }
 
-fn field_line<'a>(form: &'a Form, field: Field, editing: bool, theme: &Theme) -> Line<'a> {
+fn field_line(form: &Form, field: Field, editing: bool, theme: Theme) -> Line<'_> {
     let focused = editing && form.focus == field;
     let marker = if focused { "▶ " } else { "  " };
     let label = format!("{marker}{:<LABEL_WIDTH$}", field.label());

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 const KEY_WIDTH: usize = 14;
 
-pub fn render(area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub fn render(area: Rect, buf: &mut Buffer, theme: Theme) {
     let lines: Vec<Line> = crate::app::keys::help()
         .into_iter()
         .map(|(keys, what)| {

@@ -18,7 +18,7 @@ const COMPACT_ROWS: u16 = 3;
 const DETAILED_ROWS: u16 = 7;
 const BARS: [&str; 8] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let weights = app.current().and_then(|run| run.weights.as_ref());
     let title = match weights {
         Some(w) => format!(" Weights (epoch {}) ", w.epoch),
@@ -98,7 +98,7 @@ fn compact_rows(t: &TensorStats) -> u16 {
     if t.count <= 1 { 2 } else { COMPACT_ROWS }
 }
 
-fn render_tensor(t: &TensorStats, area: Rect, buf: &mut Buffer, theme: &Theme) {
+fn render_tensor(t: &TensorStats, area: Rect, buf: &mut Buffer, theme: Theme) {
     let shape = if t.shape.is_empty() {
         "scalar".to_string()
     } else {

@@ -56,14 +56,14 @@ impl Widget for &App {
                 Constraint::Length(runs::height(self, main.height)),
             ])
             .areas(main);
-            chart::render(self, chart_area, buf, &theme);
-            runs::render(self, table_area, buf, &theme);
+            chart::render(self, chart_area, buf, theme);
+            runs::render(self, table_area, buf, theme);
         } else {
-            render_panels(self, main, buf, &theme);
+            render_panels(self, main, buf, theme);
         }
-        status::render(self, status_area, buf, &theme);
+        status::render(self, status_area, buf, theme);
         if self.help {
-            help::render(area, buf, &theme);
+            help::render(area, buf, theme);
         }
     }
 }
@@ -73,7 +73,7 @@ const BOUNDARY_ROWS: u16 = 12;
 
 /// Chart and accuracy (or sweep) on the left; settings and weights (or the decision boundary)
 /// on the right.
-fn render_panels(app: &App, main: Rect, buf: &mut Buffer, theme: &Theme) {
+fn render_panels(app: &App, main: Rect, buf: &mut Buffer, theme: Theme) {
     let side = (main.width * 2 / 5).clamp(36, 56);
     let [left, right] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(side)]).areas(main);
@@ -106,7 +106,7 @@ fn render_panels(app: &App, main: Rect, buf: &mut Buffer, theme: &Theme) {
     }
 }
 
-fn render_boundary(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+fn render_boundary(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let empty = BoundaryMap::default();
     let (map, title) = match &app.boundary {
         Some(b) => (&b.map, format!("Decision boundary (epoch {})", b.epoch)),

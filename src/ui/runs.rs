@@ -79,7 +79,7 @@ fn figures(summary: &RunSummary) -> [String; 3] {
     }
 }
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let block = Block::bordered()
         .title(Line::styled(
             format!("{TITLE}({}) ", app.summaries.len()),

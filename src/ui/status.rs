@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 
 const HINT: &str = "? help  q quit";
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let room = usize::from(area.width).saturating_sub(HINT.len() + 1);
     let rows = [
         run_line(app, theme),
@@ -42,7 +42,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: &Theme) {
 }
 
 /// The state word with a symbol, then epoch, speed and the diagnosis.
-fn run_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
+fn run_line<'a>(app: &App, theme: Theme) -> Line<'a> {
     let Some(run) = app.current() else {
         let word = match app.initializing {
             Some(Backend::Wgpu) => "initializing GPU…",
@@ -82,7 +82,7 @@ fn run_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
 }
 
 /// What is wrong with the run (failure, diagnosis, dead units), then the latest message.
-fn message_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
+fn message_line<'a>(app: &App, theme: Theme) -> Line<'a> {
     let mut spans = vec![Span::raw(" ")];
     if let Some(run) = app.current() {
         if let RunState::Failed(why) = &run.state {
@@ -123,7 +123,7 @@ fn sep(spans: &mut Vec<Span>) {
 }
 
 /// Backend, device and data set, in `room` columns if the long form does not fit.
-fn setup_line<'a>(app: &App, theme: &Theme, room: usize) -> Line<'a> {
+fn setup_line<'a>(app: &App, theme: Theme, room: usize) -> Line<'a> {
     let device = match app.current() {
         Some(run) => format!("{}: {}", run.info.settings.backend, run.info.device),
         None => app.settings.backend.to_string(),

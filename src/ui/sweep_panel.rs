@@ -29,7 +29,7 @@ pub fn height(left: u16) -> u16 {
     (left / 2).clamp(8, 16).min(left.saturating_sub(6))
 }
 
-fn style_of(outcome: Outcome, theme: &Theme) -> Style {
+fn style_of(outcome: Outcome, theme: Theme) -> Style {
     match outcome {
         Outcome::Learned => theme.good(),
         Outcome::Diverged => theme.error(),
@@ -37,7 +37,7 @@ fn style_of(outcome: Outcome, theme: &Theme) -> Style {
     }
 }
 
-pub fn render(sweep: &SweepView, area: Rect, buf: &mut Buffer, theme: &Theme) {
+pub fn render(sweep: &SweepView, area: Rect, buf: &mut Buffer, theme: Theme) {
     let progress = match &sweep.status {
         SweepStatus::Failed(_) => format!(" {}/{} done · failed ", sweep.done(), sweep.total()),
         SweepStatus::Cancelled => {
@@ -98,7 +98,7 @@ pub fn render(sweep: &SweepView, area: Rect, buf: &mut Buffer, theme: &Theme) {
     render_chart(sweep, chart_area, buf, theme);
 }
 
-fn render_chart(sweep: &SweepView, area: Rect, buf: &mut Buffer, theme: &Theme) {
+fn render_chart(sweep: &SweepView, area: Rect, buf: &mut Buffer, theme: Theme) {
     let (low, high) = sweep.decades();
     let x_bounds = [f64::from(low), f64::from(high)];
     let [bottom, top] = y_bounds(sweep);
@@ -164,7 +164,11 @@ fn render_chart(sweep: &SweepView, area: Rect, buf: &mut Buffer, theme: &Theme) 
         let label = decade_label(k);
         let fraction = f64::from(k - low) / f64::from((high - low).max(1));
         // As the chart's canvas maps x to a column.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a fraction of the graph's width"
+        )]
         let col = graph_x + (fraction * f64::from(graph_width.saturating_sub(1)) + 1e-9) as u16;
         let width = u16::try_from(label.len()).unwrap_or(u16::MAX);
         let start = col

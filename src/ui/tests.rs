@@ -1,4 +1,4 @@
-//! Render tests: synthetic trainer events in, whole screens out (gitui's TestBackend + insta).
+//! Render tests: synthetic trainer events in, whole screens out (gitui's `TestBackend` + insta).
 
 use crate::app::App;
 use crate::app::fixtures::*;
@@ -439,7 +439,12 @@ fn sweep_with_only_non_finite_losses_draws() {
         .into_iter()
         .enumerate()
     {
-        let mut point = sweep_point(i, 10f64.powi(i as i32), loss, Outcome::Diverged);
+        let mut point = sweep_point(
+            i,
+            10f64.powi(i32::try_from(i).unwrap()),
+            loss,
+            Outcome::Diverged,
+        );
         point.first_loss = f32::NAN;
         app.on_event(Event::Sweep(SweepEvent::Point(point)));
     }
@@ -462,7 +467,7 @@ fn run_table_app() -> App {
     let mut app = app();
     for id in 1..=7u64 {
         let settings = RunSettings {
-            lr: lr([0.1, 0.3, 1.0, 1.4, 3.0, 10.0, 20.0][id as usize - 1]),
+            lr: lr([0.1, 0.3, 1.0, 1.4, 3.0, 10.0, 20.0][usize::try_from(id).unwrap() - 1]),
             hidden: if id == 3 {
                 hidden("10,10")
             } else {
@@ -473,7 +478,7 @@ fn run_table_app() -> App {
         };
         app.on_event(Event::Started(info(id, settings)));
         let scale = 1.0 + id as f32 * 0.05;
-        let m = learning(1..=(10 + id as usize * 3))
+        let m = learning(1..=(10 + usize::try_from(id).unwrap() * 3))
             .into_iter()
             .map(|mut m| {
                 m.train_loss *= scale;

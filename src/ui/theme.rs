@@ -1,4 +1,4 @@
-//! Styles, with and without colour. Without colour (NO_COLOR) only modifiers are used, and
+//! Styles, with and without colour. Without colour (`NO_COLOR`) only modifiers are used, and
 //! nothing anywhere is told by colour alone: words and symbols carry the meaning.
 
 use ratatui::style::{Color, Modifier, Style};
@@ -34,6 +34,10 @@ impl Theme {
         self.pick(Style::new().fg(Color::DarkGray), Style::new().dim())
     }
 
+    #[expect(
+        clippy::unused_self,
+        reason = "the same without colour, asked of the theme all the same"
+    )]
     pub fn title(self) -> Style {
         Style::new().bold()
     }
@@ -65,6 +69,10 @@ impl Theme {
         self.pick(Style::new().fg(Color::Cyan).bold(), Style::new().bold())
     }
 
+    #[expect(
+        clippy::unused_self,
+        reason = "the same without colour, asked of the theme all the same"
+    )]
     pub fn selected(self) -> Style {
         Style::new().reversed()
     }

@@ -38,7 +38,11 @@ impl Input for Script {
 fn screen(terminal: &Terminal<TestBackend>) -> String {
     let buffer = terminal.backend().buffer();
     let width = usize::from(buffer.area.width);
-    let cells: Vec<&str> = buffer.content.iter().map(|c| c.symbol()).collect();
+    let cells: Vec<&str> = buffer
+        .content
+        .iter()
+        .map(ratatui::buffer::Cell::symbol)
+        .collect();
     cells.chunks(width).map(|row| row.concat() + "\n").collect()
 }
 
@@ -48,7 +52,7 @@ fn keys_become_commands_and_the_trainers_events_reach_the_screen() {
     outbox.send(Event::Started(info(1, settings()))).unwrap();
     outbox.send(epochs(1, learning(1..=12))).unwrap();
     let sent = RefCell::new(Vec::new());
-    let send = |command| sent.borrow_mut().push(command);
+    let record = |command| sent.borrow_mut().push(command);
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     let mut app = app();
     let mut input = Script::keys(" +");
@@ -58,7 +62,7 @@ fn keys_become_commands_and_the_trainers_events_reach_the_screen() {
         &mut app,
         &events,
         &mut input,
-        &send,
+        &record,
         Path::new(""),
     )
     .unwrap();
