@@ -1,13 +1,155 @@
-//! Writing the files a user asks for (weights, histories, session files): one place, one
-//! kind of error.
+//! Writing the files a user asks for (weights, histories, session files): never half-written.
+//! A file is written to a temporary file beside its target and renamed over it once complete,
+//! so an interrupted or failed write (a signal, a full disk) leaves the old file or none, never
+//! a torn one, and no empty file is created in advance. A target that exists and is not a
+//! regular file (a FIFO, `/dev/stdout`, `/dev/full`) is written as it is.
 
 use crate::error::{Error, Result};
-use std::path::Path;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use tempfile::NamedTempFile;
 
-/// Writes `bytes` to `path`, replacing what was there.
+/// Writes `bytes` to `path`, replacing what was there only once they are all written.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-    std::fs::write(path, bytes).map_err(|source| Error::Write {
+    let mut staged = Staged::create(path)?;
+    staged
+        .write_all(bytes)
+        .map_err(|source| write_error(path, source))?;
+    staged.commit()
+}
+
+pub fn write_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Write {
         path: path.to_path_buf(),
         source,
-    })
+    }
+}
+
+/// Where a [`Staged`] file's bytes go.
+enum Sink {
+    /// A temporary file beside the target, renamed over it by [`Staged::commit`].
+    Temporary(BufWriter<NamedTempFile>),
+    /// The target itself, which is no regular file.
+    Direct(BufWriter<File>),
+}
+
+/// A file being written; the target appears, whole, at [`Staged::commit`]. Dropped without a
+/// commit, the temporary file is removed.
+pub struct Staged {
+    target: PathBuf,
+    sink: Sink,
+}
+
+impl Staged {
+    /// Starts writing `path`: fails at once (naming the file) when its folder cannot take it.
+    pub fn create(path: &Path) -> Result<Self> {
+        let fail = |source| write_error(path, source);
+        let special = std::fs::metadata(path).is_ok_and(|meta| !meta.is_file());
+        let sink = if special {
+            Sink::Direct(BufWriter::new(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(fail)?,
+            ))
+        } else {
+            let folder = match path.parent() {
+                Some(folder) if !folder.as_os_str().is_empty() => folder,
+                _ => Path::new("."),
+            };
+            let name = path.file_name().map_or_else(
+                || "nnfs-tui".into(),
+                |name| name.to_string_lossy().into_owned(),
+            );
+            let file = tempfile::Builder::new()
+                .prefix(&format!(".{name}."))
+                .suffix(".partial")
+                .tempfile_in(folder)
+                .map_err(fail)?;
+            Sink::Temporary(BufWriter::new(file))
+        };
+        Ok(Staged {
+            target: path.to_path_buf(),
+            sink,
+        })
+    }
+
+    /// Flushes what was written and puts the file in place.
+    pub fn commit(self) -> Result<()> {
+        let fail = |source| write_error(&self.target, source);
+        match self.sink {
+            Sink::Direct(mut file) => file.flush().map_err(fail),
+            Sink::Temporary(file) => {
+                let file = file.into_inner().map_err(|e| fail(e.into_error()))?;
+                file.as_file().sync_all().map_err(fail)?;
+                file.persist(&self.target)
+                    .map(|_| ())
+                    .map_err(|e| fail(e.error))
+            }
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.target
+    }
+}
+
+impl Write for Staged {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match &mut self.sink {
+            Sink::Temporary(file) => file.write(bytes),
+            Sink::Direct(file) => file.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.sink {
+            Sink::Temporary(file) => file.flush(),
+            Sink::Direct(file) => file.flush(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_appears_only_when_it_is_complete() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.csv");
+        std::fs::write(&path, "old\n").unwrap();
+        let mut staged = Staged::create(&path).unwrap();
+        staged.write_all(b"new, half").unwrap();
+        staged.flush().unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
+        // Dropped unfinished: the old file stays, and no temporary file is left.
+        drop(staged);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        write(&path, b"new\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_missing_folder_fails_at_once_naming_the_file() {
+        let message = Staged::create(Path::new("/no/such/folder/w.safetensors"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap();
+        assert!(
+            message.starts_with("cannot write /no/such/folder/w.safetensors: "),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_device_is_written_as_it_is() {
+        let message = write(Path::new("/dev/full"), &vec![0; 100_000]).unwrap_err();
+        assert!(message.to_string().starts_with("cannot write /dev/full: "));
+        write(Path::new("/dev/null"), b"gone").unwrap();
+        assert!(std::fs::metadata("/dev/null").is_ok_and(|m| !m.is_file()));
+    }
 }

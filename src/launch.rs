@@ -2,7 +2,7 @@
 
 use crate::cli::Cli;
 use crate::error::{Error, Result};
-use crate::settings::{self, Session, SweepSpec};
+use crate::settings::{self, Format, Session, SweepSpec};
 use std::io::IsTerminal;
 
 /// One invocation's work.
@@ -45,11 +45,16 @@ impl Action {
                 }
                 crate::tui::run(&session)
             }
+            // A bar would break the loss line on the same terminal; the table comes at the end.
             Action::Headless(session) => {
-                crate::headless::run(&session, &mut stdout.lock(), &mut std::io::stderr().lock())
+                let bars = !stdout.is_terminal();
+                let (mut out, mut notes) = (stdout.lock(), std::io::stderr().lock());
+                crate::headless::run(&session, &mut out, &mut notes, bars)
             }
             Action::Sweep(session, spec) => {
-                crate::headless::sweep(&session.run, &spec, session.format, &mut stdout.lock())
+                let bars = session.format == Format::Text || !stdout.is_terminal();
+                let format = session.format;
+                crate::headless::sweep(&session.run, &spec, format, &mut stdout.lock(), bars)
             }
         }
     }

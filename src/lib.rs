@@ -13,6 +13,8 @@ pub mod files;
 pub mod headless;
 pub mod launch;
 pub mod model;
+pub mod progress;
+pub mod random;
 pub mod settings;
 pub mod setup;
 pub mod sweep;

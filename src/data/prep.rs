@@ -9,6 +9,7 @@ use super::Dataset;
 use super::table::{Row, Table};
 use crate::error::{DataProblem, Error, Result};
 pub use crate::settings::Scale;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A text column with more distinct values than this is taken for a name or an id and dropped.
@@ -181,7 +182,10 @@ impl Recipe {
         let columns: Vec<usize> = (0..table.header.len())
             .filter(|&index| index != target_index)
             .collect();
-        let kinds = par_map(&columns, |&index| classify(table, index, scale));
+        let kinds: Vec<_> = columns
+            .par_iter()
+            .map(|&index| classify(table, index, scale))
+            .collect();
         let mut fitted = Vec::new();
         let mut encoded = Vec::new();
         for (&index, kind) in columns.iter().zip(kinds) {
@@ -254,12 +258,15 @@ impl Recipe {
             ));
         }
         let steps: Vec<(&Plan, Option<Column>)> = plan.iter().zip(fitted).collect();
-        let columns = par_map(&steps, |(step, done)| match done {
-            Some(column) => Ok(column.clone()),
-            None => fit_column(table, step, scale),
-        })
-        .into_iter()
-        .collect::<Result<Vec<_>>>()?;
+        // In parallel; the first error in the plan's order wins.
+        let fitted: Vec<Result<Column>> = steps
+            .par_iter()
+            .map(|(step, done)| match done {
+                Some(column) => Ok(column.clone()),
+                None => fit_column(table, step, scale),
+            })
+            .collect();
+        let columns = fitted.into_iter().collect::<Result<Vec<_>>>()?;
         Ok(Recipe {
             target,
             columns,
@@ -313,10 +320,13 @@ impl Recipe {
         let width = features.len();
         // Row chunks in parallel; the first error in file order wins.
         let starts: Vec<usize> = (0..table.len()).step_by(APPLY_CHUNK).collect();
-        let encoded = par_map(&starts, |&start| {
-            let rows = (start..table.len().min(start + APPLY_CHUNK)).map(|r| table.row(r));
-            self.encode_rows(table, rows, target_index, &indices, width)
-        });
+        let encoded: Vec<_> = starts
+            .par_iter()
+            .map(|&start| {
+                let rows = (start..table.len().min(start + APPLY_CHUNK)).map(|r| table.row(r));
+                self.encode_rows(table, rows, target_index, &indices, width)
+            })
+            .collect();
         let mut x = Vec::with_capacity(table.len() * width);
         let mut y = Vec::with_capacity(table.len());
         for chunk in encoded {
@@ -393,7 +403,9 @@ impl Column {
             } => {
                 let value = value.unwrap_or(*fill);
                 let value = if *log1p { (value + 1.0).ln() } else { value };
-                ((value - offset) / divisor) as f32
+                // As the tutorial divides: the values and their divisors in float32
+                // (`t_indep / vals`), so the features are pandas' and PyTorch's to the bit.
+                ((value - offset) as f32) / (*divisor as f32)
             }
             Column::OneHot { .. } => 0.0,
         }
@@ -402,29 +414,6 @@ impl Column {
 
 /// Rows per parallel chunk when encoding a table.
 const APPLY_CHUNK: usize = 16_384;
-
-/// `f` on every item, spread over the machine's cores; results in the order of `items`.
-fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    if threads <= 1 || items.len() <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let per_thread = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(per_thread)
-            .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| match handle.join() {
-                Ok(results) => results,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
-}
 
 /// Appends the features of one cell; a non-number in a numeric column is returned as `Err`.
 fn encode_cell(column: &Column, raw: &str, x: &mut Vec<f32>) -> Result<(), String> {

@@ -5,67 +5,25 @@ pub mod event_loop;
 mod terminal;
 
 use crate::app::{App, DataInfo};
-use crate::data::Progress;
 use crate::error::Result;
+use crate::progress::Bar;
 use crate::settings::{HiddenSizes, RunSettings, Session, Source};
 use crate::setup::load_data_and_weights;
 use crate::trainer::Trainer;
 use std::path::Path;
-use std::time::{Duration, Instant};
 use terminal::Screen;
-
-/// A progress line on stderr while a large file loads, before the dashboard takes the screen:
-/// only on a terminal, and only once loading has taken long enough to notice.
-struct LoadingLine {
-    name: String,
-    started: Instant,
-    terminal: bool,
-    shown: bool,
-}
-
-impl LoadingLine {
-    const AFTER: Duration = Duration::from_millis(150);
-
-    fn new(settings: &RunSettings) -> Self {
-        use std::io::IsTerminal;
-        let name = match &settings.data.source {
-            Source::File { path, .. } => path.display().to_string(),
-            _ => "data".to_string(),
-        };
-        LoadingLine {
-            name,
-            started: Instant::now(),
-            terminal: std::io::stderr().is_terminal(),
-            shown: false,
-        }
-    }
-
-    fn show(&mut self, progress: Progress) {
-        if !self.terminal || self.started.elapsed() < Self::AFTER {
-            return;
-        }
-        let doing = match progress {
-            Progress::Reading(done) => format!("reading {:>3.0}%", done * 100.0),
-            Progress::Preparing => "preparing the features".to_string(),
-        };
-        eprint!("\r\x1b[2Kloading {}: {doing}", self.name);
-        self.shown = true;
-    }
-
-    fn clear(&self) {
-        if self.shown {
-            eprint!("\r\x1b[2K");
-        }
-    }
-}
 
 /// Opens the dashboard on the session's data and trains its run at once.
 pub fn run(session: &Session) -> Result<()> {
     // Bad data or weights end here, before the screen changes, with the usual one-line error.
-    let mut line = LoadingLine::new(&session.run);
-    let loaded = load_data_and_weights(&session.run, &mut |p| line.show(p));
-    line.clear();
-    let (splits, weights) = loaded?;
+    let (splits, weights) = {
+        let name = match &session.run.data.source {
+            Source::File { path, .. } => path.display().to_string(),
+            _ => "data".to_string(),
+        };
+        let mut bar = Bar::loading(&name);
+        load_data_and_weights(&session.run, &mut |p| bar.data(p))?
+    };
     let settings = RunSettings {
         hidden: HiddenSizes::new(weights.hidden_sizes()).ok(),
         ..session.run.clone()
