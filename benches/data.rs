@@ -8,28 +8,28 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use nnfs_tui::data::load;
-use nnfs_tui::data::split::SplitMix64;
+use nnfs_tui::random::Generator;
 use nnfs_tui::settings::{DataSpec, Source, TableSpec};
 use std::io::Write;
 use std::time::Duration;
 
 /// 19 numeric features (some missing) and a 0/1 target, like a wide tabular data set.
 fn write_csv(path: &std::path::Path, rows: usize) {
-    let mut rng = SplitMix64(1);
+    let mut rng = Generator::manual_seed(1);
     let file = std::fs::File::create(path).expect("a temporary file");
     let mut out = std::io::BufWriter::new(file);
     let header: Vec<String> = (0..19).map(|i| format!("x{i}")).collect();
     writeln!(out, "{},target", header.join(",")).expect("writing");
     for _ in 0..rows {
         for i in 0..19 {
-            let v = rng.next_f32();
+            let v = rng.uniform();
             if i == 3 && v < 0.05 {
                 write!(out, ",").expect("writing");
             } else {
                 write!(out, "{:.4},", v * 100.0).expect("writing");
             }
         }
-        writeln!(out, "{}", u8::from(rng.next_f32() < 0.4)).expect("writing");
+        writeln!(out, "{}", u8::from(rng.uniform() < 0.4)).expect("writing");
     }
     out.flush().expect("writing");
 }

@@ -13,13 +13,13 @@
 
 use burn::tensor::Transaction;
 use criterion::{Criterion, criterion_group, criterion_main};
-use nnfs_tui::data::split::SplitMix64;
 use nnfs_tui::data::{Dataset, Splits, load};
 use nnfs_tui::model::device::{self, Backend};
 use nnfs_tui::model::network::{
     calc_loss, execute_epoch, init_coeffs, loss_and_accuracy, model_accuracy,
 };
 use nnfs_tui::model::{DeviceData, Run};
+use nnfs_tui::random::Generator;
 use nnfs_tui::settings::DataSpec;
 use std::time::Duration;
 
@@ -29,9 +29,9 @@ fn titanic() -> Splits {
 
 /// `rows` random rows of `features` features in [0, 1) with a learnable label.
 fn synthetic(rows: usize, features: usize) -> Splits {
-    let mut rng = SplitMix64(7);
+    let mut rng = Generator::manual_seed(7);
     let mut dataset = |rows: usize| {
-        let x: Vec<f32> = (0..rows * features).map(|_| rng.next_f32()).collect();
+        let x: Vec<f32> = (0..rows * features).map(|_| rng.uniform()).collect();
         let y = x
             .chunks(features)
             .map(|r| f32::from(u8::from(r[0] + r[1] > 1.0)))

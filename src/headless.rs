@@ -6,8 +6,9 @@ use crate::model::report::{
     EpochMetrics, Evaluation, HISTORY_HEADER, SweepPoint, elapsed_ms, format_lr, history_row,
     stops_learning_at,
 };
-use crate::model::{Split, train_model};
-use crate::settings::{Format, RunSettings, Session, SweepSpec};
+use crate::model::{Batches, Split, train_model};
+use crate::progress::Bar;
+use crate::settings::{Format, RunSettings, Session, Source, SweepSpec};
 use crate::setup::{Prepared, load_data_and_weights, prepare};
 use crate::sweep;
 use serde_json::json;
@@ -71,10 +72,18 @@ fn print_epoch(format: Format, m: &EpochMetrics, out: &mut impl Write) -> Result
 }
 
 /// Trains the session's run and prints its progress to `out`; notices about the data go to
-/// `notes`.
-pub fn run(session: &Session, out: &mut impl Write, notes: &mut impl Write) -> Result<()> {
+/// `notes`. With `bars`, long work shows a progress bar on a terminal's stderr.
+pub fn run(
+    session: &Session,
+    out: &mut impl Write,
+    notes: &mut impl Write,
+    bars: bool,
+) -> Result<()> {
     let config = &session.run;
-    let mut prepared = prepare(config)?;
+    let mut prepared = {
+        let mut loading = Bar::loading(&data_name(config));
+        prepare(config, &mut |p| loading.data(p))?
+    };
     // A note that cannot be shown is no reason not to train.
     for notice in &prepared.splits.notices {
         let _ = writeln!(notes, "note: {notice}");
@@ -99,7 +108,9 @@ pub fn run(session: &Session, out: &mut impl Write, notes: &mut impl Write) -> R
 
     let mut failure = None;
     let mut last: Option<EpochMetrics> = None;
+    let mut bar = Bar::epochs(config.epochs.get(), bars);
     train_model(&mut prepared.run, config.epochs.get(), |m| {
+        bar.set(m.epoch);
         let printed = print_epoch(session.format, m, out);
         let logged = match &mut history {
             Some((path, file)) => writeln!(file, "{}", history_row(m)).map_err(write_error(path)),
@@ -114,6 +125,7 @@ pub fn run(session: &Session, out: &mut impl Write, notes: &mut impl Write) -> R
             }
         }
     })?;
+    drop(bar);
     // Whatever ended the training, what it computed is kept: the weights are saved and the
     // history flushed before a failure is reported.
     let run = &prepared.run;
@@ -196,33 +208,46 @@ pub fn sweep(
     spec: &SweepSpec,
     format: Format,
     out: &mut impl Write,
+    bars: bool,
 ) -> Result<()> {
-    let (splits, weights) = load_data_and_weights(config, &mut |_| {})?;
-    let batch_size = config.batch_size.map(crate::settings::Count::get);
+    let (splits, weights) = {
+        let mut loading = Bar::loading(&data_name(config));
+        load_data_and_weights(config, &mut |p| loading.data(p))?
+    };
+    let mut bar = Bar::rates(spec.steps.get(), bars);
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let mut points: Vec<SweepPoint> = Vec::new();
     let mut failure = None;
     let stop = AtomicBool::new(false);
-    sweep::sweep(&splits, &weights, batch_size, spec, threads, &stop, |p| {
-        if format == Format::Jsonl && failure.is_none() {
-            let line = json!({
-                "lr": p.lr,
-                "first_loss": p.first_loss,
-                "train_loss": p.train_loss,
-                "valid_loss": p.valid_loss,
-                "valid_accuracy": p.valid_accuracy,
-                "dead_units": p.dead_units,
-                "hidden_units": p.hidden_units,
-                "outcome": p.outcome,
-            });
-            failure = writeln!(out, "{line}").and_then(|()| out.flush()).err();
-            // Nobody reads the rest (a closed pipe): stop training for it.
-            if failure.is_some() {
-                stop.store(true, Ordering::Relaxed);
+    sweep::sweep(
+        &splits,
+        &weights,
+        Batches::of(config),
+        spec,
+        threads,
+        &stop,
+        |p| {
+            bar.set(points.len() + 1);
+            if format == Format::Jsonl && failure.is_none() {
+                let line = json!({
+                    "lr": p.lr,
+                    "first_loss": p.first_loss,
+                    "train_loss": p.train_loss,
+                    "valid_loss": p.valid_loss,
+                    "valid_accuracy": p.valid_accuracy,
+                    "dead_units": p.dead_units,
+                    "hidden_units": p.hidden_units,
+                    "outcome": p.outcome,
+                });
+                failure = writeln!(out, "{line}").and_then(|()| out.flush()).err();
+                // Nobody reads the rest (a closed pipe): stop training for it.
+                if failure.is_some() {
+                    stop.store(true, Ordering::Relaxed);
+                }
             }
-        }
-        points.push(p);
-    })?;
+            points.push(p);
+        },
+    )?;
     if let Some(error) = failure {
         return Err(stdout_error(error));
     }
@@ -264,4 +289,13 @@ pub fn sweep(
     }
     .and_then(|()| out.flush())
     .map_err(stdout_error)
+}
+
+/// How the data is named while it loads: the file, or what it is.
+fn data_name(config: &RunSettings) -> String {
+    match &config.data.source {
+        Source::File { path, .. } => path.display().to_string(),
+        Source::Titanic(_) => "titanic.csv".into(),
+        Source::Generated(generated) => generated.kind.to_string(),
+    }
 }

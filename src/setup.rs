@@ -3,10 +3,10 @@
 
 use crate::data::{self, Splits};
 use crate::error::{Error, Result};
-use crate::model::Run;
 use crate::model::device::{self, Compute};
 use crate::model::network::init_weights;
 use crate::model::weights::Weights;
+use crate::model::{Batches, Run};
 use crate::settings;
 
 /// A run ready to train, with what the screen or the summary needs to know about it.
@@ -40,17 +40,20 @@ pub fn load_data_and_weights(
     Ok((splits, weights))
 }
 
-/// Prepares a run: data, device and starting coefficients.
-pub fn prepare(config: &settings::RunSettings) -> Result<Prepared> {
-    let (splits, weights) = load_data_and_weights(config, &mut |_| {})?;
+/// Prepares a run: data (telling `progress` how loading goes), device and starting
+/// coefficients.
+pub fn prepare(
+    config: &settings::RunSettings,
+    progress: &mut dyn FnMut(data::Progress),
+) -> Result<Prepared> {
+    let (splits, weights) = load_data_and_weights(config, progress)?;
     let compute = device::init(config.backend)?;
-    let batch_size = config.batch_size.map(settings::Count::get);
     let run = Run::from_weights(
         &weights,
         &splits,
         &compute.device,
         config.lr.get(),
-        batch_size,
+        Batches::of(config),
     );
     Ok(Prepared {
         run,

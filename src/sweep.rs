@@ -6,7 +6,7 @@ use crate::data::Splits;
 use crate::error::{Error, Result};
 use crate::model::report::{SweepPoint, diagnose};
 use crate::model::weights::Weights;
-use crate::model::{Run, Split};
+use crate::model::{Batches, Run, Split};
 use crate::settings::SweepSpec;
 use crate::trainer::messages::{RunId, SweepEvent};
 use burn::tensor::Device;
@@ -47,7 +47,7 @@ pub fn spawn(
     run: RunId,
     splits: Splits,
     weights: Weights,
-    batch_size: Option<usize>,
+    batches: Batches,
     spec: SweepSpec,
     threads: usize,
     send: impl Fn(SweepEvent) + Send + 'static,
@@ -65,7 +65,7 @@ pub fn spawn(
             let swept = sweep(
                 &splits,
                 &weights,
-                batch_size,
+                batches,
                 &spec,
                 threads,
                 &shared.stop,
@@ -92,7 +92,7 @@ pub fn spawn(
 pub fn sweep(
     splits: &Splits,
     weights: &Weights,
-    batch_size: Option<usize>,
+    batches: Batches,
     spec: &SweepSpec,
     threads: usize,
     stop: &AtomicBool,
@@ -111,7 +111,7 @@ pub fn sweep(
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&lr) = lrs.get(index) else { break };
                     let rate = Rate { lr, index };
-                    let point = train_at(splits, weights, batch_size, epochs, rate, stop);
+                    let point = train_at(splits, weights, batches, epochs, rate, stop);
                     let Some(point) = point.transpose() else {
                         break;
                     };
@@ -140,13 +140,13 @@ struct Rate {
 fn train_at(
     splits: &Splits,
     weights: &Weights,
-    batch_size: Option<usize>,
+    batches: Batches,
     epochs: usize,
     Rate { lr, index }: Rate,
     stop: &AtomicBool,
 ) -> Result<Option<SweepPoint>> {
     let trained = std::panic::catch_unwind(|| {
-        let mut run = Run::from_weights(weights, splits, &Device::flex(), lr, batch_size);
+        let mut run = Run::from_weights(weights, splits, &Device::flex(), lr, batches);
         // Both losses of the same kind: the whole training split, before and after training.
         let train_loss = |run: &Run| -> Result<f32> {
             Ok(run.evaluate(Split::Train)?.map_or(f32::NAN, |e| e.loss))
@@ -221,7 +221,10 @@ mod tests {
         let spec = spec(from, to, steps, epochs);
         let mut points = Vec::new();
         let stop = AtomicBool::new(false);
-        sweep(&splits, &weights, None, &spec, 2, &stop, |p| points.push(p)).unwrap();
+        sweep(&splits, &weights, Batches::FULL, &spec, 2, &stop, |p| {
+            points.push(p);
+        })
+        .unwrap();
         points
     }
 
@@ -263,11 +266,14 @@ mod tests {
         let spec = spec(0.01, 0.1, 8, 2000);
         let stop = AtomicBool::new(true);
         let mut points = Vec::new();
-        sweep(&splits, &weights, None, &spec, 2, &stop, |p| points.push(p)).unwrap();
+        sweep(&splits, &weights, Batches::FULL, &spec, 2, &stop, |p| {
+            points.push(p);
+        })
+        .unwrap();
         assert!(points.is_empty(), "{points:?}");
 
         stop.store(false, Ordering::Relaxed);
-        sweep(&splits, &weights, None, &spec, 2, &stop, |p| {
+        sweep(&splits, &weights, Batches::FULL, &spec, 2, &stop, |p| {
             stop.store(true, Ordering::Relaxed);
             points.push(p);
         })

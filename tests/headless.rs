@@ -250,3 +250,17 @@ fn a_closed_stdout_ends_the_run_quietly_and_keeps_the_weights() {
     let saved = std::fs::metadata(&weights).unwrap();
     assert!(saved.len() > 0, "the weights were saved");
 }
+
+/// The README's sweep example is what the binary prints, table and verdict.
+#[test]
+fn the_readmes_sweep_table_is_the_binarys() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("$ nnfs-tui --headless --sweep ").unwrap();
+    let block = &readme[start..readme[start..].find("```").unwrap() + start];
+    let (command, table) = block.split_once('\n').unwrap();
+    let args: Vec<&str> = command.split_whitespace().skip(2).collect();
+    let output = nnfs(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), table);
+}

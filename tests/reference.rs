@@ -1,7 +1,9 @@
-//! The tutorial's PyTorch code and ours, run for run: every epoch's training loss of each
-//! reference run in `tests/fixtures/` must come out of the real binary. `seed-lr1.4` is the
-//! tutorial's first example; the others (made by `tests/fixtures/reference.py`) cover another
-//! seed and size, lr 20, a run whose output saturates (hidden 32, lr 60) and two hidden layers.
+//! The tutorial's PyTorch code and ours from the same starting coefficients: each reference
+//! run's `init.safetensors`, written by PyTorch, is read with `--init`, and every epoch's
+//! training loss must come out of the real binary (the seed-based runs are in `seeded.rs`).
+//! `seed-lr1.4` is the tutorial's first example; the others (made by
+//! `tests/fixtures/reference.py init`) cover another seed and size, lr 20, a run whose output
+//! saturates (hidden 32, lr 60) and two hidden layers.
 
 #![expect(
     clippy::unwrap_used,

@@ -8,11 +8,12 @@
 //! in place; for gauss it widens the blobs; for spiral and moons it jitters the points.
 
 use super::Dataset;
-use super::split::SplitMix64;
+use crate::random::Generator;
 pub use crate::settings::Playground;
 use std::f32::consts::{PI, TAU};
 
-/// Keeps the points' random stream apart from the split's, which starts from the same seed.
+/// Keeps the points' random stream apart from the split's, which starts from the same seed:
+/// the points are drawn from `torch.manual_seed(seed ^ STREAM)`.
 const STREAM: u64 = 0x706C_6179_6772_6F75;
 
 /// `points` points of `kind` with features `x1`, `x2` and 0/1 labels; the same seed gives the
@@ -23,7 +24,7 @@ pub fn generate(kind: Playground, points: usize, noise: f32, seed: u64) -> Datas
     } else {
         0.0
     };
-    let mut rng = SplitMix64(seed ^ STREAM);
+    let mut rng = Generator::manual_seed(seed ^ STREAM);
     let mut x = Vec::with_capacity(points.saturating_mul(2));
     let mut y = Vec::with_capacity(points);
     for i in 0..points {
@@ -47,7 +48,7 @@ pub fn generate(kind: Playground, points: usize, noise: f32, seed: u64) -> Datas
 
 /// TensorFlow Playground's circle, divided by its radius 5: a disc of radius 0.5 and a ring
 /// from 0.7 to 1. The label is read at the point moved by up to `noise` on each axis.
-fn circle(rng: &mut SplitMix64, inner: bool, noise: f32) -> (f32, f32, bool) {
+fn circle(rng: &mut Generator, inner: bool, noise: f32) -> (f32, f32, bool) {
     let r = if inner {
         uniform(rng, 0.0, 0.5)
     } else {
@@ -61,9 +62,9 @@ fn circle(rng: &mut SplitMix64, inner: bool, noise: f32) -> (f32, f32, bool) {
 
 /// TensorFlow Playground's xor: uniform points kept 0.06 (its 0.3 of 5) off the axes, class 1
 /// where the signs agree at the point moved by up to `noise` on each axis.
-fn xor(rng: &mut SplitMix64, same_sign: bool, noise: f32) -> (f32, f32, bool) {
+fn xor(rng: &mut Generator, same_sign: bool, noise: f32) -> (f32, f32, bool) {
     const GAP: f32 = 0.06;
-    let sign = if rng.next_u64() & 1 == 0 { 1.0 } else { -1.0 };
+    let sign = if rng.next_u32() & 1 == 0 { 1.0 } else { -1.0 };
     let x1 = sign * uniform(rng, GAP, 1.0);
     let other_sign = if same_sign { sign } else { -sign };
     let x2 = other_sign * uniform(rng, GAP, 1.0);
@@ -74,7 +75,7 @@ fn xor(rng: &mut SplitMix64, same_sign: bool, noise: f32) -> (f32, f32, bool) {
 /// Two round Gaussian blobs at ±(0.4, 0.4), standard deviation 0.1 clean and 0.5 at full noise.
 /// Samples outside the square are drawn again, so the blobs are cut off rather than piled up
 /// at its edge.
-fn gauss(rng: &mut SplitMix64, positive: bool, noise: f32) -> (f32, f32, bool) {
+fn gauss(rng: &mut Generator, positive: bool, noise: f32) -> (f32, f32, bool) {
     let centre = if positive { 0.4 } else { -0.4 };
     let sd = 0.1 + 0.4 * noise;
     let mut point = (centre, centre);
@@ -91,7 +92,7 @@ fn gauss(rng: &mut SplitMix64, positive: bool, noise: f32) -> (f32, f32, bool) {
 /// TensorFlow Playground's spiral, divided by its radius 5: 1.75 turns, the second arm half a
 /// turn behind the first, each point jittered by up to `noise` × 0.2 on each axis. Points lie
 /// at random along the arm (not evenly spaced), so the seed decides them even without noise.
-fn spiral(rng: &mut SplitMix64, first: bool, noise: f32) -> (f32, f32, bool) {
+fn spiral(rng: &mut Generator, first: bool, noise: f32) -> (f32, f32, bool) {
     let r = uniform(rng, 0.0, 1.0);
     let angle = 1.75 * TAU * r + if first { 0.0 } else { PI };
     let jitter = 0.2 * noise;
@@ -103,7 +104,7 @@ fn spiral(rng: &mut SplitMix64, first: bool, noise: f32) -> (f32, f32, bool) {
 /// scikit-learn's `make_moons`: the upper half of the unit circle (class 0) and the lower half
 /// of one centred on (1, 0.5) (class 1), with Gaussian noise of standard deviation `noise`
 /// (sklearn's own parameter), then centred and divided by 1.5 to fit the square.
-fn moons(rng: &mut SplitMix64, lower: bool, noise: f32) -> (f32, f32, bool) {
+fn moons(rng: &mut Generator, lower: bool, noise: f32) -> (f32, f32, bool) {
     let t = uniform(rng, 0.0, PI);
     let (a, b) = if lower {
         (1.0 - t.cos(), 0.5 - t.sin())
@@ -117,21 +118,22 @@ fn moons(rng: &mut SplitMix64, lower: bool, noise: f32) -> (f32, f32, bool) {
     (x1.clamp(-1.0, 1.0), x2.clamp(-1.0, 1.0), lower)
 }
 
-fn uniform(rng: &mut SplitMix64, low: f32, high: f32) -> f32 {
-    low + (high - low) * rng.next_f32()
+fn uniform(rng: &mut Generator, low: f32, high: f32) -> f32 {
+    low + (high - low) * rng.uniform()
 }
 
-/// A standard normal sample (Box–Muller; the second sample of the pair is not kept).
-#[expect(
-    clippy::cast_possible_truncation,
-    reason = "a normal sample fits an f32"
-)]
-fn normal(rng: &mut SplitMix64) -> f32 {
-    let unit = |rng: &mut SplitMix64| (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+/// A standard normal sample (Box–Muller on two uniforms; the second sample of the pair is not
+/// kept).
+fn normal(rng: &mut Generator) -> f32 {
     // 1 − u lies in (0, 1], so the logarithm is finite.
-    let u1 = 1.0 - unit(rng);
-    let u2 = unit(rng);
-    ((-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()) as f32
+    let u1 = f64::from(1.0 - rng.uniform());
+    let u2 = f64::from(rng.uniform());
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "a normal sample fits an f32"
+    )]
+    let sample = ((-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()) as f32;
+    sample
 }
 
 #[cfg(test)]

@@ -10,4 +10,4 @@ pub mod run;
 pub mod weights;
 
 pub use report::{EpochMetrics, Evaluation, HISTORY_HEADER, Health, SATURATION, elapsed_ms};
-pub use run::{DeviceData, ReadBackBatch, Run, Split, SplitTensors, train_model};
+pub use run::{Batches, DeviceData, ReadBackBatch, Run, Split, SplitTensors, train_model};

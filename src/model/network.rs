@@ -3,7 +3,7 @@
 //! full-batch gradient descent written by hand.
 
 use super::weights::{Matrix, Weights};
-use crate::data::split::SplitMix64;
+use crate::random::Generator;
 use burn::tensor::Gradients;
 use burn::tensor::{Device, Tensor, activation};
 
@@ -56,8 +56,10 @@ impl Coeffs {
 }
 
 /// The tutorial's `init_coeffs`, for hidden layer sizes `hidden` (the tutorial's `n_hidden` is
-/// `&[n_hidden]`): hidden weights `(U(0,1) - 0.5) / size`, output weights `U(0,1) - 0.3`,
-/// output bias `U(0,1)`, drawn in that order from a seeded generator.
+/// `&[n_hidden]`), after `torch.manual_seed(seed)`: hidden weights
+/// `(torch.rand(rows, size) - 0.5) / size` layer after layer, output weights
+/// `torch.rand(h, 1) - 0.3`, output bias `torch.rand(1)[0]`, drawn in that order, so
+/// `--seed 442` starts from the tutorial's coefficients bit for bit.
 ///
 /// The draws are made on the host, so every backend starts a given seed from the same
 /// coefficients and concurrent runs cannot disturb each other's random streams.
@@ -67,9 +69,9 @@ pub fn init_coeffs(n_inputs: usize, hidden: &[usize], seed: u64, device: &Device
 
 /// The values [`init_coeffs`] starts from.
 pub fn init_weights(n_inputs: usize, hidden: &[usize], seed: u64) -> Weights {
-    let mut rng = SplitMix64(seed);
+    let mut rng = Generator::manual_seed(seed);
     let mut uniform = |n: usize, f: &dyn Fn(f32) -> f32| -> Vec<f32> {
-        (0..n).map(|_| f(rng.next_f32())).collect()
+        (0..n).map(|_| f(rng.uniform())).collect()
     };
     let mut layers = Vec::with_capacity(hidden.len());
     let mut rows = n_inputs;
@@ -142,4 +144,29 @@ fn accuracy(preds: Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
 pub fn loss_and_accuracy(coeffs: &Coeffs, x: &Tensor<2>, y: &Tensor<2>) -> (Tensor<1>, Tensor<1>) {
     let preds = calc_preds(coeffs, x);
     (mean_absolute_error(preds.clone(), y), accuracy(preds, y))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// PyTorch wrote these starting coefficients (`tests/fixtures/reference.py init`, after
+    /// `torch.manual_seed`): the same seed gives the same values, bit for bit.
+    #[test]
+    fn init_coeffs_draws_the_tutorials_coefficients_from_a_seed() {
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+        for (run, seed, hidden) in [
+            ("seed-lr1.4", 442, &[20][..]),
+            ("seed442-lr20", 442, &[20]),
+            ("seed7-h5-lr0.3", 7, &[5]),
+            ("seed442-h32-lr60", 442, &[32]),
+            ("seed1-h10x10-lr2", 1, &[10, 10]),
+        ] {
+            let path = std::path::Path::new(fixtures)
+                .join(run)
+                .join("init.safetensors");
+            let torch = Weights::load(&path).unwrap();
+            assert_eq!(init_weights(12, hidden, seed), torch, "{run}");
+        }
+    }
 }

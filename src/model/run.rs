@@ -4,9 +4,10 @@
 use super::network::{self, Coeffs, execute_epoch, loss_and_accuracy};
 use super::report::{EpochMetrics, Evaluation, Health, SATURATION};
 use super::weights::{Matrix, Weights};
-use crate::data::split::SplitMix64;
 use crate::data::{Dataset, Splits};
 use crate::error::{Error, Result};
+use crate::random::Generator;
+use crate::settings::{Count, RunSettings};
 use burn::tensor::{Device, Int, Tensor, TensorData, Transaction};
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
@@ -66,6 +67,30 @@ impl DeviceData {
     }
 }
 
+/// How an epoch steps: on every training row at once (`size` `None`, or at least the rows),
+/// or on mini-batches of `size` rows in an order drawn anew each epoch from `seed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Batches {
+    pub size: Option<usize>,
+    pub seed: u64,
+}
+
+impl Batches {
+    /// The tutorial's full batch.
+    pub const FULL: Batches = Batches {
+        size: None,
+        seed: 0,
+    };
+
+    /// The batches a run's settings ask for: their batch size, the order drawn from their seed.
+    pub fn of(settings: &RunSettings) -> Self {
+        Batches {
+            size: settings.batch_size.map(Count::get),
+            seed: settings.seed.get(),
+        }
+    }
+}
+
 /// A training run in progress: coefficients, data, learning rate and epoch count.
 #[derive(Debug)]
 pub struct Run {
@@ -76,8 +101,9 @@ pub struct Run {
     /// Rows per gradient step, in a fresh random order every epoch; `None` (or a size of at
     /// least the training rows) is the tutorial's full batch.
     pub batch_size: Option<usize>,
-    /// Draws each epoch's order of the rows for mini-batches.
-    shuffle: SplitMix64,
+    /// Draws each epoch's order of the rows for mini-batches: one `torch.randperm` of the
+    /// training rows per epoch, from `torch.Generator().manual_seed(seed)`.
+    order: Generator,
     epoch: usize,
     started: Instant,
 }
@@ -108,24 +134,31 @@ impl Run {
         splits: &Splits,
         device: &Device,
         lr: f64,
-        batch_size: Option<usize>,
+        batches: Batches,
     ) -> Self {
         let coeffs = Coeffs::from_weights(weights, device);
-        let mut run = Run::new(coeffs, DeviceData::new(splits, device), lr);
-        run.batch_size = batch_size;
-        run
+        Run::new(coeffs, DeviceData::new(splits, device), lr).with_batches(batches)
     }
 
+    /// A full-batch run (the tutorial's).
     pub fn new(coeffs: Coeffs, data: DeviceData, lr: f64) -> Self {
         Run {
             coeffs,
             data,
             lr,
             batch_size: None,
-            shuffle: SplitMix64(0x5eed),
+            order: Generator::manual_seed(0),
             epoch: 0,
             started: Instant::now(),
         }
+    }
+
+    /// The same run, stepping as `batches` say.
+    #[must_use]
+    pub fn with_batches(mut self, batches: Batches) -> Self {
+        self.batch_size = batches.size;
+        self.order = Generator::manual_seed(batches.seed);
+        self
     }
 
     /// Epochs done so far.
@@ -190,8 +223,7 @@ impl Run {
     )]
     fn mini_batch_epoch(&mut self, size: usize) -> Tensor<1> {
         let train = &self.data.train;
-        let mut order: Vec<usize> = (0..train.rows).collect();
-        self.shuffle.shuffle(&mut order);
+        let order = self.order.randperm(train.rows);
         let device = train.x.device();
         let mut total: Option<Tensor<1>> = None;
         for chunk in order.chunks(size) {
