@@ -23,6 +23,10 @@ pub enum Error {
     /// Whoever read the output has gone (`| head`): not a failure, and nothing to print.
     #[error("stdout was closed")]
     StdoutClosed,
+    /// A signal ended the work, after what it had computed was kept and told: nothing more to
+    /// print; the process exits with 128 + the signal, as shells expect.
+    #[error("interrupted by signal {signal}")]
+    Interrupted { signal: i32 },
     #[error("{file}: {problem}")]
     Data { file: String, problem: DataProblem },
     #[error("{0}")]

@@ -62,11 +62,16 @@ impl Staged {
                 || "nnfs-tui".into(),
                 |name| name.to_string_lossy().into_owned(),
             );
-            let file = tempfile::Builder::new()
-                .prefix(&format!(".{name}."))
-                .suffix(".partial")
-                .tempfile_in(folder)
-                .map_err(fail)?;
+            let prefix = format!(".{name}.");
+            let mut builder = tempfile::Builder::new();
+            builder.prefix(&prefix).suffix(".partial");
+            // As File::create would make it (the umask applies), not a temporary file's 0600.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                builder.permissions(std::fs::Permissions::from_mode(0o666));
+            }
+            let file = builder.tempfile_in(folder).map_err(fail)?;
             Sink::Temporary(BufWriter::new(file))
         };
         Ok(Staged {

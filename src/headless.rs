@@ -2,6 +2,7 @@
 //! and CI.
 
 use crate::error::{Error, Result};
+use crate::files::{Staged, write_error};
 use crate::model::report::{
     EpochMetrics, Evaluation, HISTORY_HEADER, SweepPoint, elapsed_ms, format_lr, history_row,
     stops_learning_at,
@@ -10,12 +11,12 @@ use crate::model::{Batches, Split, train_model};
 use crate::progress::Bar;
 use crate::settings::{Format, RunSettings, Session, Source, SweepSpec};
 use crate::setup::{Prepared, load_data_and_weights, prepare};
+use crate::signals::{self, Caught, SIGINT, SIGTERM};
 use crate::sweep;
 use serde_json::json;
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Python's `f'{x:.3f}'`: `nan` and `inf` as Python writes them.
@@ -24,20 +25,6 @@ pub fn three_decimals(x: f32) -> String {
         "nan".to_string()
     } else {
         format!("{x:.3}")
-    }
-}
-
-fn create(path: &Path) -> Result<File> {
-    File::create(path).map_err(|source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
-fn write_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
     }
 }
 
@@ -72,7 +59,9 @@ fn print_epoch(format: Format, m: &EpochMetrics, out: &mut impl Write) -> Result
 }
 
 /// Trains the session's run and prints its progress to `out`; notices about the data go to
-/// `notes`. With `bars`, long work shows a progress bar on a terminal's stderr.
+/// `notes`. With `bars`, long work shows a progress bar on a terminal's stderr. Stopped by
+/// SIGINT or SIGTERM, it finishes the current batch of epochs, keeps what it computed, prints
+/// its last lines marked as interrupted, and ends with [`Error::Interrupted`].
 pub fn run(
     session: &Session,
     out: &mut impl Write,
@@ -80,6 +69,9 @@ pub fn run(
     bars: bool,
 ) -> Result<()> {
     let config = &session.run;
+    // Caught from the start: a long load is interrupted like training.
+    let caught = Caught::once(&[SIGINT, SIGTERM]).ok();
+    let interrupted = || caught.as_ref().and_then(Caught::pending);
     let mut prepared = {
         let mut loading = Bar::loading(&data_name(config));
         prepare(config, &mut |p| loading.data(p))?
@@ -88,20 +80,14 @@ pub fn run(
     for notice in &prepared.splits.notices {
         let _ = writeln!(notes, "note: {notice}");
     }
-    // Open output files first, so a bad path fails before the training, not after it.
-    // An existing weights file is only replaced once there are new weights to put in it.
-    if let Some(path) = session.save.as_deref() {
-        std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(path)
-            .map_err(write_error(path))?;
-    }
+    // Output files are opened first, so a bad path fails before the training, not after it;
+    // each appears, whole, only once it is complete.
+    let save = session.save.as_deref().map(Staged::create).transpose()?;
     let mut history = match session.history.as_deref() {
         Some(path) => {
-            let mut file = BufWriter::new(create(path)?);
-            writeln!(file, "{HISTORY_HEADER}").map_err(write_error(path))?;
-            Some((path, file))
+            let mut file = Staged::create(path)?;
+            writeln!(file, "{HISTORY_HEADER}").map_err(|e| write_error(path, e))?;
+            Some(file)
         }
         None => None,
     };
@@ -109,11 +95,14 @@ pub fn run(
     let mut failure = None;
     let mut last: Option<EpochMetrics> = None;
     let mut bar = Bar::epochs(config.epochs.get(), bars);
-    train_model(&mut prepared.run, config.epochs.get(), |m| {
+    let stop = || interrupted().is_some();
+    train_model(&mut prepared.run, config.epochs.get(), &stop, |m| {
         bar.set(m.epoch);
         let printed = print_epoch(session.format, m, out);
         let logged = match &mut history {
-            Some((path, file)) => writeln!(file, "{}", history_row(m)).map_err(write_error(path)),
+            Some(file) => {
+                writeln!(file, "{}", history_row(m)).map_err(|e| write_error(file.path(), e))
+            }
             None => Ok(()),
         };
         last = Some(*m);
@@ -127,20 +116,21 @@ pub fn run(
     })?;
     drop(bar);
     // Whatever ended the training, what it computed is kept: the weights are saved and the
-    // history flushed before a failure is reported.
-    let run = &prepared.run;
-    if let Some(path) = session.save.as_deref() {
-        run.weights()?.save(path)?;
+    // history written before a failure is reported.
+    if let Some(file) = save {
+        prepared.run.weights()?.write_to(file)?;
     }
-    let flushed = history.map_or(Ok(()), |(path, mut file)| {
-        file.flush().map_err(write_error(path))
-    });
+    let kept = history.map_or(Ok(()), Staged::commit);
     if let Some(error) = failure {
         return Err(error);
     }
-    flushed?;
-
-    summary(session, &prepared, last.map(|m| m.elapsed), out)
+    kept?;
+    let signal = interrupted();
+    summary(session, &prepared, last.map(|m| m.elapsed), signal, out)?;
+    match signal {
+        Some(signal) => Err(Error::Interrupted { signal }),
+        None => Ok(()),
+    }
 }
 
 /// The run's last lines: the final validation (and test) figures, or the JSON summary.
@@ -148,6 +138,7 @@ fn summary(
     session: &Session,
     prepared: &Prepared,
     elapsed: Option<std::time::Duration>,
+    interrupted: Option<i32>,
     out: &mut impl Write,
 ) -> Result<()> {
     let run = &prepared.run;
@@ -167,7 +158,15 @@ fn summary(
                     )
                 })
             };
-            let lines: Vec<String> = [line("valid", valid), line("test", test)]
+            let stopped = interrupted.map(|signal| {
+                format!(
+                    "interrupted by {} at epoch {} of {}",
+                    signals::name(signal),
+                    run.epoch(),
+                    session.run.epochs
+                )
+            });
+            let lines: Vec<String> = [line("valid", valid), line("test", test), stopped]
                 .into_iter()
                 .flatten()
                 .collect();
@@ -175,7 +174,7 @@ fn summary(
         }
         Format::Jsonl => {
             let figure = |e: Option<Evaluation>, f: fn(&Evaluation) -> f32| e.as_ref().map(f);
-            let summary = json!({
+            let mut summary = json!({
                 "summary": true,
                 "epochs": run.epoch(),
                 "lr": run.lr,
@@ -194,6 +193,9 @@ fn summary(
                 "elapsed_ms": elapsed_ms(elapsed),
                 "us_per_epoch": elapsed.as_secs_f64() * 1e6 / run.epoch().max(1) as f64,
             });
+            if let Some(signal) = interrupted {
+                summary["interrupted"] = json!(signals::name(signal));
+            }
             writeln!(out, "{summary}").map_err(stdout_error)?;
         }
     }
@@ -218,14 +220,17 @@ pub fn sweep(
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let mut points: Vec<SweepPoint> = Vec::new();
     let mut failure = None;
-    let stop = AtomicBool::new(false);
+    // SIGINT or SIGTERM stops the sweep as a closed stdout does: the finished rates stay.
+    let caught = Caught::once(&[SIGINT, SIGTERM]).ok();
+    let own = AtomicBool::new(false);
+    let stop = caught.as_ref().map_or(&own, Caught::flag);
     sweep::sweep(
         &splits,
         &weights,
         Batches::of(config),
         spec,
         threads,
-        &stop,
+        stop,
         |p| {
             bar.set(points.len() + 1);
             if format == Format::Jsonl && failure.is_none() {
@@ -252,13 +257,24 @@ pub fn sweep(
         return Err(stdout_error(error));
     }
     points.sort_by(|a, b| a.lr.total_cmp(&b.lr));
-    let stop = stops_learning_at(&points);
-    match format {
-        Format::Jsonl => writeln!(
-            out,
-            "{}",
-            json!({"summary": true, "epochs": spec.epochs.get(), "stops_learning_at": stop})
-        ),
+    let interrupted = caught.as_ref().and_then(Caught::pending);
+    // Where learning stops is not known from a part of the rates.
+    let stop = if interrupted.is_some() {
+        None
+    } else {
+        stops_learning_at(&points)
+    };
+    let done = format!("{} of {} rates done", points.len(), spec.steps);
+    let printed = match format {
+        Format::Jsonl => {
+            let mut summary =
+                json!({"summary": true, "epochs": spec.epochs.get(), "stops_learning_at": stop});
+            if let Some(signal) = interrupted {
+                summary["interrupted"] = json!(signals::name(signal));
+                summary["rates_done"] = json!(points.len());
+            }
+            writeln!(out, "{summary}")
+        }
         Format::Text => {
             let each = match spec.epochs.get() {
                 1 => "1 epoch each".to_string(),
@@ -280,15 +296,21 @@ pub fn sweep(
                     p.outcome
                 ));
             }
-            table.push_str(&match stop {
-                Some(lr) => format!("stops learning at lr {} ({each})", format_lr(lr)),
-                None => format!("learned at every lr ({each})"),
+            table.push_str(&match (interrupted, stop) {
+                (Some(signal), _) => {
+                    format!("interrupted by {}: {done} ({each})", signals::name(signal))
+                }
+                (None, Some(lr)) => format!("stops learning at lr {} ({each})", format_lr(lr)),
+                (None, None) => format!("learned at every lr ({each})"),
             });
             writeln!(out, "{table}")
         }
+    };
+    printed.and_then(|()| out.flush()).map_err(stdout_error)?;
+    match interrupted {
+        Some(signal) => Err(Error::Interrupted { signal }),
+        None => Ok(()),
     }
-    .and_then(|()| out.flush())
-    .map_err(stdout_error)
 }
 
 /// How the data is named while it loads: the file, or what it is.

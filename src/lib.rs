@@ -17,6 +17,7 @@ pub mod progress;
 pub mod random;
 pub mod settings;
 pub mod setup;
+pub mod signals;
 pub mod sweep;
 pub mod trainer;
 pub mod tui;

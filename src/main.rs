@@ -4,6 +4,7 @@ use clap::Parser;
 use nnfs_tui::cli::Cli;
 use nnfs_tui::error::{EXIT_USAGE, Error};
 use nnfs_tui::launch::Action;
+use nnfs_tui::signals;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
     };
     match Action::from_cli(cli).and_then(Action::run) {
         Ok(()) | Err(Error::StdoutClosed) => ExitCode::SUCCESS,
+        Err(Error::Interrupted { signal }) => ExitCode::from(signals::exit_status(signal)),
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::from(EXIT_USAGE)

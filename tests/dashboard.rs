@@ -100,6 +100,109 @@ impl Session {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
     }
+
+    fn pid(&self) -> u32 {
+        self.child.process_id().unwrap()
+    }
+
+    /// Sends `signal` (a name for `kill`, `TERM`) to the dashboard.
+    fn kill(&self, signal: &str) {
+        let sent = std::process::Command::new("kill")
+            .args([format!("-{signal}"), self.pid().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -{signal}");
+    }
+
+    /// Waits for the process to end; its exit code.
+    fn exit_code(&mut self) -> u32 {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.exit_code();
+            }
+            assert!(Instant::now() < deadline, "nnfs-tui did not end");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Whether the terminal is as it was before the dashboard: the main screen, a cursor.
+    fn restored(&self) -> bool {
+        std::thread::sleep(Duration::from_millis(200));
+        let parser = self.screen.lock().unwrap();
+        !parser.screen().alternate_screen() && !parser.screen().hide_cursor()
+    }
+
+    /// The process's state letter in /proc (`T` when stopped).
+    fn state(&self) -> char {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap();
+        let after = stat.rsplit_once(')').unwrap().1;
+        after.trim_start().chars().next().unwrap()
+    }
+
+    /// Waits until `done` holds of the session (60 s at most).
+    fn wait_until(&self, what: &str, done: impl Fn(&Session) -> bool) {
+        let deadline = Instant::now() + Duration::from_mins(1);
+        while !done(self) {
+            assert!(
+                Instant::now() < deadline,
+                "waited 60 s for {what}: {}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT from outside end the dashboard as `q` does: the
+/// terminal given back, the exit status 128 + the signal.
+#[test]
+fn every_ending_signal_gives_the_terminal_back() {
+    for (signal, number) in [("TERM", 15), ("HUP", 1), ("INT", 2), ("QUIT", 3)] {
+        let mut session = Session::start(&["--pace", "max", "--epochs", "100000"]);
+        session.wait_for("RUNNING");
+        session.kill(signal);
+        assert_eq!(session.exit_code(), 128 + number, "SIG{signal}");
+        assert!(session.restored(), "SIG{signal}: {}", session.text());
+    }
+}
+
+/// Ctrl-Z gives the terminal back and stops the process, as in vim or htop; continued (`fg`
+/// sends SIGCONT), it takes the screen back, redraws it, and training goes on.
+#[test]
+fn ctrl_z_suspends_and_a_continue_resumes() {
+    let mut session = Session::start(&["--pace", "100", "--epochs", "100000"]);
+    session.wait_for("RUNNING");
+    session.keys("\x1a");
+    session.wait_until("the process to stop", |s| s.state() == 'T');
+    assert!(session.restored(), "{}", session.text());
+    session.kill("CONT");
+    session.wait_until("the screen to come back", |s| {
+        s.screen.lock().unwrap().screen().alternate_screen() && s.text().contains("RUNNING")
+    });
+    let epoch = |s: &Session| {
+        let text = s.text();
+        let at = text
+            .find("· epoch ")
+            .map(|i| &text[i + 8..])
+            .unwrap_or_default();
+        at.split('/')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .parse::<u64>()
+            .unwrap_or(0)
+    };
+    let before = epoch(&session);
+    session.wait_until("training to go on", |s| epoch(s) > before + 5);
+    // An outside SIGTSTP suspends the same way.
+    session.kill("TSTP");
+    session.wait_until("the process to stop", |s| s.state() == 'T');
+    session.kill("CONT");
+    session.wait_until("the screen to come back", |s| {
+        s.screen.lock().unwrap().screen().alternate_screen()
+    });
+    session.quit();
 }
 
 #[test]

@@ -36,6 +36,8 @@ pub enum Effect {
     Send(Command),
     /// Write a file into the working folder, then report through [`App::on_written`].
     Write(FileWrite),
+    /// Give the terminal back and stop the process until the shell continues it (Ctrl-Z).
+    Suspend,
 }
 
 /// A file the dashboard writes.
@@ -393,6 +395,10 @@ impl App {
         if ctrl && matches!(key.code, KeyCode::Char('c' | 'C')) {
             return self.quit();
         }
+        // In raw mode Ctrl-Z is a key, not a signal: suspend as a shell's job control would.
+        if ctrl && matches!(key.code, KeyCode::Char('z' | 'Z')) {
+            return vec![Effect::Suspend];
+        }
         if self.help {
             return match key.code {
                 KeyCode::Esc | KeyCode::Char('?') => {
@@ -552,6 +558,11 @@ impl App {
             return;
         }
         self.show_sweep = !self.show_sweep;
+    }
+
+    /// A signal ends the session: as `q` does.
+    pub fn on_signal(&mut self) -> Vec<Effect> {
+        self.quit()
     }
 
     fn quit(&mut self) -> Vec<Effect> {

@@ -345,16 +345,18 @@ impl Run {
 }
 
 /// The tutorial's `train_model`: `epochs` epochs of [`execute_epoch`] at the run's learning
-/// rate, reporting each to `on_epoch`, which may stop the run early. Epochs are read back in
-/// batches sized by [`ReadBackBatch`]; a stop takes effect at the end of the current batch.
+/// rate, reporting each to `on_epoch`, which may end the run at once. Epochs are read back in
+/// batches sized by [`ReadBackBatch`]; once `stop` says so, training ends after the current
+/// batch, every epoch of it reported.
 pub fn train_model(
     run: &mut Run,
     epochs: usize,
+    stop: &dyn Fn() -> bool,
     mut on_epoch: impl FnMut(&EpochMetrics) -> ControlFlow<()>,
 ) -> Result<()> {
     let mut batch = ReadBackBatch::new(Duration::from_millis(10));
     let mut done = 0;
-    while done < epochs {
+    while done < epochs && !stop() {
         let size = batch.get().min(epochs - done);
         let started = Instant::now();
         let metrics = run.steps(size)?;

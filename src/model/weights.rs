@@ -189,8 +189,16 @@ impl Weights {
 
     /// Writes the coefficients to `path` as safetensors.
     pub fn save(&self, path: &Path) -> Result<()> {
+        self.write_to(crate::files::Staged::create(path)?)
+    }
+
+    /// Writes the coefficients into `file`, which appears whole once they are all written.
+    pub fn write_to(&self, mut file: crate::files::Staged) -> Result<()> {
+        use std::io::Write;
         let bytes = self.to_bytes().map_err(Error::Weights)?;
-        crate::files::write(path, &bytes)
+        file.write_all(&bytes)
+            .map_err(|e| crate::files::write_error(file.path(), e))?;
+        file.commit()
     }
 
     pub fn to_bytes(&self) -> Result<Vec<u8>, String> {

@@ -23,6 +23,8 @@ const SNAPSHOT_EVERY: Duration = Duration::from_millis(150);
 /// At pace max, a batch of epochs (one read-back) takes about this long, so commands are
 /// obeyed well within a frame or two.
 const BATCH_TIME: Duration = Duration::from_millis(8);
+/// The most a paced run may lag behind its pace before it is not made up.
+const CATCH_UP: Duration = Duration::from_millis(250);
 /// How long an idle trainer sleeps between looks at its command queue.
 const IDLE_WAIT: Duration = Duration::from_millis(250);
 
@@ -405,7 +407,12 @@ impl Worker {
                                 Instant::now()
                             }
                             Pace::PerSecond(rate) => {
-                                active.due + Duration::from_secs_f64(1.0 / rate.max(1e-3))
+                                // After a stall (the process suspended, a slow epoch), the
+                                // pace goes on from now rather than catching up at full speed.
+                                let next =
+                                    active.due + Duration::from_secs_f64(1.0 / rate.max(1e-3));
+                                let now = Instant::now();
+                                next.max(now.checked_sub(CATCH_UP).unwrap_or(now))
                             }
                         };
                     }

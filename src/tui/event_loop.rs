@@ -5,6 +5,7 @@
 
 use crate::app::{App, Effect};
 use crate::error::{Error, Result};
+use crate::signals::SIGTSTP;
 use crate::trainer::messages::{Command, Event};
 use crossterm::event::{Event as TermEvent, KeyEventKind};
 use ratatui::Terminal;
@@ -16,23 +17,19 @@ use std::time::{Duration, Instant};
 /// At most this often a frame is drawn (~60 fps); keys are read in between.
 const FRAME: Duration = Duration::from_millis(16);
 
-/// Where terminal events come from.
+/// The terminal's side of the loop: its events, the signals sent to the process, and
+/// suspending.
 pub trait Input {
     /// The next event, if one comes within `wait`.
     fn next(&mut self, wait: Duration) -> std::io::Result<Option<TermEvent>>;
-}
 
-/// The real terminal's events.
-pub struct Crossterm;
+    /// A signal caught since the last call (SIGTERM, SIGHUP, SIGINT, SIGQUIT end the session,
+    /// SIGTSTP suspends it).
+    fn signal(&mut self) -> Option<i32>;
 
-impl Input for Crossterm {
-    fn next(&mut self, wait: Duration) -> std::io::Result<Option<TermEvent>> {
-        if crossterm::event::poll(wait)? {
-            crossterm::event::read().map(Some)
-        } else {
-            Ok(None)
-        }
-    }
+    /// Gives the terminal back and stops the process, as Ctrl-Z does in a shell; returns once
+    /// it is continued (`fg`), the terminal taken again.
+    fn suspend(&mut self) -> std::io::Result<()>;
 }
 
 fn terminal_error(error: impl std::fmt::Display) -> Error {
@@ -40,10 +37,12 @@ fn terminal_error(error: impl std::fmt::Display) -> Error {
 }
 
 /// Carries out `effects`: commands go to `send`, files are written into `folder` and the
-/// outcome told to `app` (which may ask for more).
-pub fn perform(app: &mut App, effects: Vec<Effect>, send: &dyn Fn(Command), folder: &Path) {
+/// outcome told to `app` (which may ask for more). Returns whether one asked to suspend.
+pub fn perform(app: &mut App, effects: Vec<Effect>, send: &dyn Fn(Command), folder: &Path) -> bool {
+    let mut suspend = false;
     for effect in effects {
         match effect {
+            Effect::Suspend => suspend = true,
             Effect::Send(command) => send(command),
             Effect::Write(file) => {
                 let path = folder.join(&file.name);
@@ -54,10 +53,12 @@ pub fn perform(app: &mut App, effects: Vec<Effect>, send: &dyn Fn(Command), fold
             }
         }
     }
+    suspend
 }
 
-/// Runs the dashboard until `app` quits: draws `app` on `terminal`, feeds it `events` from
-/// the trainer and `input`'s keys, and sends its commands with `send`. Files go into `folder`.
+/// Runs the dashboard until `app` quits, or a signal ends it (returned): draws `app` on
+/// `terminal`, feeds it `events` from the trainer and `input`'s keys, and sends its commands
+/// with `send`. Files go into `folder`.
 pub fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
@@ -65,11 +66,33 @@ pub fn run<B: Backend>(
     input: &mut impl Input,
     send: &dyn Fn(Command),
     folder: &Path,
-) -> Result<()> {
+) -> Result<Option<i32>> {
     let mut dirty = true;
     let mut trainer_alive = true;
     let mut drawn: Option<Instant> = None;
+    let mut suspend = false;
     while !app.should_quit() {
+        match input.signal() {
+            Some(SIGTSTP) => suspend = true,
+            Some(signal) => {
+                // As `q` ends it: the trainer told to stop, the terminal given back.
+                let effects = app.on_signal();
+                perform(app, effects, send, folder);
+                return Ok(Some(signal));
+            }
+            None => {}
+        }
+        if std::mem::take(&mut suspend) {
+            input.suspend().map_err(terminal_error)?;
+            // The screen came back blank: a blank frame makes the next one draw every cell.
+            // (`Terminal::clear` would ask the terminal where its cursor is.)
+            terminal.autoresize().map_err(terminal_error)?;
+            terminal
+                .draw(|frame| frame.render_widget(ratatui::widgets::Clear, frame.area()))
+                .map_err(terminal_error)?;
+            dirty = true;
+            drawn = None;
+        }
         // Everything the trainer said since the last frame, at once.
         loop {
             let effects = match events.try_recv() {
@@ -80,7 +103,7 @@ pub fn run<B: Backend>(
                 }
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             };
-            perform(app, effects, send, folder);
+            suspend |= perform(app, effects, send, folder);
             dirty = true;
         }
         let due = drawn.is_none_or(|at| at.elapsed() >= FRAME);
@@ -101,7 +124,7 @@ pub fn run<B: Backend>(
         match input.next(wait).map_err(terminal_error)? {
             Some(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => {
                 let effects = app.on_key(key);
-                perform(app, effects, send, folder);
+                suspend |= perform(app, effects, send, folder);
                 dirty = true;
             }
             Some(TermEvent::Resize(..)) => {
@@ -111,7 +134,7 @@ pub fn run<B: Backend>(
             _ => {}
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 #[cfg(test)]

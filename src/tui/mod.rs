@@ -49,7 +49,7 @@ pub fn run(session: &Session) -> Result<()> {
             screen.terminal(),
             &mut app,
             &events,
-            &mut event_loop::Crossterm,
+            &mut terminal::Crossterm::new(),
             &send,
             Path::new(""),
         );
@@ -59,5 +59,8 @@ pub fn run(session: &Session) -> Result<()> {
     });
     drop(trainer);
     terminal::quiet(false);
-    result
+    match result? {
+        Some(signal) => Err(crate::error::Error::Interrupted { signal }),
+        None => Ok(()),
+    }
 }

@@ -1,7 +1,10 @@
 //! The terminal while the dashboard owns it: raw mode and the alternate screen, given back
 //! however the dashboard ends, and stderr kept off the frame.
 
+use super::event_loop::Input;
 use crate::error::{Error, Result};
+use crate::signals::{self, Caught};
+use crossterm::event::Event as TermEvent;
 use crossterm::{execute, terminal};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -22,6 +25,12 @@ fn terminal_error(error: impl std::fmt::Display) -> Error {
     Error::Backend(format!("terminal: {error}"))
 }
 
+/// Raw mode and the alternate screen, as the dashboard draws.
+fn take_terminal() -> std::io::Result<()> {
+    terminal::enable_raw_mode()?;
+    execute!(stdout(), terminal::EnterAlternateScreen)
+}
+
 fn restore_terminal() {
     let _ = terminal::disable_raw_mode();
     let _ = execute!(
@@ -39,8 +48,7 @@ impl Screen {
         let terminal = Terminal::new(CrosstermBackend::new(stdout())).map_err(terminal_error)?;
         // From here on, dropping the guard undoes whatever part of the setup happened.
         let screen = Screen(terminal);
-        terminal::enable_raw_mode().map_err(terminal_error)?;
-        execute!(stdout(), terminal::EnterAlternateScreen).map_err(terminal_error)?;
+        take_terminal().map_err(terminal_error)?;
         Ok(screen)
     }
 
@@ -67,4 +75,43 @@ pub fn install_panic_hook() {
         quiet(false);
         previous(info);
     }));
+}
+
+/// The real terminal: crossterm's events, and the signals that end or suspend a session.
+pub struct Crossterm {
+    caught: Option<Caught>,
+}
+
+impl Crossterm {
+    /// Catches SIGTERM, SIGHUP, SIGINT, SIGQUIT and SIGTSTP for the loop (where they cannot be
+    /// caught, the session still ends with `q`).
+    pub fn new() -> Self {
+        let mut wanted = signals::ENDING.to_vec();
+        wanted.push(signals::SIGTSTP);
+        Crossterm {
+            caught: Caught::new(&wanted).ok(),
+        }
+    }
+}
+
+impl Input for Crossterm {
+    fn next(&mut self, wait: std::time::Duration) -> std::io::Result<Option<TermEvent>> {
+        if crossterm::event::poll(wait)? {
+            crossterm::event::read().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn signal(&mut self) -> Option<i32> {
+        self.caught.as_ref().and_then(Caught::take)
+    }
+
+    fn suspend(&mut self) -> std::io::Result<()> {
+        restore_terminal();
+        signals::stop_self()?;
+        // Continued (`fg`): take the terminal back, blank; the loop redraws it whole.
+        take_terminal()?;
+        execute!(stdout(), terminal::Clear(terminal::ClearType::All))
+    }
 }

@@ -10,7 +10,9 @@ use std::sync::mpsc::channel;
 
 /// Events, one per poll (`None`: nothing comes within the wait, as when no key is pressed);
 /// then `q`, so that a test cannot hang.
-struct Script(VecDeque<Option<TermEvent>>);
+/// Signals (the second queue) come once the events before them are used up; the count is of
+/// suspensions.
+struct Script(VecDeque<Option<TermEvent>>, VecDeque<i32>, usize);
 
 impl Script {
     fn keys(keys: &str) -> Self {
@@ -20,14 +22,33 @@ impl Script {
                 KeyModifiers::NONE,
             )))
         };
-        Script(keys.chars().map(key).collect())
+        Script(keys.chars().map(key).collect(), VecDeque::new(), 0)
+    }
+
+    fn waits(n: usize) -> Self {
+        Script(std::iter::repeat_n(None, n).collect(), VecDeque::new(), 0)
     }
 }
 
 impl Input for Script {
+    fn signal(&mut self) -> Option<i32> {
+        if self.0.is_empty() {
+            self.1.pop_front()
+        } else {
+            None
+        }
+    }
+
+    fn suspend(&mut self) -> std::io::Result<()> {
+        self.2 += 1;
+        Ok(())
+    }
+
     fn next(&mut self, wait: Duration) -> std::io::Result<Option<TermEvent>> {
         let quit = TermEvent::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE));
-        let next = self.0.pop_front().unwrap_or(Some(quit));
+        // `q` once both queues are used up.
+        let last = if self.1.is_empty() { Some(quit) } else { None };
+        let next = self.0.pop_front().unwrap_or(last);
         if next.is_none() {
             std::thread::sleep(wait);
         }
@@ -83,7 +104,7 @@ fn a_trainer_that_goes_away_is_told_on_screen() {
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     let mut app = app();
     // Two empty polls: the loop sees the disconnect and draws it before `q`.
-    let mut input = Script(VecDeque::from([None, None]));
+    let mut input = Script::waits(2);
     run(
         &mut terminal,
         &mut app,
@@ -108,7 +129,7 @@ fn files_are_written_into_the_folder_and_reported() {
     outbox.send(epochs(1, learning(1..=3))).unwrap();
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     let mut app = app();
-    let mut input = Script(VecDeque::from([None, None]));
+    let mut input = Script::waits(2);
     input.0.extend(Script::keys("e").0);
     input.0.push_back(None);
     run(
@@ -124,5 +145,35 @@ fn files_are_written_into_the_folder_and_reported() {
     assert_eq!(csv.lines().count(), 4, "{csv}");
     let text = screen(&terminal);
     assert!(text.contains("exported 3 epochs to "), "{text}");
+    drop(outbox);
+}
+
+#[test]
+fn a_signal_ends_the_session_as_q_does_and_ctrl_z_suspends() {
+    let (outbox, events) = channel();
+    outbox.send(Event::Started(info(1, settings()))).unwrap();
+    let sent = RefCell::new(Vec::new());
+    let record = |command| sent.borrow_mut().push(command);
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let mut app = app();
+    let ctrl_z = TermEvent::Key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL));
+    let mut input = Script::waits(1);
+    input.0.push_back(Some(ctrl_z));
+    input.0.push_back(None);
+    input
+        .1
+        .extend([crate::signals::SIGTSTP, crate::signals::SIGTERM]);
+    let ended = run(
+        &mut terminal,
+        &mut app,
+        &events,
+        &mut input,
+        &record,
+        Path::new(""),
+    );
+    assert_eq!(ended.unwrap(), Some(crate::signals::SIGTERM));
+    assert_eq!(input.2, 2, "Ctrl-Z and SIGTSTP each suspend");
+    assert!(app.should_quit());
+    assert_eq!(sent.into_inner(), [Command::Shutdown]);
     drop(outbox);
 }
