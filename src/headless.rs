@@ -218,6 +218,11 @@ pub fn sweep(
     };
     let mut bar = Bar::rates(spec.steps.get(), bars);
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let cpu = crate::model::device::init(crate::settings::Backend::Cpu)?;
+    let copies = threads.min(spec.steps.get());
+    let batch_size = config.batch_size.map(crate::settings::Count::get);
+    crate::model::memory::check(&splits, &weights.hidden_sizes(), batch_size, &cpu, copies)
+        .map_err(Error::Usage)?;
     let mut points: Vec<SweepPoint> = Vec::new();
     let mut failure = None;
     // SIGINT or SIGTERM stops the sweep as a closed stdout does: the finished rates stay.
@@ -264,7 +269,6 @@ pub fn sweep(
     } else {
         stops_learning_at(&points)
     };
-    let done = format!("{} of {} rates done", points.len(), spec.steps);
     let printed = match format {
         Format::Jsonl => {
             let mut summary =
@@ -275,42 +279,49 @@ pub fn sweep(
             }
             writeln!(out, "{summary}")
         }
-        Format::Text => {
-            let each = match spec.epochs.get() {
-                1 => "1 epoch each".to_string(),
-                n => format!("{n} epochs each"),
-            };
-            let mut table = format!(
-                "{:>10}  {:>10}  {:>10}  {:>10}  {:>8}  {:>6}  outcome\n",
-                "lr", "first loss", "train loss", "valid loss", "accuracy", "dead"
-            );
-            for p in &points {
-                table.push_str(&format!(
-                    "{:>10}  {:>10}  {:>10}  {:>10}  {:>8}  {:>6}  {}\n",
-                    format_lr(p.lr),
-                    three_decimals(p.first_loss),
-                    three_decimals(p.train_loss),
-                    three_decimals(p.valid_loss),
-                    three_decimals(p.valid_accuracy),
-                    format!("{}/{}", p.dead_units, p.hidden_units),
-                    p.outcome
-                ));
-            }
-            table.push_str(&match (interrupted, stop) {
-                (Some(signal), _) => {
-                    format!("interrupted by {}: {done} ({each})", signals::name(signal))
-                }
-                (None, Some(lr)) => format!("stops learning at lr {} ({each})", format_lr(lr)),
-                (None, None) => format!("learned at every lr ({each})"),
-            });
-            writeln!(out, "{table}")
-        }
+        Format::Text => writeln!(out, "{}", table(&points, spec, interrupted, stop)),
     };
     printed.and_then(|()| out.flush()).map_err(stdout_error)?;
     match interrupted {
         Some(signal) => Err(Error::Interrupted { signal }),
         None => Ok(()),
     }
+}
+
+/// A sweep's table, one row per rate in increasing order, and its verdict.
+fn table(
+    points: &[SweepPoint],
+    spec: &SweepSpec,
+    interrupted: Option<i32>,
+    stop: Option<f64>,
+) -> String {
+    let each = match spec.epochs.get() {
+        1 => "1 epoch each".to_string(),
+        n => format!("{n} epochs each"),
+    };
+    let mut table = format!(
+        "{:>10}  {:>10}  {:>10}  {:>10}  {:>8}  {:>6}  outcome\n",
+        "lr", "first loss", "train loss", "valid loss", "accuracy", "dead"
+    );
+    for p in points {
+        table.push_str(&format!(
+            "{:>10}  {:>10}  {:>10}  {:>10}  {:>8}  {:>6}  {}\n",
+            format_lr(p.lr),
+            three_decimals(p.first_loss),
+            three_decimals(p.train_loss),
+            three_decimals(p.valid_loss),
+            three_decimals(p.valid_accuracy),
+            format!("{}/{}", p.dead_units, p.hidden_units),
+            p.outcome
+        ));
+    }
+    let done = format!("{} of {} rates done", points.len(), spec.steps);
+    table.push_str(&match (interrupted, stop) {
+        (Some(signal), _) => format!("interrupted by {}: {done} ({each})", signals::name(signal)),
+        (None, Some(lr)) => format!("stops learning at lr {} ({each})", format_lr(lr)),
+        (None, None) => format!("learned at every lr ({each})"),
+    });
+    table
 }
 
 /// How the data is named while it loads: the file, or what it is.

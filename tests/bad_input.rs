@@ -270,3 +270,45 @@ fn wgpu_without_an_adapter_says_so_in_one_line() {
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert_eq!(stderr(&output), format!("error: {NO_ADAPTER}\n"));
 }
+
+/// A run that would not fit in memory is refused before it allocates: one line with the
+/// estimate, what is available and what to do, at once, in a small address space (under a
+/// 1 GB limit the run itself could not even start).
+#[test]
+fn a_run_too_big_for_memory_is_refused_at_once() {
+    let started = std::time::Instant::now();
+    let output = std::process::Command::new("sh")
+        .args(["-c", "ulimit -v 1000000; exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_nnfs-tui"))
+        .args(["--headless", "--dataset", "spiral", "--points", "1000000"])
+        .args(["--hidden", "4096,4096"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.starts_with("error: this run would not fit in memory: it needs about "),
+        "{text}"
+    );
+    assert!(text.contains(" is available; use "), "{text}");
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+    // With little validation data, a batch size is what to change.
+    let wide = [
+        "--dataset",
+        "spiral",
+        "--points",
+        "1000000",
+        "--hidden",
+        "4096",
+    ];
+    let line = error_line(&[&wide[..], &["--valid-frac", "0.01"]].concat());
+    let batch = line
+        .split("--batch-size ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap();
+    assert!(batch.parse::<usize>().is_ok_and(|b| b >= 1024), "{line}");
+}

@@ -3,6 +3,7 @@
 //! ([`report`]) and the plane of two features the decision boundary is drawn on ([`plane`]).
 
 pub mod device;
+pub mod memory;
 pub mod network;
 pub mod plane;
 pub mod report;

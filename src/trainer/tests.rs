@@ -313,3 +313,37 @@ fn exported_weights_are_a_loadable_file() {
     let weights = Weights::from_bytes(safetensors).unwrap();
     assert_eq!(weights.hidden_sizes(), [8]);
 }
+
+/// A restart too big for memory is refused on screen; the run and its data go on.
+#[test]
+fn a_restart_too_big_is_refused_and_the_run_goes_on() {
+    let (trainer, events) = spawn(settings(1000), Pace::PerSecond(20.0));
+    until(&events, |e| matches!(e, Event::Started(_)));
+    let huge = RunSettings {
+        hidden: hidden("4096,4096"),
+        data: settings(1).data.with_source(Source::Generated(Generated {
+            points: crate::settings::Points::new(1_000_000).unwrap(),
+            ..Generated::new(Playground::Spiral)
+        })),
+        ..settings(1000)
+    };
+    trainer.send(Command::Restart(huge));
+    let seen = until(&events, |e| {
+        matches!(e, Event::Error(_) | Event::Started(_))
+    });
+    let Some(Event::Error(message)) = seen.last() else {
+        panic!("{seen:?}");
+    };
+    assert!(
+        message.starts_with("this run would not fit in memory"),
+        "{message}"
+    );
+    assert!(message.ends_with("; the current run goes on"), "{message}");
+    // Still Titanic: a sweep starts from it.
+    trainer.send(Command::Sweep(sweep(0.1, 1.0, 2, 2)));
+    let seen = until(&events, |e| matches!(e, Event::Sweep(SweepEvent::Done)));
+    assert!(
+        seen.iter()
+            .any(|e| matches!(e, Event::Sweep(SweepEvent::Point(_))))
+    );
+}

@@ -24,6 +24,14 @@ pub fn run(session: &Session) -> Result<()> {
         let mut bar = Bar::loading(&name);
         load_data_and_weights(&session.run, &mut |p| bar.data(p))?
     };
+    // A first run too big ends here too, with its one line: later ones are refused on screen.
+    if let Ok(compute) = crate::model::device::init(crate::settings::Backend::Cpu)
+        && session.run.backend == crate::settings::Backend::Cpu
+    {
+        let batch_size = session.run.batch_size.map(crate::settings::Count::get);
+        crate::model::memory::check(&splits, &weights.hidden_sizes(), batch_size, &compute, 1)
+            .map_err(crate::error::Error::Usage)?;
+    }
     let settings = RunSettings {
         hidden: HiddenSizes::new(weights.hidden_sizes()).ok(),
         ..session.run.clone()

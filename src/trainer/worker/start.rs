@@ -6,6 +6,7 @@ use super::super::policy::{self, DataChoice, Fallback, First};
 use super::{Active, BATCH_TIME, Loaded, Worker, panic_text};
 use crate::error::Result;
 use crate::model::device::{self, Compute};
+use crate::model::memory;
 use crate::model::weights::Weights;
 use crate::model::{Batches, ReadBackBatch, Run};
 use crate::settings::{Backend, DataSpec, HiddenSizes};
@@ -29,29 +30,32 @@ impl Worker {
         Ok(compute)
     }
 
-    /// Makes `spec`'s data the current data, loading it if needed.
-    fn switch_data(&mut self, spec: &DataSpec) -> Result<()> {
-        match policy::data_for(spec, &self.current.spec, &self.original.spec) {
-            DataChoice::Current => {}
-            DataChoice::Original => {
-                self.current =
-                    Loaded::new(self.original.spec.clone(), self.original.splits.clone());
-            }
-            DataChoice::Load => {
-                self.current = Loaded::new(spec.clone(), crate::data::load(spec)?);
-            }
-        }
-        Ok(())
+    /// `spec`'s data, loaded when it is not the current data (`None`: the current one).
+    fn data_for(&self, spec: &DataSpec) -> Result<Option<Loaded>> {
+        Ok(
+            match policy::data_for(spec, &self.current.spec, &self.original.spec) {
+                DataChoice::Current => None,
+                DataChoice::Original => Some(Loaded::new(
+                    self.original.spec.clone(),
+                    self.original.splits.clone(),
+                )),
+                DataChoice::Load => Some(Loaded::new(spec.clone(), crate::data::load(spec)?)),
+            },
+        )
     }
 
     /// Starts a new run with `settings`, replacing the current one; `given` are the `--init`
     /// file's coefficients, for the first run.
     pub(in crate::trainer) fn start(&mut self, settings: RunSettings, given: Option<Weights>) {
         self.flush();
-        if let Err(error) = self.switch_data(&settings.data) {
-            self.emit(Event::Error(format!("{error}; the current run goes on")));
-            return;
-        }
+        // The new data becomes the current data only once the run starts on it.
+        let loaded = match self.data_for(&settings.data) {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                self.emit(Event::Error(format!("{error}; the current run goes on")));
+                return;
+            }
+        };
         let compute = match self.compute(settings.backend) {
             Ok(compute) => compute,
             Err(error) => {
@@ -73,8 +77,20 @@ impl Worker {
                 return;
             }
         };
-        let id = self.next_id;
-        self.next_id += 1;
+        // The dashboard never dies of a run too big: it says so, and the current run goes on.
+        let hidden = given.as_ref().map_or_else(
+            || settings.hidden_sizes().sizes().to_vec(),
+            Weights::hidden_sizes,
+        );
+        let batch_size = settings.batch_size.map(crate::settings::Count::get);
+        let on = loaded.as_ref().map_or(&self.current.splits, |l| &l.splits);
+        if let Err(why) = memory::check(on, &hidden, batch_size, &compute, 1) {
+            self.emit(Event::Error(format!("{why}; the current run goes on")));
+            return;
+        }
+        if let Some(loaded) = loaded {
+            self.current = loaded;
+        }
         let splits = &self.current.splits;
         let start = policy::start(
             given,
@@ -82,6 +98,8 @@ impl Worker {
             &settings,
             splits.features().len(),
         );
+        let id = self.next_id;
+        self.next_id += 1;
         let built = catch_unwind(AssertUnwindSafe(|| {
             Run::from_weights(
                 &start.weights,

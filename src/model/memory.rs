@@ -1,0 +1,297 @@
+//! Whether a run fits before it allocates: an estimate of its peak memory from the data's
+//! rows and the layers' widths, held against what the machine has (and, on a GPU, against the
+//! largest buffer the device takes). A run that would not fit is refused with one line that
+//! says what would.
+
+use super::device::Compute;
+use crate::data::Splits;
+use crate::settings::Backend;
+
+/// Bytes an epoch keeps alive per row and hidden unit at its peak (the activations, their
+/// ReLU masks and gradients, and burn's intermediate results), measured with
+/// `bench/memory_factor.sh`: 9.2 to 11.6 bytes over sizes from 10k × 16 to 400k × 256, and
+/// 16 with mini-batches; 14 covers them.
+pub const BYTES_PER_UNIT_ROW: u64 = 14;
+/// What the program holds before any data: code, the runtime, burn's pools.
+pub const BASE: u64 = 26 << 20;
+
+/// The sizes that decide a run's memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    pub train_rows: usize,
+    pub valid_rows: usize,
+    pub test_rows: usize,
+    pub features: usize,
+    pub hidden: Vec<usize>,
+    /// Rows per gradient step; `None` is every training row.
+    pub batch_size: Option<usize>,
+}
+
+impl Shape {
+    /// Rows in the largest single pass: a step, or the validation (or test) forward pass.
+    fn pass_rows(&self) -> usize {
+        let step = self
+            .batch_size
+            .map_or(self.train_rows, |b| b.min(self.train_rows));
+        step.max(self.valid_rows).max(self.test_rows)
+    }
+
+    /// Estimated peak bytes of a run of this shape.
+    pub fn peak(&self) -> u64 {
+        let units: usize = self.hidden.iter().sum::<usize>() + 1;
+        let rows = self.train_rows + self.valid_rows + self.test_rows;
+        // The data twice (on the host, and on the device), features and labels, as f32.
+        let data = 8 * rows as u64 * (self.features as u64 + 1);
+        let activations = BYTES_PER_UNIT_ROW * self.pass_rows() as u64 * units as u64;
+        BASE + data + activations
+    }
+
+    /// The largest single tensor: a pass's widest layer, in bytes.
+    pub fn largest_buffer(&self) -> u64 {
+        let widest = self
+            .hidden
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(1)
+            .max(self.features);
+        4 * self.pass_rows() as u64 * widest as u64
+    }
+
+    /// The same shape stepping `batch_size` rows at a time.
+    fn with_batch(&self, batch_size: usize) -> Shape {
+        Shape {
+            batch_size: Some(batch_size),
+            ..self.clone()
+        }
+    }
+}
+
+/// Where a run is to train, and how much room it has there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Room {
+    /// Memory the machine can give the process, in bytes (`None`: unknown, nothing refused).
+    pub available: Option<u64>,
+    /// The largest buffer the device takes (a GPU's limit; `None` on the CPU).
+    pub max_buffer: Option<u64>,
+    pub backend: Backend,
+    /// Runs trained side by side (a sweep's threads).
+    pub copies: u64,
+}
+
+/// Bytes in words: `310 MB`, `24.1 GB`.
+pub fn bytes(n: u64) -> String {
+    let mb = n as f64 / 1e6;
+    if mb < 1000.0 {
+        format!("{mb:.0} MB")
+    } else {
+        format!("{:.1} GB", mb / 1e3)
+    }
+}
+
+impl Room {
+    /// `Err` with one line when `shape` would not fit: the estimate, what there is, and what
+    /// to do (the largest batch size that fits, when one does).
+    pub fn check(&self, shape: &Shape) -> Result<(), String> {
+        let fits = |shape: &Shape| {
+            let memory = self
+                .available
+                .is_none_or(|room| shape.peak().saturating_mul(self.copies) <= room);
+            let buffer = self
+                .max_buffer
+                .is_none_or(|max| shape.largest_buffer() <= max);
+            memory && buffer
+        };
+        if fits(shape) {
+            return Ok(());
+        }
+        let why = match (self.max_buffer, self.available) {
+            (Some(max), _) if shape.largest_buffer() > max => format!(
+                "one of its tensors needs {} and the {} device takes at most {} in a buffer",
+                bytes(shape.largest_buffer()),
+                self.backend,
+                bytes(max)
+            ),
+            (_, available) => format!(
+                "it needs about {}{} and {} is available",
+                bytes(shape.peak().saturating_mul(self.copies)),
+                if self.copies > 1 {
+                    format!(" ({} runs side by side)", self.copies)
+                } else {
+                    String::new()
+                },
+                bytes(available.unwrap_or_default())
+            ),
+        };
+        // Powers of two below the training rows, the largest first.
+        let smaller = (0..usize::BITS)
+            .rev()
+            .map(|bit| 1usize << bit)
+            .filter(|&b| b < shape.train_rows && b >= 16);
+        let advice = match smaller.map(|b| shape.with_batch(b)).find(|s| fits(s)) {
+            Some(fitting) => format!(
+                "use --batch-size {} (est. {})",
+                fitting.batch_size.unwrap_or_default(),
+                bytes(fitting.peak())
+            ),
+            None => "use fewer rows (--points, --valid-frac) or smaller hidden layers".into(),
+        };
+        Err(format!("this run would not fit in memory: {why}; {advice}"))
+    }
+}
+
+/// Whether a run of `hidden` layers on `splits`, stepping `batch_size` rows, fits on
+/// `compute`, `copies` of it side by side.
+pub fn check(
+    splits: &Splits,
+    hidden: &[usize],
+    batch_size: Option<usize>,
+    compute: &Compute,
+    copies: usize,
+) -> Result<(), String> {
+    let shape = Shape {
+        train_rows: splits.train.rows(),
+        valid_rows: splits.valid.rows(),
+        test_rows: splits.test.rows(),
+        features: splits.features().len(),
+        hidden: hidden.to_vec(),
+        batch_size,
+    };
+    let room = Room {
+        available: available(),
+        max_buffer: compute.max_buffer,
+        backend: compute.backend,
+        copies: copies as u64,
+    };
+    room.check(&shape)
+}
+
+/// Memory this process can still take: Linux's `MemAvailable`, less where a cgroup limits
+/// the process to less. `None` where neither can be read.
+pub fn available() -> Option<u64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok();
+    let machine = meminfo.as_deref().and_then(|text| {
+        let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb * 1024)
+    });
+    let read = |name: &str| -> Option<u64> {
+        std::fs::read_to_string(format!("/sys/fs/cgroup/{name}"))
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
+    };
+    let cgroup =
+        read("memory.max").map(|max| max.saturating_sub(read("memory.current").unwrap_or(0)));
+    match (machine, cgroup) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spiral(points: usize, hidden: &[usize]) -> Shape {
+        Shape {
+            train_rows: points * 8 / 10,
+            valid_rows: points / 5,
+            test_rows: 0,
+            features: 2,
+            hidden: hidden.to_vec(),
+            batch_size: None,
+        }
+    }
+
+    fn cpu(available: u64) -> Room {
+        Room {
+            available: Some(available),
+            max_buffer: None,
+            backend: Backend::Cpu,
+            copies: 1,
+        }
+    }
+
+    /// The estimate against peaks measured with the release binary (`bench/memory_factor.sh`):
+    /// at most half above them, never below.
+    #[test]
+    fn the_estimate_covers_the_measured_peaks() {
+        for (points, hidden, measured_mb) in [
+            (100_000, &[256][..], 253.4),
+            (400_000, &[256], 966.5),
+            (100_000, &[1024], 955.9),
+            (100_000, &[256, 256], 410.0),
+            (200_000, &[64], 139.8),
+            (1_000_000, &[32], 341.0),
+        ] {
+            let estimate = spiral(points, hidden).peak() as f64 / (1u64 << 20) as f64;
+            assert!(
+                (measured_mb..measured_mb * 1.5).contains(&estimate),
+                "{points} × {hidden:?}: {estimate:.0} MB, measured {measured_mb} MB"
+            );
+        }
+    }
+
+    #[test]
+    fn a_run_too_big_is_refused_with_a_batch_size_that_fits() {
+        let big = spiral(1_000_000, &[4096, 4096]);
+        let message = cpu(16 << 30).check(&big).unwrap_err();
+        assert!(
+            message.starts_with("this run would not fit in memory: it needs about "),
+            "{message}"
+        );
+        assert!(
+            message.contains("use fewer rows"),
+            "the validation pass alone is too big: {message}"
+        );
+        let wide = Shape {
+            valid_rows: 1000,
+            ..spiral(1_000_000, &[4096])
+        };
+        let message = cpu(8 << 30).check(&wide).unwrap_err();
+        assert!(message.contains("use --batch-size "), "{message}");
+        assert!(cpu(16 << 30).check(&spiral(400, &[20])).is_ok());
+        let batched = Shape {
+            batch_size: Some(1000),
+            ..spiral(100_000, &[256])
+        };
+        assert!(
+            batched.peak() as f64 / (1u64 << 20) as f64 >= 96.2,
+            "measured 96.2 MB"
+        );
+        assert!(
+            Room {
+                available: None,
+                ..cpu(0)
+            }
+            .check(&big)
+            .is_ok(),
+            "unknown: nothing refused"
+        );
+    }
+
+    #[test]
+    fn a_gpu_buffer_limit_is_a_limit_too() {
+        let room = Room {
+            available: None,
+            max_buffer: Some(128 << 20),
+            backend: Backend::Wgpu,
+            copies: 1,
+        };
+        let message = room.check(&spiral(200_000, &[256])).unwrap_err();
+        assert!(
+            message.contains("the wgpu device takes at most 134 MB in a buffer"),
+            "{message}"
+        );
+        assert!(message.contains("--batch-size"), "{message}");
+        assert!(room.check(&spiral(100_000, &[256])).is_ok());
+    }
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(bytes(310_000_000), "310 MB");
+        assert_eq!(bytes(24_100_000_000), "24.1 GB");
+    }
+}
