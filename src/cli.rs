@@ -3,9 +3,9 @@
 //! are [`crate::settings::resolve`]'s.
 
 use crate::settings::{
-    Backend, Choice, ColumnName, Count, FilePath, Format, HiddenSizes, Layer, LearningRate,
-    LrRange, Noise, Pace, Playground, Points, Scale, Seed, Steps, Switch, TestFraction,
-    ValidFraction,
+    Backend, Choice, ColumnName, Count, Delimiter, FilePath, Format, HiddenSizes, Layer,
+    LearningRate, LrRange, Noise, Pace, Playground, Points, Scale, Seed, Steps, Switch,
+    TestFraction, ValidFraction,
 };
 use clap::Parser;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
@@ -63,6 +63,11 @@ pub struct Cli {
     /// The column to predict; it must take exactly two values [default: Survived].
     #[arg(long, value_name = "COL")]
     pub target: Option<String>,
+
+    /// What separates the columns of the CSV files: one character (; | ...) or tab [default:
+    /// found in the first lines, as pandas' sep=None finds it].
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<Delimiter>,
 
     /// How numeric feature columns are scaled [default: max].
     #[arg(long, value_parser = choice::<Scale>())]
@@ -152,6 +157,7 @@ impl Cli {
             backend: self.backend,
             data: path(self.data),
             target: self.target.map(ColumnName),
+            delimiter: self.delimiter,
             scale: self.scale,
             valid_frac: self.valid_frac,
             test_frac: self.test_frac,

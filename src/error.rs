@@ -117,7 +117,14 @@ pub enum DataProblem {
     )]
     ColumnsDiffer { detail: String },
     #[error(
-        "{what} leaves no rows for {split} ({rows} rows in all; lower the fraction or use more data)"
+        "is not a regular file (a device or a pipe, which may never end): give a CSV file, or - to read standard input"
+    )]
+    NotAFile,
+    #[error("is longer than {} MB: save it to a file and give its path", limit >> 20)]
+    TooLong { limit: u64 },
+    #[error(
+        "{what} leaves {} for {split} ({rows} rows in all; lower the fraction or use more data)",
+        if *split == "training" { "fewer than 2 rows" } else { "no rows" }
     )]
     SplitEmpty {
         what: String,

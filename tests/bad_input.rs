@@ -312,3 +312,27 @@ fn a_run_too_big_for_memory_is_refused_at_once() {
         .unwrap();
     assert!(batch.parse::<usize>().is_ok_and(|b| b >= 1024), "{line}");
 }
+
+#[test]
+fn input_edges_are_refused_in_one_line() {
+    let line = error_line(&["--valid-frac", "0.5", "--test-frac", "0.5"]);
+    assert!(
+        line.starts_with("error: titanic.csv (embedded): --valid-frac 0.5 with --test-frac 0.5 leaves fewer than 2 rows for training"),
+        "{line}"
+    );
+    let line = error_line(&["--data", "/dev/zero"]);
+    assert_eq!(
+        line,
+        "error: /dev/zero: is not a regular file (a device or a pipe, which may never end): give a CSV file, or - to read standard input"
+    );
+    let line = error_line(&["--delimiter", "ab"]);
+    assert!(
+        line.contains("expected one character such as ; or |, or tab"),
+        "{line}"
+    );
+    let line = error_line(&["--dataset", "circle", "--delimiter", ";"]);
+    assert!(
+        line.contains("--dataset cannot be used with --delimiter"),
+        "{line}"
+    );
+}

@@ -264,3 +264,87 @@ fn the_readmes_sweep_table_is_the_binarys() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(stdout(&output), table);
 }
+
+/// Files from elsewhere read as pandas reads them (`sep=None`): statistics packages write
+/// tab-separated files with quoted names ('vote'), European spreadsheets `;`. The note says
+/// which delimiter was found; `--delimiter` forces one. `--data -` reads standard input.
+#[test]
+fn files_from_elsewhere_are_read_as_pandas_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = |sep: &str| -> String {
+        let rows: Vec<String> = (0..60)
+            .map(|i| format!("{}{sep}{}{sep}{}\n", i % 7, (i * 3) % 11, i % 2))
+            .collect();
+        rows.concat()
+    };
+    let anes = dir.path().join("anes.csv");
+    std::fs::write(&anes, format!("'popul'\t'TVnews'\t'vote'\n{}", rows("\t"))).unwrap();
+    let european = dir.path().join("modes.csv");
+    std::fs::write(&european, format!("ttme;invc;choice\n{}", rows(";"))).unwrap();
+    for (file, target, separated) in [(&anes, "vote", "tabs"), (&european, "choice", "';'")] {
+        let output = nnfs(&[
+            "--headless",
+            "--data",
+            file.to_str().unwrap(),
+            "--target",
+            target,
+            "--epochs",
+            "2",
+            "--format",
+            "jsonl",
+        ]);
+        let lines = jsonl(&output);
+        assert_eq!(
+            lines.last().unwrap()["features"].as_array().unwrap().len(),
+            2
+        );
+        let notes = stderr(&output);
+        assert!(
+            notes.contains(&format!(
+                "note: columns separated by {separated} (found in the first lines"
+            )),
+            "{notes}"
+        );
+    }
+    // Forced, a wrong delimiter makes one column, and the error lists it.
+    let output = nnfs(&[
+        "--headless",
+        "--data",
+        european.to_str().unwrap(),
+        "--target",
+        "choice",
+        "--delimiter",
+        ",",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("choose --target from: ttme;invc;choice"),
+        "{}",
+        stderr(&output)
+    );
+    // Standard input.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nnfs-tui"))
+        .args([
+            "--headless",
+            "--data",
+            "-",
+            "--target",
+            "choice",
+            "--epochs",
+            "2",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        child.stdin.as_mut().unwrap(),
+        std::fs::read(&european).unwrap().as_slice(),
+    )
+    .unwrap();
+    drop(child.stdin.take());
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output).lines().count(), 2);
+}

@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::settings::{
-    Backend, ColumnName, Count, DataSpec, Format, Generated, HiddenSizes, LearningRate, LrRange,
-    Noise, Playground, Points, Scale, Seed, Source, SplitSpec, Steps, Switch, TableSpec,
+    Backend, ColumnName, Count, DataSpec, Delimiter, Format, Generated, HiddenSizes, LearningRate,
+    LrRange, Noise, Playground, Points, Scale, Seed, Source, SplitSpec, Steps, Switch, TableSpec,
     TestFraction, ValidFraction,
 };
 use std::path::PathBuf;
@@ -30,6 +30,7 @@ seed = 1
 backend = "wgpu"
 data = "a.csv"
 target = "y"
+delimiter = "tab"
 scale = "standard"
 valid_frac = 0.25
 test_frac = 0.1
@@ -61,6 +62,7 @@ history = "h.csv"
             backend: Some(Backend::Wgpu),
             data: path("a.csv"),
             target: Some(ColumnName("y".into())),
+            delimiter: Some(Delimiter(b'\t')),
             scale: Some(Scale::Standard),
             valid_frac: Some(ValidFraction::new(0.25).unwrap()),
             test_frac: Some(TestFraction::new(0.1).unwrap()),

@@ -87,7 +87,9 @@ pub fn load_with_progress(spec: &DataSpec, progress: &mut dyn FnMut(Progress)) -
         Source::Generated(generated) => return load_playground(*generated, &spec.split),
         Source::Titanic(options) => (titanic::table()?, options),
         Source::File { path, table } => (
-            Table::read_with_progress(path, &mut |done| progress(Progress::Reading(done)))?,
+            Table::read(path, table.delimiter, &mut |done| {
+                progress(Progress::Reading(done));
+            })?,
             table,
         ),
     };
@@ -102,16 +104,26 @@ pub fn load_with_progress(spec: &DataSpec, progress: &mut dyn FnMut(Progress)) -
         Recipe::infer_and_apply(&table, target, options.scale)?
     };
     let [train, valid, test] = split_rows(&table.name, &all, options, &spec.split, |path| {
-        let other = Table::read(path)?;
+        let other = Table::read(path, Some(table.delimiter), &mut |_| {})?;
         same_columns(&table, &other)?;
         recipe.apply(&other)
     })?;
+    let mut notices = recipe.notices;
+    if table.delimiter != b',' && options.delimiter.is_none() {
+        let separated = table::delimiter_name(table.delimiter);
+        notices.insert(
+            0,
+            format!(
+                "columns separated by {separated} (found in the first lines; --delimiter sets one)"
+            ),
+        );
+    }
     Ok(Splits {
         name: table.name.clone(),
         train,
         valid,
         test,
-        notices: recipe.notices,
+        notices,
     })
 }
 
@@ -165,7 +177,8 @@ fn split_rows(
     let empty = |what: String, split: &'static str| {
         Error::data(name, DataProblem::SplitEmpty { what, split, rows })
     };
-    if parts.train.is_empty() {
+    // One training row cannot be learned from (nor its loss tell anything).
+    if parts.train.len() < 2 {
         return Err(empty(
             format!("--valid-frac {valid_frac} with --test-frac {test_frac}"),
             "training",

@@ -14,7 +14,69 @@ pub struct Table {
     columns: Vec<TextColumn>,
     /// The 1-based line of the file where each row starts.
     lines: Vec<u64>,
+    /// What separates the columns: given, or found in the first lines ([`sniff`]).
+    pub delimiter: u8,
 }
+
+/// The delimiters [`sniff`] tells apart, the likeliest first.
+pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// The delimiter of CSV text, as pandas' `sep=None` finds it: of `,` `;` tab `|`, the one that
+/// splits the first lines (up to 20, quotes respected) into as many fields each, the most
+/// fields winning; else the one the header has most of; else a comma.
+pub fn sniff(bytes: &[u8]) -> u8 {
+    let lines: Vec<&[u8]> = bytes
+        .split(|&b| b == b'\n')
+        .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
+        .take(20)
+        .collect();
+    let count = |line: &[u8], delimiter: u8| {
+        let mut quoted = false;
+        line.iter()
+            .filter(|&&b| {
+                if b == b'"' {
+                    quoted = !quoted;
+                }
+                b == delimiter && !quoted
+            })
+            .count()
+    };
+    let consistent = DELIMITERS
+        .iter()
+        .filter_map(|&d| {
+            let first = count(lines.first()?, d);
+            let same = lines.iter().all(|line| count(line, d) == first);
+            (first > 0 && same).then_some((first, d))
+        })
+        .max_by_key(|&(n, d)| {
+            (
+                n,
+                std::cmp::Reverse(DELIMITERS.iter().position(|&x| x == d)),
+            )
+        });
+    if let Some((_, delimiter)) = consistent {
+        return delimiter;
+    }
+    let header = lines.first().copied().unwrap_or_default();
+    DELIMITERS
+        .iter()
+        .map(|&d| (count(header, d), d))
+        .filter(|&(n, _)| n > 0)
+        .max_by_key(|&(n, _)| n)
+        .map_or(b',', |(_, d)| d)
+}
+
+/// How a delimiter is named in notes.
+pub fn delimiter_name(delimiter: u8) -> String {
+    match delimiter {
+        b'\t' => "tabs".into(),
+        b' ' => "spaces".into(),
+        other => format!("'{}'", char::from(other)),
+    }
+}
+
+/// The most standard input is read (`--data -`): larger input wants a file.
+pub const MAX_STDIN: u64 = 2 << 30;
 
 /// The cells of one column, back to back, and where each ends.
 #[derive(Debug, Clone, Default)]
@@ -53,45 +115,81 @@ impl<'a> Row<'a> {
 }
 
 impl Table {
-    /// Reads a CSV file from disk.
-    pub fn read(path: &Path) -> Result<Self> {
-        Self::read_with_progress(path, &mut |_| {})
-    }
-
-    /// [`Table::read`], calling `progress` with the fraction of the file parsed so far.
-    pub fn read_with_progress(path: &Path, progress: &mut dyn FnMut(f32)) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+    /// Reads a CSV file (`-`: standard input, up to [`MAX_STDIN`] bytes), its columns
+    /// separated by `delimiter` or by what [`sniff`] finds; `progress` hears the fraction
+    /// parsed so far. A device or FIFO is refused: it may never end.
+    pub fn read(path: &Path, delimiter: Option<u8>, progress: &mut dyn FnMut(f32)) -> Result<Self> {
+        let fail = |source| Error::Read {
             path: path.to_path_buf(),
             source,
-        })?;
-        Self::parse_with_progress(path.display().to_string(), &bytes, progress)
+        };
+        let bytes = if path == Path::new("-") {
+            use std::io::Read;
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .take(MAX_STDIN + 1)
+                .read_to_end(&mut bytes)
+                .map_err(fail)?;
+            if bytes.len() as u64 > MAX_STDIN {
+                return Err(Error::data(
+                    "standard input",
+                    DataProblem::TooLong { limit: MAX_STDIN },
+                ));
+            }
+            bytes
+        } else {
+            let meta = std::fs::metadata(path).map_err(fail)?;
+            // A folder fails to read below, saying so.
+            if !meta.is_file() && !meta.is_dir() {
+                return Err(Error::data(
+                    path.display().to_string(),
+                    DataProblem::NotAFile,
+                ));
+            }
+            std::fs::read(path).map_err(fail)?
+        };
+        let name = if path == Path::new("-") {
+            "standard input".to_string()
+        } else {
+            path.display().to_string()
+        };
+        Self::parse_with(name, &bytes, delimiter, progress)
     }
 
-    /// Parses CSV text; `name` is used in error messages.
+    /// Parses CSV text, its delimiter sniffed; `name` is used in error messages.
     pub fn parse(name: String, bytes: &[u8]) -> Result<Self> {
-        Self::parse_with_progress(name, bytes, &mut |_| {})
+        Self::parse_with(name, bytes, None, &mut |_| {})
     }
 
-    /// [`Table::parse`], calling `progress` with the fraction of `bytes` parsed so far every
-    /// [`PROGRESS_ROWS`] rows.
-    pub fn parse_with_progress(
+    /// [`Table::parse`] with `delimiter` (`None`: sniffed), calling `progress` with the
+    /// fraction of `bytes` parsed so far every [`PROGRESS_ROWS`] rows.
+    pub fn parse_with(
         name: String,
         bytes: &[u8],
+        delimiter: Option<u8>,
         progress: &mut dyn FnMut(f32),
     ) -> Result<Self> {
         let fail = |problem| Error::data(name.clone(), problem);
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(fail(DataProblem::Empty));
         }
+        let delimiter = delimiter.unwrap_or_else(|| sniff(bytes));
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
+            .delimiter(delimiter)
             .from_reader(bytes);
+        // Names as written, less spaces around them and single quotes ('vote', as some
+        // statistics packages write them).
         let header: Vec<String> = reader
             .headers()
             .map_err(|e| fail(malformed(&e)))?
             .iter()
-            .map(|h| h.trim().to_string())
+            .map(|h| {
+                let h = h.trim();
+                let unquoted = h.strip_prefix('\'').and_then(|h| h.strip_suffix('\''));
+                unquoted.unwrap_or(h).to_string()
+            })
             .collect();
         for (i, name) in header.iter().enumerate() {
             if let Some(first) = header[..i].iter().position(|h| h == name) {
@@ -140,6 +238,7 @@ impl Table {
             header,
             columns,
             lines,
+            delimiter,
         })
     }
 
@@ -207,14 +306,31 @@ mod tests {
             .chain((0..rows).map(|i| format!("{i},x\n")))
             .collect();
         let mut seen = Vec::new();
-        let table =
-            Table::parse_with_progress("t.csv".into(), text.as_bytes(), &mut |f| seen.push(f))
-                .unwrap();
+        let table = Table::parse_with("t.csv".into(), text.as_bytes(), None, &mut |f| seen.push(f))
+            .unwrap();
         assert_eq!(table.len(), rows);
         assert_eq!(seen.len(), 3);
         assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
         assert!(seen.iter().all(|f| (0.0..=1.0).contains(f)), "{seen:?}");
         assert_eq!(table.row(rows - 1).get(0), (rows - 1).to_string());
+    }
+
+    #[test]
+    fn the_delimiter_is_found_as_pandas_finds_it() {
+        let tabs = "'popul'\t'TVnews'\t'vote'\n0\t7\t1\n190\t1\t0\n";
+        let table = parse(tabs).unwrap();
+        assert_eq!(table.delimiter, b'\t');
+        assert_eq!(table.header, ["popul", "TVnews", "vote"]);
+        let semicolons = "individual;mode;choice;ttme\n1;1;0;69\n1;2;0;34\n";
+        assert_eq!(parse(semicolons).unwrap().delimiter, b';');
+        // A comma inside quotes, a decimal comma in a ';' file: counted only outside quotes.
+        assert_eq!(sniff(b"a;b\n\"1,5\";2\n\"3,5\";4\n"), b';');
+        assert_eq!(sniff(b"name,age\n\"Braund, Mr. Owen\",22\n"), b',');
+        assert_eq!(sniff(b"a|b|c\n1|2|3\n"), b'|');
+        assert_eq!(sniff(b"just one column\n1\n"), b',');
+        // Given, it is used as it is.
+        let forced = Table::parse_with("t.csv".into(), b"a;b\n1;2\n", Some(b','), &mut |_| {});
+        assert_eq!(forced.unwrap().header, ["a;b"]);
     }
 
     #[test]

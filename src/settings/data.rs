@@ -2,7 +2,7 @@
 //! settings of a file: the type has nowhere to put them.
 
 use super::{
-    ColumnName, FilePath, Layer, Noise, Playground, Points, Scale, Seed, TestFraction,
+    ColumnName, Delimiter, FilePath, Layer, Noise, Playground, Points, Scale, Seed, TestFraction,
     ValidFraction,
 };
 use std::path::PathBuf;
@@ -29,6 +29,8 @@ pub enum Source {
 pub struct TableSpec {
     /// The column to predict; `None` is `Survived`.
     pub target: Option<String>,
+    /// What separates the columns; `None`: found in the file's first lines.
+    pub delimiter: Option<u8>,
     pub scale: Scale,
     /// A separate validation file (then the validation fraction is not used).
     pub valid: Option<PathBuf>,
@@ -102,6 +104,7 @@ impl DataSpec {
         } else {
             let table = TableSpec {
                 target: layer.target.clone().map(|column| column.0),
+                delimiter: layer.delimiter.map(|d| d.0),
                 scale: layer.scale.unwrap_or_default(),
                 valid: path(&layer.valid),
                 test: path(&layer.test),
@@ -126,6 +129,7 @@ impl DataSpec {
         let table = |table: &TableSpec, data: Option<&PathBuf>| Layer {
             data: data.cloned().map(FilePath),
             target: table.target.clone().map(ColumnName),
+            delimiter: table.delimiter.map(Delimiter),
             scale: Some(table.scale),
             valid: table.valid.clone().map(FilePath),
             test: table.test.clone().map(FilePath),

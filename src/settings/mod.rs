@@ -11,8 +11,9 @@ pub mod values;
 
 pub use data::{DataSpec, Generated, Source, SplitSpec, TableSpec};
 pub use values::{
-    Backend, Choice, ColumnName, Count, FilePath, Format, HiddenSizes, LearningRate, LrRange,
-    Noise, Pace, Playground, Points, Scale, Seed, Steps, Switch, TestFraction, ValidFraction,
+    Backend, Choice, ColumnName, Count, Delimiter, FilePath, Format, HiddenSizes, LearningRate,
+    LrRange, Noise, Pace, Playground, Points, Scale, Seed, Steps, Switch, TestFraction,
+    ValidFraction,
 };
 
 use serde::{Deserialize, Serialize};
@@ -59,6 +60,7 @@ layer! {
     backend: Backend,
     data: FilePath,
     target: ColumnName,
+    delimiter: Delimiter,
     scale: Scale,
     valid_frac: ValidFraction,
     test_frac: TestFraction,
@@ -216,7 +218,7 @@ fn named(key: &str, origin: Origin) -> String {
 }
 
 /// The settings of a data file, which a generated data set has no use for.
-const FILE_KEYS: [&str; 5] = ["data", "target", "scale", "valid", "test"];
+const FILE_KEYS: [&str; 6] = ["data", "target", "delimiter", "scale", "valid", "test"];
 /// Settings that mean nothing without another.
 const NEEDS: [(&str, &str); 3] = [
     ("points", "dataset"),

@@ -31,6 +31,7 @@ fn a_runs_data_survives_its_session_keys() {
             path: "a.csv".into(),
             table: TableSpec {
                 target: Some("y".into()),
+                delimiter: Some(b';'),
                 scale: Scale::Standard,
                 valid: Some("v.csv".into()),
                 test: None,

@@ -330,6 +330,44 @@ impl Serialize for FilePath {
     }
 }
 
+/// What separates a CSV file's columns: one ASCII character, `tab` for a tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "Raw")]
+pub struct Delimiter(pub u8);
+
+impl Delimiter {
+    const EXPECTED: &str = "expected one character such as ; or |, or tab";
+}
+
+impl FromStr for Delimiter {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "tab" | "\\t" | "\t" => Ok(Delimiter(b'\t')),
+            _ => match text.as_bytes() {
+                &[b] if b.is_ascii_punctuation() && b != b'"' || b == b' ' => Ok(Delimiter(b)),
+                _ => Err(Self::EXPECTED.into()),
+            },
+        }
+    }
+}
+
+impl TryFrom<Raw> for Delimiter {
+    type Error = String;
+    fn try_from(raw: Raw) -> Result<Self, String> {
+        raw.text(Self::EXPECTED)
+    }
+}
+
+impl Serialize for Delimiter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            b'\t' => s.serialize_str("tab"),
+            other => s.serialize_str(&char::from(other).to_string()),
+        }
+    }
+}
+
 /// A column of a CSV file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "Raw")]
