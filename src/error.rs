@@ -27,7 +27,7 @@ pub enum Error {
     /// print; the process exits with 128 + the signal, as shells expect.
     #[error("interrupted by signal {signal}")]
     Interrupted { signal: i32 },
-    #[error("{file}: {problem}")]
+    #[error("{}: {}", single_line(file), single_line(&problem.to_string()))]
     Data { file: String, problem: DataProblem },
     #[error("{0}")]
     Weights(String),
@@ -43,6 +43,23 @@ pub enum Error {
         position: Option<(usize, usize)>,
         problem: String,
     },
+}
+
+/// `text` on one line: control characters (a newline inside a quoted column name, say) as
+/// their escapes.
+pub fn single_line(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// `line L, column C: `, or nothing.

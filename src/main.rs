@@ -39,7 +39,10 @@ fn main() -> ExitCode {
         Ok(()) | Err(Error::StdoutClosed) => ExitCode::SUCCESS,
         Err(Error::Interrupted { signal }) => ExitCode::from(signals::exit_status(signal)),
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!(
+                "error: {}",
+                nnfs_tui::error::single_line(&error.to_string())
+            );
             ExitCode::from(EXIT_USAGE)
         }
     }
