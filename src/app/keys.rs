@@ -170,7 +170,7 @@ pub fn help() -> Vec<(String, String)> {
         heading("Quit"),
         (
             format!("{} Ctrl-C", keys(&[Quit])),
-            "quit (Esc closes help, form or run table first)".into(),
+            "quit (Esc closes help, form, table first); Ctrl-Z suspends".into(),
         ),
     ]
 }
