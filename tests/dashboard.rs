@@ -27,6 +27,12 @@ impl Session {
     }
 
     fn sized(args: &[&str], rows: u16, cols: u16) -> Session {
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_nnfs-tui"));
+        command.args(args);
+        Self::command(command, rows, cols)
+    }
+
+    fn command(mut command: CommandBuilder, rows: u16, cols: u16) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -35,8 +41,6 @@ impl Session {
                 pixel_height: 0,
             })
             .unwrap();
-        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_nnfs-tui"));
-        command.args(args);
         command.env("TERM", "xterm-256color");
         command.cwd(std::env::temp_dir());
         let child = pty.slave.spawn_command(command).unwrap();
@@ -280,4 +284,29 @@ fn tiny_terminal_gets_a_message_not_a_panic() {
     let mut session = Session::sized(&[], 10, 40);
     session.wait_for("too small");
     session.quit();
+}
+
+/// A headless run whose output goes to a file shows a progress bar on the terminal's stderr,
+/// and leaves no trace of it in the file; the loss line is whole.
+#[test]
+fn a_long_headless_run_shows_a_bar_on_the_terminal_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.txt");
+    let mut command = CommandBuilder::new("sh");
+    command.args([
+        "-c",
+        "exec \"$0\" --headless --epochs 3000 > \"$1\"",
+        env!("CARGO_BIN_EXE_nnfs-tui"),
+        out.to_str().unwrap(),
+    ]);
+    let mut session = Session::command(command, ROWS, COLS);
+    let screen = session.wait_for("/3000");
+    assert!(screen.contains("epoch "), "{screen}");
+    assert_eq!(session.exit_code(), 0);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "the loss line and the final figures");
+    assert_eq!(lines[0].matches("; ").count(), 3000);
+    assert!(!text.contains('\u{1b}'), "no escape codes in the file");
+    assert!(!session.text().contains("/3000"), "the bar is cleared at the end");
 }
