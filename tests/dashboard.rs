@@ -308,5 +308,8 @@ fn a_long_headless_run_shows_a_bar_on_the_terminal_only() {
     assert_eq!(lines.len(), 2, "the loss line and the final figures");
     assert_eq!(lines[0].matches("; ").count(), 3000);
     assert!(!text.contains('\u{1b}'), "no escape codes in the file");
-    assert!(!session.text().contains("/3000"), "the bar is cleared at the end");
+    assert!(
+        !session.text().contains("/3000"),
+        "the bar is cleared at the end"
+    );
 }
