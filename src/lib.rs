@@ -4,6 +4,7 @@
 //! ([`launch`]). Data flows [`data`] → [`model`] → [`trainer`] → [`app`] → [`ui`], driven by
 //! [`tui`]'s event loop, or [`headless`] prints a run's progress for scripts.
 
+pub mod allocator;
 pub mod app;
 pub mod cli;
 pub mod config;

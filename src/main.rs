@@ -8,6 +8,7 @@ use nnfs_tui::signals;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    nnfs_tui::allocator::retain_freed_memory();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) if !error.use_stderr() => {
