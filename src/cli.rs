@@ -117,9 +117,25 @@ pub struct Cli {
     #[arg(long, value_name = "FROM..TO")]
     pub sweep: Option<LrRange>,
 
-    /// Learning rates in a --sweep [default: 12].
+    /// Learning-rate finder, as fastai's finder: from the run's starting coefficients, one
+    /// full-batch step per rate, the rates growing exponentially over FROM..TO [default:
+    /// 0.001..1000], each step from the last one's weights; prints each step's loss and
+    /// fastai's suggestions (valley, steep, minimum/10); needs --headless (in the dashboard, F)
+    #[arg(long, value_name = "FROM..TO", num_args = 0..=1, default_missing_value = "0.001..1000")]
+    pub lr_find: Option<LrRange>,
+
+    /// Learning rates in a --sweep [default: 12] or --lr-find [default: 100].
     #[arg(long, value_name = "N")]
     pub steps: Option<Steps>,
+
+    /// Headless: add each epoch's gradient norm and update:data ratio ||lr*grad|| / ||w|| per
+    /// tensor to --format jsonl's epochs and to --history's columns, with the units' events
+    #[arg(long)]
+    pub dynamics: bool,
+
+    /// In the dashboard, pause at a run's first event (the loss rose, diverged, units died, ...)
+    #[arg(long)]
+    pub pause_on_event: bool,
 
     /// Start from the coefficients in this safetensors file (`wt_hidden`, `wt_output`, `bias_output`).
     #[arg(long, value_name = "FILE")]
@@ -169,7 +185,10 @@ impl Cli {
             noise: self.noise,
             batch_size: self.batch_size,
             sweep: self.sweep,
+            lr_find: self.lr_find,
             steps: self.steps,
+            dynamics: self.dynamics.then_some(Switch(true)),
+            pause_on_event: self.pause_on_event.then_some(Switch(true)),
             init: path(self.init),
             save: path(self.save),
             history: path(self.history),

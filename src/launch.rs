@@ -2,7 +2,7 @@
 
 use crate::cli::Cli;
 use crate::error::{Error, Result};
-use crate::settings::{self, Format, Session, SweepSpec};
+use crate::settings::{self, FinderSpec, Format, Session, SweepSpec};
 use std::io::IsTerminal;
 
 /// One invocation's work.
@@ -14,6 +14,8 @@ pub enum Action {
     Headless(Session),
     /// Train the run's start at many learning rates and print a table.
     Sweep(Session, SweepSpec),
+    /// Find a learning rate from the run's start, as fastai's `lr_find` does.
+    LrFind(Session, FinderSpec),
 }
 
 impl Action {
@@ -27,10 +29,11 @@ impl Action {
             .as_ref()
             .map(|(layer, name)| (layer.clone(), name.as_str()));
         let session = settings::resolve(cli.layer(), file).map_err(Error::Usage)?;
-        Ok(match session.sweep {
-            Some(spec) => Action::Sweep(session, spec),
-            None if session.headless => Action::Headless(session),
-            None => Action::Dashboard(session),
+        Ok(match (session.sweep, session.lr_find) {
+            (Some(spec), _) => Action::Sweep(session, spec),
+            (None, Some(spec)) => Action::LrFind(session, spec),
+            (None, None) if session.headless => Action::Headless(session),
+            (None, None) => Action::Dashboard(session),
         })
     }
 
@@ -55,6 +58,16 @@ impl Action {
                 let bars = session.format == Format::Text || !stdout.is_terminal();
                 let format = session.format;
                 crate::headless::sweep(&session.run, &spec, format, &mut stdout.lock(), bars)
+            }
+            Action::LrFind(session, spec) => {
+                let bars = !stdout.is_terminal();
+                crate::headless::lr_find(
+                    &session.run,
+                    &spec,
+                    session.format,
+                    &mut stdout.lock(),
+                    bars,
+                )
             }
         }
     }

@@ -79,9 +79,11 @@ fn run(name: &str, backend: &str) -> std::process::Output {
 fn check(name: &str, output: &std::process::Output, tolerance: f64) -> f64 {
     assert!(output.status.success(), "{name}: {}", stderr(output));
     let expected = expected(name);
+    // Events are lines of their own: tutorial-lr20 has one (see below).
     let lines: Vec<Value> = stdout(output)
         .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|line| line.get("event").is_none())
         .collect();
     let epochs = usize::try_from(expected["epochs"].as_u64().unwrap()).unwrap();
     assert_eq!(lines.len(), epochs + 1, "{name}: every epoch and a summary");
@@ -178,4 +180,156 @@ fn the_readmes_headless_line_is_the_binarys() {
         .map(|loss| format!("{:.3}; ", loss.as_f64().unwrap()))
         .collect();
     assert_eq!(stdout(&output).lines().next(), Some(line.concat().as_str()));
+}
+
+/// Within `relative` of PyTorch's figure (or 1e-7 of it, near zero).
+fn close(got: f64, want: f64, relative: f64) -> bool {
+    (got - want).abs() <= relative * want.abs() + 1e-7
+}
+
+#[test]
+fn gradient_norms_and_update_ratios_match_pytorch_every_epoch() {
+    let mut worst = 0.0f64;
+    for name in RUNS {
+        let expected = expected(name);
+        let Some(grad_norms) = expected["grad_norm"].as_array() else {
+            continue; // mini-batches: PyTorch's figures are per step, not per epoch
+        };
+        let mut args = flags(&expected);
+        args.extend(["--format".into(), "jsonl".into(), "--dynamics".into()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = nnfs(&args);
+        assert!(output.status.success(), "{name}: {}", stderr(&output));
+        let epochs: Vec<Value> = stdout(&output)
+            .lines()
+            .map(|line| serde_json::from_str::<Value>(line).unwrap())
+            .filter(|line| line.get("grad_norm").is_some())
+            .collect();
+        assert_eq!(
+            epochs.len(),
+            grad_norms.len(),
+            "{name}: every epoch has them"
+        );
+        for (i, line) in epochs.iter().enumerate() {
+            for figure in ["grad_norm", "update_ratio"] {
+                let want = expected[figure][i].as_object().unwrap();
+                let got = line[figure].as_object().unwrap();
+                assert_eq!(got.len(), want.len(), "{name}: the same tensors");
+                for (tensor, value) in want {
+                    let (got, want) = (got[tensor].as_f64().unwrap(), value.as_f64().unwrap());
+                    worst = worst.max((got - want).abs() / want.abs().max(1e-7));
+                    assert!(
+                        close(got, want, 1e-3),
+                        "{name} epoch {}: {figure} of {tensor} {got}, PyTorch {want}",
+                        i + 1
+                    );
+                }
+            }
+        }
+    }
+    eprintln!("largest relative difference from PyTorch: {worst:.1e}");
+}
+
+#[test]
+fn lr_20s_overshoot_is_one_event_at_epoch_4() {
+    let output = nnfs(&["--headless", "--lr", "20", "--format", "jsonl"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let events: Vec<Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|line| line.get("event").is_some())
+        .collect();
+    // PyTorch's losses: 0.539; 0.400; 0.245; 0.391; 0.201; ... (tutorial-lr20's fixture).
+    let losses = expected("tutorial-lr20")["train_losses"].clone();
+    assert!(losses[3].as_f64().unwrap() > losses[2].as_f64().unwrap());
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["epoch"], 4);
+    assert_eq!(events[0]["event"], "loss_rose");
+    assert_eq!(
+        events[0]["detail"],
+        "the training loss rose from 0.245 to 0.391 at epoch 4"
+    );
+    let calm = nnfs(&["--headless", "--lr", "0.1", "--format", "jsonl"]);
+    assert!(!stdout(&calm).contains("\"event\""), "lr 0.1 has no events");
+}
+
+#[test]
+fn the_lr_finder_matches_fastais_lr_find_on_pytorch() {
+    let path = fixture("seeded/tutorial-finder/finder.json");
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let output = nnfs(&["--headless", "--lr-find", "--format", "jsonl"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lines: Vec<Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let steps = expected["steps"].as_array().unwrap();
+    assert_eq!(lines.len(), steps.len() + 1, "every step and a summary");
+    for (got, want) in lines.iter().zip(steps) {
+        assert_eq!(got["step"], want["step"]);
+        assert!(close(
+            got["lr"].as_f64().unwrap(),
+            want["lr"].as_f64().unwrap(),
+            1e-12
+        ));
+        // Up to lr 10 within float32 rounding; past it each step's size amplifies the
+        // rounding (0.003 at most, near lr 70), as in a sweep's largest rates.
+        let tolerance = if want["lr"].as_f64().unwrap() <= 10.0 {
+            1e-6
+        } else {
+            5e-3
+        };
+        for key in ["loss", "smoothed"] {
+            let (g, w) = (got[key].as_f64().unwrap(), want[key].as_f64().unwrap());
+            assert!(
+                (g - w).abs() <= tolerance,
+                "step {}: {key} {g}, fastai {w}",
+                want["step"]
+            );
+        }
+    }
+    let summary = &lines[steps.len()];
+    for name in ["valley", "steep", "minimum"] {
+        let got = summary["suggestions"][name].as_f64().unwrap();
+        let want = expected["suggestions"][name].as_f64().unwrap();
+        assert!(close(got, want, 1e-6), "{name}: {got}, fastai {want}");
+    }
+    let text = stdout(&nnfs(&["--headless", "--lr-find"]));
+    assert!(
+        text.ends_with(
+            "suggested: valley 1.23, steep 2.85, minimum/10 49.8 (100 of 100 steps, every rate tried)\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn dynamics_add_columns_to_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("h.csv");
+    let history = history.to_str().unwrap();
+    let output = nnfs(&[
+        "--headless",
+        "--lr",
+        "20",
+        "--epochs",
+        "3",
+        "--dynamics",
+        "--history",
+        history,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = std::fs::read_to_string(history).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "epoch,train_loss,valid_loss,valid_accuracy,elapsed_ms,grad_norm_wt_hidden,grad_norm_wt_output,grad_norm_bias_output,update_ratio_wt_hidden,update_ratio_wt_output,update_ratio_bias_output"
+    );
+    assert_eq!(lines.len(), 4);
+    let first: Vec<f64> = lines[1].split(',').map(|v| v.parse().unwrap()).collect();
+    // PyTorch: wt_hidden's update:data ratio is 9.6 at lr 20's first epoch.
+    let want = expected("tutorial-lr20")["update_ratio"][0]["wt_hidden"]
+        .as_f64()
+        .unwrap();
+    assert!(close(first[8], want, 1e-3), "{} vs {want}", first[8]);
 }

@@ -51,6 +51,7 @@ pub fn epochs(app: &mut App, run: RunId, first: usize, last: usize) {
                 valid_loss: 0.21 + 0.33 / (1.0 + t / 60.0),
                 valid_accuracy: 0.8 - 0.2 / (1.0 + t / 40.0),
                 elapsed: Duration::from_micros(100 * e as u64),
+                stats: None,
             }
         })
         .collect();

@@ -19,6 +19,7 @@ pub fn csv(run: &RunView) -> String {
             valid_loss: p.valid_loss,
             valid_accuracy: p.valid_accuracy,
             elapsed: p.elapsed,
+            stats: None,
         });
         out.push_str(&row);
         out.push('\n');

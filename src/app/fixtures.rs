@@ -69,6 +69,7 @@ pub fn metrics(epoch: usize, train_loss: f32, valid_loss: f32, accuracy: f32) ->
         valid_loss,
         valid_accuracy: accuracy,
         elapsed: Duration::from_millis(40 * epoch as u64),
+        stats: None,
     }
 }
 

@@ -296,6 +296,7 @@ mod tests {
             valid_loss: loss,
             valid_accuracy: 0.5,
             elapsed: Duration::from_millis(epoch as u64),
+            stats: None,
         }
     }
 

@@ -765,7 +765,7 @@ fn export_all_runs_as_csv() {
         lines[0],
         "run,lr_start,lr,hidden,batch_size,data,seed,backend,epochs_done,epochs,train_loss,valid_loss,valid_accuracy,state,wall_ms"
     );
-    let first = learning(1..=1)[0];
+    let first = learning(1..=1)[0].clone();
     assert_eq!(
         lines[1],
         format!(

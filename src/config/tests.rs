@@ -42,7 +42,10 @@ points = 1000
 noise = 0.3
 batch_size = 32
 sweep = "0.01..100"
+lr_find = "0.001..10"
 steps = 5
+dynamics = true
+pause_on_event = true
 init = "i.safetensors"
 save = "s.safetensors"
 history = "h.csv"
@@ -77,7 +80,13 @@ history = "h.csv"
                 from: 0.01,
                 to: 100.0
             }),
+            lr_find: Some(LrRange {
+                from: 0.001,
+                to: 10.0
+            }),
             steps: Some(Steps::new(5).unwrap()),
+            dynamics: Some(Switch(true)),
+            pause_on_event: Some(Switch(true)),
             init: path("i.safetensors"),
             save: path("s.safetensors"),
             history: path("h.csv"),

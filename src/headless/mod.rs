@@ -1,19 +1,26 @@
 //! Headless runs: the tutorial's own output (`0.539; 0.528; ...`), or JSON lines, for scripts
 //! and CI.
 
+mod lr_find;
+
+pub use lr_find::{lr_find, suggestions_line};
+
 use crate::error::{Error, Result};
 use crate::files::{Staged, write_error};
+use crate::model::dynamics::{Watch, tensor_names};
+use crate::model::events::{Detector, TrainingEvent};
+use crate::model::report::history_header;
 use crate::model::report::{
-    EpochMetrics, Evaluation, HISTORY_HEADER, SweepPoint, elapsed_ms, format_lr, history_row,
-    stops_learning_at,
+    EpochMetrics, Evaluation, SweepPoint, elapsed_ms, format_lr, history_row, stops_learning_at,
 };
-use crate::model::{Batches, Split, train_model};
+use crate::model::{Batches, Budget, Split, train_model_checked};
 use crate::progress::Bar;
 use crate::settings::{Format, RunSettings, Session, Source, SweepSpec};
 use crate::setup::{Prepared, load_data_and_weights, prepare};
 use crate::signals::{self, Caught, SIGINT, SIGTERM};
 use crate::sweep;
 use serde_json::json;
+use std::cell::RefCell;
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -28,7 +35,7 @@ pub fn three_decimals(x: f32) -> String {
     }
 }
 
-fn stdout_error(source: std::io::Error) -> Error {
+pub(crate) fn stdout_error(source: std::io::Error) -> Error {
     if source.kind() == std::io::ErrorKind::BrokenPipe {
         return Error::StdoutClosed;
     }
@@ -38,24 +45,54 @@ fn stdout_error(source: std::io::Error) -> Error {
     }
 }
 
-/// One epoch's line: its loss, as the tutorial prints it, or a JSON object.
-fn print_epoch(format: Format, m: &EpochMetrics, out: &mut impl Write) -> Result<()> {
+/// One epoch's line: its loss, as the tutorial prints it, or a JSON object (with each of
+/// `tensors`' gradient norm and update ratio when the epoch has them).
+fn print_epoch(
+    format: Format,
+    m: &EpochMetrics,
+    tensors: &[String],
+    out: &mut impl Write,
+) -> Result<()> {
     match format {
         Format::Text => write!(out, "{}; ", three_decimals(m.train_loss)),
-        Format::Jsonl => writeln!(
-            out,
-            "{}",
-            json!({
+        Format::Jsonl => {
+            let mut line = json!({
                 "epoch": m.epoch,
                 "train_loss": m.train_loss,
                 "valid_loss": m.valid_loss,
                 "valid_accuracy": m.valid_accuracy,
                 "elapsed_ms": elapsed_ms(m.elapsed),
-            })
-        ),
+            });
+            if let Some(stats) = &m.stats {
+                let by_name = |values: &[f32]| -> serde_json::Map<String, serde_json::Value> {
+                    tensors
+                        .iter()
+                        .cloned()
+                        .zip(values.iter().map(|&v| json!(v)))
+                        .collect()
+                };
+                line["grad_norm"] = by_name(&stats.grad_norm).into();
+                line["update_ratio"] = by_name(&stats.update_ratio).into();
+            }
+            writeln!(out, "{line}")
+        }
     }
     .and_then(|()| out.flush())
     .map_err(stdout_error)
+}
+
+/// An event's JSON line (events are printed with `--format jsonl` only: the text format is
+/// the tutorial's loss line).
+fn print_events(format: Format, events: &[TrainingEvent], out: &mut impl Write) -> Result<()> {
+    if format != Format::Jsonl {
+        return Ok(());
+    }
+    for event in events {
+        let line =
+            json!({"epoch": event.epoch, "event": event.kind.name(), "detail": event.detail});
+        writeln!(out, "{line}").map_err(stdout_error)?;
+    }
+    Ok(())
 }
 
 /// Trains the session's run and prints its progress to `out`; notices about the data go to
@@ -83,29 +120,46 @@ pub fn run(
     // Output files are opened first, so a bad path fails before the training, not after it;
     // each appears, whole, only once it is complete.
     let save = session.save.as_deref().map(Staged::create).transpose()?;
+    let tensors = if session.dynamics {
+        prepared.run.watch = Watch::Every;
+        tensor_names(prepared.hidden.len())
+    } else {
+        Vec::new()
+    };
     let mut history = match session.history.as_deref() {
         Some(path) => {
             let mut file = Staged::create(path)?;
-            writeln!(file, "{HISTORY_HEADER}").map_err(|e| write_error(path, e))?;
+            writeln!(file, "{}", history_header(&tensors)).map_err(|e| write_error(path, e))?;
             Some(file)
         }
         None => None,
     };
+    let mut detector = Detector::new();
+    // With --dynamics the units' health is checked between read-backs, in at most 5 % of
+    // the time; its events are printed before the next epoch's line (or at the end).
+    let mut health_budget = Budget::new(0.05);
+    let health_detector = RefCell::new(Detector::new());
+    let pending: RefCell<Vec<TrainingEvent>> = RefCell::new(Vec::new());
 
     let mut failure = None;
     let mut last: Option<EpochMetrics> = None;
     let mut bar = Bar::epochs(config.epochs.get(), bars);
     let stop = || interrupted().is_some();
-    train_model(&mut prepared.run, config.epochs.get(), &stop, |m| {
+    let format = session.format;
+    let on_epoch = |m: &EpochMetrics| {
         bar.set(m.epoch);
-        let printed = print_epoch(session.format, m, out);
+        let earlier: Vec<TrainingEvent> = pending.borrow_mut().drain(..).collect();
+        let now = detector.epoch(m.epoch, m.train_loss);
+        let printed = print_events(format, &earlier, out)
+            .and_then(|()| print_epoch(format, m, &tensors, out))
+            .and_then(|()| print_events(format, &now, out));
         let logged = match &mut history {
             Some(file) => {
                 writeln!(file, "{}", history_row(m)).map_err(|e| write_error(file.path(), e))
             }
             None => Ok(()),
         };
-        last = Some(*m);
+        last = Some(m.clone());
         match printed.and(logged) {
             Ok(()) => ControlFlow::Continue(()),
             Err(error) => {
@@ -113,8 +167,29 @@ pub fn run(
                 ControlFlow::Break(())
             }
         }
-    })?;
+    };
+    train_model_checked(
+        &mut prepared.run,
+        config.epochs.get(),
+        &stop,
+        on_epoch,
+        |run| {
+            if !session.dynamics || !health_budget.due() {
+                return Ok(());
+            }
+            let started = std::time::Instant::now();
+            let health = run.health()?;
+            health_budget.spent(started.elapsed());
+            pending
+                .borrow_mut()
+                .extend(health_detector.borrow_mut().health(run.epoch(), &health));
+            Ok(())
+        },
+    )?;
     drop(bar);
+    if failure.is_none() {
+        failure = print_events(format, &pending.into_inner(), out).err();
+    }
     // Whatever ended the training, what it computed is kept: the weights are saved and the
     // history written before a failure is reported.
     if let Some(file) = save {
@@ -325,7 +400,7 @@ fn table(
 }
 
 /// How the data is named while it loads: the file, or what it is.
-fn data_name(config: &RunSettings) -> String {
+pub(crate) fn data_name(config: &RunSettings) -> String {
     match &config.data.source {
         Source::File { path, .. } => path.display().to_string(),
         Source::Titanic(_) => "titanic.csv".into(),

@@ -3,6 +3,9 @@
 //! ([`report`]) and the plane of two features the decision boundary is drawn on ([`plane`]).
 
 pub mod device;
+pub mod dynamics;
+pub mod events;
+pub mod finder;
 pub mod memory;
 pub mod network;
 pub mod plane;
@@ -11,4 +14,7 @@ pub mod run;
 pub mod weights;
 
 pub use report::{EpochMetrics, Evaluation, HISTORY_HEADER, Health, SATURATION, elapsed_ms};
-pub use run::{Batches, DeviceData, ReadBackBatch, Run, Split, SplitTensors, train_model};
+pub use run::{
+    Batches, Budget, DeviceData, ReadBackBatch, Run, Split, SplitTensors, train_model,
+    train_model_checked,
+};

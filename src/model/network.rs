@@ -129,6 +129,29 @@ pub fn execute_epoch(coeffs: &mut Coeffs, x: &Tensor<2>, y: &Tensor<2>, lr: f64)
     loss.inner()
 }
 
+/// [`execute_epoch`], also returning each coefficient tensor's sum of squared gradients and
+/// sum of squared values, both taken before the update (for [`super::dynamics::StepStats`]):
+/// `[g², w²]` per tensor, in the order of [`Coeffs::tensors`].
+pub fn execute_epoch_watched(
+    coeffs: &mut Coeffs,
+    x: &Tensor<2>,
+    y: &Tensor<2>,
+    lr: f64,
+) -> (Tensor<1>, Vec<[Tensor<1>; 2]>) {
+    let loss = calc_loss(coeffs, x, y);
+    let grads = loss.backward();
+    let sums = coeffs
+        .tensors()
+        .filter_map(|coeff| {
+            let grad = coeff.grad(&grads)?;
+            let value = coeff.clone().inner();
+            Some([grad.clone().mul(grad).sum(), value.clone().mul(value).sum()])
+        })
+        .collect();
+    update_coeffs(coeffs, &grads, lr);
+    (loss.inner(), sums)
+}
+
 /// The tutorial's `acc`: the fraction of rows where `pred > 0.5` matches the 0/1 label.
 pub fn model_accuracy(coeffs: &Coeffs, x: &Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
     accuracy(calc_preds(coeffs, x), y)

@@ -1,7 +1,8 @@
 //! A training run in progress: the network's coefficients and the data on one device, the
 //! tutorial's `train_model`, and evaluation.
 
-use super::network::{self, Coeffs, execute_epoch, loss_and_accuracy};
+use super::dynamics::{StepSlice, StepStats, Watch};
+use super::network::{self, Coeffs, execute_epoch, execute_epoch_watched, loss_and_accuracy};
 use super::report::{EpochMetrics, Evaluation, Health, SATURATION};
 use super::weights::{Matrix, Weights};
 use crate::data::{Dataset, Splits};
@@ -9,7 +10,9 @@ use crate::error::{Error, Result};
 use crate::random::Generator;
 use crate::settings::{Count, RunSettings};
 use burn::tensor::{Device, Int, Tensor, TensorData, Transaction};
+use rayon::{ThreadPool, ThreadPoolBuilder};
 use std::ops::ControlFlow;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Features and labels of one split, on the device.
@@ -106,6 +109,23 @@ pub struct Run {
     order: Generator,
     epoch: usize,
     started: Instant,
+    /// A pool of one thread that small runs train in (see [`threads_pay`]); `None` trains on
+    /// rayon's global pool, every core.
+    pool: Option<Arc<ThreadPool>>,
+    /// Which epochs measure their gradient norms and update ratios.
+    pub watch: Watch,
+}
+
+/// Below this many rows × hidden units a CPU epoch is faster on one thread than spread over
+/// several: burn-flex's ops are then too small to pay for rayon's hand-offs (`bench/scale.sh`
+/// with THREADS=1 and 2: Titanic 79 against 118 µs, 10,000 × 256 11.4 against 15.6 ms, 100,000
+/// × 256 162 against 123 ms; `BENCHMARKS.md` §9).
+pub const PARALLEL_FROM: usize = 10_000_000;
+
+/// Whether an epoch on `rows` training rows through hidden layers of `hidden` units gains from
+/// more than one thread.
+pub fn threads_pay(rows: usize, hidden: &[usize]) -> bool {
+    rows.saturating_mul(hidden.iter().sum()) >= PARALLEL_FROM
 }
 
 fn read_error(error: impl std::fmt::Display) -> Error {
@@ -167,6 +187,12 @@ impl Run {
 
     /// A full-batch run (the tutorial's).
     pub fn new(coeffs: Coeffs, data: DeviceData, lr: f64) -> Self {
+        let hidden: Vec<usize> = coeffs.hidden.iter().map(|t| t.dims()[1]).collect();
+        // A pool that cannot start leaves the run on the global pool: slower, still right.
+        let pool = (!threads_pay(data.train.rows, &hidden))
+            .then(|| ThreadPoolBuilder::new().num_threads(1).build().ok())
+            .flatten()
+            .map(Arc::new);
         Run {
             coeffs,
             data,
@@ -175,6 +201,8 @@ impl Run {
             order: Generator::manual_seed(0),
             epoch: 0,
             started: Instant::now(),
+            pool,
+            watch: Watch::Off,
         }
     }
 
@@ -204,67 +232,171 @@ impl Run {
     /// ahead of the host. The elapsed time of an epoch inside a batch is interpolated between
     /// the batch's start and the read-back.
     pub fn steps(&mut self, epochs: usize) -> Result<Vec<EpochMetrics>> {
+        match self.pool.clone() {
+            Some(pool) => pool.install(|| self.steps_here(epochs)),
+            None => self.steps_here(epochs),
+        }
+    }
+
+    fn steps_here(&mut self, epochs: usize) -> Result<Vec<EpochMetrics>> {
         let begun = self.started.elapsed();
         let mut reads = Transaction::default();
-        for _ in 0..epochs {
-            let loss = match self.batch_size.filter(|&size| size < self.data.train.rows) {
+        let mut watched = Vec::with_capacity(epochs);
+        for i in 0..epochs {
+            let watch = match self.watch {
+                Watch::Off => false,
+                Watch::Every => true,
+                Watch::Sampled => i + 1 == epochs,
+            };
+            let (loss, sums) = match self.batch_size.filter(|&size| size < self.data.train.rows) {
                 None => {
                     let train = &self.data.train;
-                    execute_epoch(&mut self.coeffs, &train.x, &train.y, self.lr)
+                    if watch {
+                        execute_epoch_watched(&mut self.coeffs, &train.x, &train.y, self.lr)
+                    } else {
+                        let loss = execute_epoch(&mut self.coeffs, &train.x, &train.y, self.lr);
+                        (loss, Vec::new())
+                    }
                 }
-                Some(size) => self.mini_batch_epoch(size),
+                Some(size) => self.mini_batch_epoch(size, watch),
             };
             let valid = &self.data.valid;
             let (valid_loss, valid_accuracy) =
                 loss_and_accuracy(&self.coeffs.detached(), &valid.x, &valid.y);
-            reads = reads
-                .register(loss)
-                .register(valid_loss)
-                .register(valid_accuracy);
+            reads = reads.register(loss);
+            watched.push(sums.len());
+            for [grad, value] in sums {
+                reads = reads.register(grad).register(value);
+            }
+            reads = reads.register(valid_loss).register(valid_accuracy);
         }
         let figures = scalars(reads)?;
         let took = self.started.elapsed().saturating_sub(begun);
         let first = self.epoch;
         self.epoch += epochs;
-        Ok(figures
-            .chunks_exact(3)
+        let mut figures = figures.into_iter();
+        let mut next = || figures.next().unwrap_or(f32::NAN);
+        Ok(watched
+            .into_iter()
             .enumerate()
-            .map(|(i, f)| EpochMetrics {
-                epoch: first + i + 1,
-                train_loss: f[0],
-                valid_loss: f[1],
-                valid_accuracy: f[2],
-                elapsed: begun + took.mul_f64((i + 1) as f64 / epochs as f64),
+            .map(|(i, tensors)| {
+                let train_loss = next();
+                let sums: Vec<f32> = (0..2 * tensors).map(|_| next()).collect();
+                let stats = (tensors > 0).then(|| {
+                    let (grads, values): (Vec<f32>, Vec<f32>) =
+                        sums.chunks_exact(2).map(|pair| (pair[0], pair[1])).unzip();
+                    StepStats::from_sums(&grads, &values, self.lr)
+                });
+                EpochMetrics {
+                    epoch: first + i + 1,
+                    train_loss,
+                    valid_loss: next(),
+                    valid_accuracy: next(),
+                    elapsed: begun + took.mul_f64((i + 1) as f64 / epochs as f64),
+                    stats,
+                }
             })
             .collect())
     }
 
     /// One epoch of gradient steps on mini-batches of `size` rows in a fresh random order.
     /// Returns the epoch's training loss: the mean of the batches' losses (each computed
-    /// before its step), weighted by their rows.
+    /// before its step), weighted by their rows; with `watch`, the last step's sums for
+    /// [`StepStats`].
     #[expect(
         clippy::cast_possible_wrap,
         reason = "row indices fit in memory, far below i64::MAX"
     )]
-    fn mini_batch_epoch(&mut self, size: usize) -> Tensor<1> {
+    fn mini_batch_epoch(&mut self, size: usize, watch: bool) -> (Tensor<1>, Vec<[Tensor<1>; 2]>) {
         let train = &self.data.train;
         let order = self.order.randperm(train.rows);
         let device = train.x.device();
         let mut total: Option<Tensor<1>> = None;
-        for chunk in order.chunks(size) {
+        let mut sums = Vec::new();
+        let chunks = order.len().div_ceil(size);
+        for (n, chunk) in order.chunks(size).enumerate() {
             let indices: Vec<i64> = chunk.iter().map(|&i| i as i64).collect();
             let indices =
                 Tensor::<1, Int>::from_data(TensorData::new(indices, [chunk.len()]), &device);
             let x = train.x.clone().select(0, indices.clone());
             let y = train.y.clone().select(0, indices);
-            let loss = execute_epoch(&mut self.coeffs, &x, &y, self.lr)
-                .mul_scalar(chunk.len() as f64 / train.rows as f64);
+            let loss = if watch && n + 1 == chunks {
+                let (loss, last) = execute_epoch_watched(&mut self.coeffs, &x, &y, self.lr);
+                sums = last;
+                loss
+            } else {
+                execute_epoch(&mut self.coeffs, &x, &y, self.lr)
+            };
+            let loss = loss.mul_scalar(chunk.len() as f64 / train.rows as f64);
             total = Some(match total {
                 Some(sum) => sum + loss,
                 None => loss,
             });
         }
-        total.unwrap_or_else(|| Tensor::zeros([1], &device))
+        (total.unwrap_or_else(|| Tensor::zeros([1], &device)), sums)
+    }
+
+    /// The training loss along the current step's direction, [`StepSlice`]: L(w − t·grad)
+    /// for each t of [`StepSlice::ts`] at the run's rate. On more than
+    /// [`StepSlice::MAX_ROWS`] training rows, the gradient and the losses are those of that
+    /// many rows, evenly spaced. The run is not changed.
+    #[expect(
+        clippy::cast_possible_wrap,
+        reason = "row indices fit in memory, far below i64::MAX"
+    )]
+    pub fn step_slice(&self) -> Result<StepSlice> {
+        let train = &self.data.train;
+        let (x, y, sampled) = if train.rows > StepSlice::MAX_ROWS {
+            let n = StepSlice::MAX_ROWS;
+            let indices: Vec<i64> = (0..n).map(|i| (i * train.rows / n) as i64).collect();
+            let indices =
+                Tensor::<1, Int>::from_data(TensorData::new(indices, [n]), &train.x.device());
+            (
+                train.x.clone().select(0, indices.clone()),
+                train.y.clone().select(0, indices),
+                Some(n),
+            )
+        } else {
+            (train.x.clone(), train.y.clone(), None)
+        };
+        let loss = network::calc_loss(&self.coeffs, &x, &y);
+        let grads = loss.backward();
+        let here = self.coeffs.detached();
+        let directions: Vec<Tensor<2>> = self
+            .coeffs
+            .tensors()
+            .zip(here.tensors())
+            .map(|(coeff, value)| coeff.grad(&grads).unwrap_or_else(|| value.zeros_like()))
+            .collect();
+        let ts = StepSlice::ts(self.lr);
+        let mut reads = Transaction::default();
+        for &t in &ts {
+            let mut moved = here
+                .tensors()
+                .zip(&directions)
+                .map(|(w, g)| w.clone() - g.clone().mul_scalar(t));
+            let mut hidden = Vec::with_capacity(here.hidden.len());
+            for _ in 0..here.hidden.len() {
+                hidden.extend(moved.next());
+            }
+            let (Some(output), Some(bias)) = (moved.next(), moved.next()) else {
+                return Err(read_error("the coefficients lost a tensor"));
+            };
+            let at = Coeffs {
+                hidden,
+                output,
+                bias,
+            };
+            reads = reads.register(network::calc_loss(&at, &x, &y));
+        }
+        let losses = scalars(reads)?;
+        Ok(StepSlice {
+            epoch: self.epoch,
+            lr: self.lr,
+            at_lr: losses[StepSlice::AT_LR],
+            points: ts.into_iter().zip(losses).collect(),
+            sampled,
+        })
     }
 
     /// P(class 1) for each row of `inputs` (rows of as many values as the data has
@@ -377,7 +509,19 @@ pub fn train_model(
     run: &mut Run,
     epochs: usize,
     stop: &dyn Fn() -> bool,
+    on_epoch: impl FnMut(&EpochMetrics) -> ControlFlow<()>,
+) -> Result<()> {
+    train_model_checked(run, epochs, stop, on_epoch, |_| Ok(()))
+}
+
+/// [`train_model`], showing the run to `after_batch` after each read-back batch's epochs
+/// have been reported (to measure its health, say).
+pub fn train_model_checked(
+    run: &mut Run,
+    epochs: usize,
+    stop: &dyn Fn() -> bool,
     mut on_epoch: impl FnMut(&EpochMetrics) -> ControlFlow<()>,
+    mut after_batch: impl FnMut(&Run) -> Result<()>,
 ) -> Result<()> {
     let mut batch = ReadBackBatch::new(Duration::from_millis(10));
     let mut done = 0;
@@ -392,8 +536,34 @@ pub fn train_model(
                 return Ok(());
             }
         }
+        after_batch(run)?;
     }
     Ok(())
+}
+
+/// A share of the time for occasional extra work (health checks, step slices): the work is
+/// due again once the time since it ran is at least `1 / share − 1` times what it took, so it
+/// takes at most about `share` of the time.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    share: f64,
+    next: Option<Instant>,
+}
+
+impl Budget {
+    pub fn new(share: f64) -> Self {
+        Budget { share, next: None }
+    }
+
+    /// Whether the work may run now (it always may the first time).
+    pub fn due(&self) -> bool {
+        self.next.is_none_or(|next| Instant::now() >= next)
+    }
+
+    /// The work just ran and took `took`.
+    pub fn spent(&mut self, took: Duration) {
+        self.next = Some(Instant::now() + took.mul_f64(1.0 / self.share - 1.0));
+    }
 }
 
 /// How many epochs to train between read-backs: doubles while a batch takes less than half
@@ -438,6 +608,64 @@ mod tests {
         let device = Device::flex();
         let coeffs = init_coeffs(splits.features().len(), hidden, seed, &device);
         Run::new(coeffs, DeviceData::new(&splits, &device), lr)
+    }
+
+    /// tests/fixtures/reference.py slice: the tutorial's run after a few epochs, and the loss
+    /// along its next step in PyTorch.
+    #[test]
+    fn the_step_slice_matches_pytorch() {
+        for (name, verdict) in [
+            (
+                "tutorial-lr20",
+                "lr 20.0 overshoots: lands at 0.391, best 0.204 at t = 2.50",
+            ),
+            (
+                "tutorial-lr1.4",
+                "lr 1.40 undershoots: lands at 0.484, best 0.446 at t = 4.20, the end of the slice (the loss still falls)",
+            ),
+            (
+                "tutorial-lr0.1",
+                "lr 0.100 undershoots: lands at 0.535, best 0.534 at t = 0.300, the end of the slice (the loss still falls)",
+            ),
+        ] {
+            let path = format!(
+                "{}/tests/fixtures/seeded/{name}/slice.json",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let expected: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            let lr = expected["lr"].as_f64().unwrap();
+            let mut run = titanic_run(lr, &[20], 442);
+            let epochs = expected["epochs"].as_u64().unwrap();
+            for _ in 0..epochs {
+                run.step().unwrap();
+            }
+            let slice = run.step_slice().unwrap();
+            assert_eq!(slice.sampled, None);
+            let points = expected["points"].as_array().unwrap();
+            assert_eq!(slice.points.len(), points.len());
+            for (&(t, loss), want) in slice.points.iter().zip(points) {
+                assert!(
+                    (t - want[0].as_f64().unwrap()).abs() < 1e-12,
+                    "{name}: t {t}"
+                );
+                let want = want[1].as_f64().unwrap();
+                assert!(
+                    (f64::from(loss) - want).abs() < 1e-5,
+                    "{name} t {t}: {loss} vs PyTorch {want}"
+                );
+            }
+            assert_eq!(slice.verdict(), verdict);
+            // At t = lr the slice is where the next epoch's step lands: the loss that the
+            // epoch after it reports (the tutorial's loss is taken before the update).
+            run.step().unwrap();
+            let next = run.step().unwrap().train_loss;
+            assert!(
+                (next - slice.at_lr).abs() < 1e-6,
+                "{name}: {next} vs {}",
+                slice.at_lr
+            );
+        }
     }
 
     #[test]

@@ -72,7 +72,10 @@ layer! {
     noise: Noise,
     batch_size: Count,
     sweep: LrRange,
+    lr_find: LrRange,
     steps: Steps,
+    dynamics: Switch,
+    pause_on_event: Switch,
     init: FilePath,
     save: FilePath,
     history: FilePath,
@@ -167,6 +170,41 @@ impl SweepSpec {
     }
 }
 
+/// The rates a finder tries: `steps` of them from `range.from` to `range.to`, evenly spaced on
+/// a log scale, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FinderSpec {
+    pub range: LrRange,
+    pub steps: Steps,
+}
+
+impl FinderSpec {
+    /// `lr_i = 1e-3 · (1e6)^(i / 99)`, `i = 0..99`.
+    pub const DEFAULT_RANGE: LrRange = LrRange {
+        from: 1e-3,
+        to: 1e3,
+    };
+    pub const DEFAULT_STEPS: Steps = Steps(100);
+
+    pub fn rates(&self) -> Vec<f64> {
+        let n = self.steps.get();
+        let ratio = self.range.to / self.range.from;
+        let last = (n.max(2) - 1) as f64;
+        (0..n)
+            .map(|i| self.range.from * ratio.powf(i as f64 / last))
+            .collect()
+    }
+}
+
+impl Default for FinderSpec {
+    fn default() -> Self {
+        FinderSpec {
+            range: Self::DEFAULT_RANGE,
+            steps: Self::DEFAULT_STEPS,
+        }
+    }
+}
+
 /// Everything a session file or the command line sets.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {
@@ -177,6 +215,12 @@ pub struct Session {
     pub pace: Pace,
     /// A learning-rate sweep instead of one run.
     pub sweep: Option<SweepSpec>,
+    /// A learning-rate finder instead of one run.
+    pub lr_find: Option<FinderSpec>,
+    /// Headless: each epoch's gradient norms and update ratios, and the units' events.
+    pub dynamics: bool,
+    /// The dashboard pauses at the first event of a run.
+    pub pause_on_event: bool,
     /// Where a headless run writes its final coefficients and its history.
     pub save: Option<PathBuf>,
     pub history: Option<PathBuf>,
@@ -251,6 +295,10 @@ fn check_combinations(sources: &Sources) -> Result<(), String> {
         let (Some(origin), None) = (sources.origin(key), sources.origin(needed)) else {
             continue;
         };
+        // --steps counts the finder's rates too.
+        if key == "steps" && sources.origin("lr_find").is_some() {
+            continue;
+        }
         let flag = |key: &str| named(key, Origin::Flag);
         return Err(match (origin, sources.file_name()) {
             (Origin::File(file), _) => {
@@ -304,17 +352,49 @@ pub fn resolve(flags: Layer, file: Option<(Layer, &str)>) -> Result<Session, Str
         // The tutorial's epochs unless set: a sweep trains many runs.
         epochs: layer.epochs.unwrap_or(RunSettings::tutorial().epochs),
     });
+    let lr_find = layer.lr_find.map(|range| FinderSpec {
+        range,
+        steps: layer.steps.unwrap_or(FinderSpec::DEFAULT_STEPS),
+    });
+    let on = |switch: Option<Switch>| switch.is_some_and(|on| on.0);
     let session = Session {
         run,
         headless,
         format: layer.format.unwrap_or_default(),
         pace: layer.pace.unwrap_or(Pace::PerSecond(30.0)),
         sweep,
+        lr_find,
+        dynamics: on(layer.dynamics),
+        pause_on_event: on(layer.pause_on_event),
         save: layer.save.map(|path| path.0),
         history: layer.history.map(|path| path.0),
     };
     check_sweep(&session)?;
+    check_dynamics(&session)?;
     Ok(session)
+}
+
+/// The finder, the figures of --dynamics and the pause at an event each go with one kind of
+/// session.
+fn check_dynamics(session: &Session) -> Result<(), String> {
+    let refusal = if session.lr_find.is_some() && session.sweep.is_some() {
+        "--lr-find and --sweep each try many rates: choose one"
+    } else if session.lr_find.is_some() && !session.headless {
+        "--lr-find prints its steps: add --headless (in the dashboard, F finds a rate)"
+    } else if session.lr_find.is_some() && (session.save.is_some() || session.history.is_some()) {
+        "--lr-find never changes the run: --save and --history are for a run"
+    } else if session.dynamics
+        && session.headless
+        && session.format == Format::Text
+        && session.history.is_none()
+    {
+        "--dynamics adds figures to --format jsonl and to --history: add one of them"
+    } else if session.pause_on_event && session.headless {
+        "--pause-on-event pauses the dashboard: drop --headless"
+    } else {
+        return Ok(());
+    };
+    Err(refusal.to_string())
 }
 
 /// A sweep prints a table of many CPU runs: the dashboard, or settings about one run's
