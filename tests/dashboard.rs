@@ -313,3 +313,30 @@ fn a_long_headless_run_shows_a_bar_on_the_terminal_only() {
         "the bar is cleared at the end"
     );
 }
+
+/// The dynamics view of the real binary: `--pause-on-event` pauses at lr 20's first event
+/// (7 units die in the first two epochs), the overshoot at epoch 4 is explained, `2` switches views, the
+/// cursor reads an epoch, `F` runs the finder and `A` adopts its valley.
+#[test]
+fn dynamics_view_cursor_finder_and_pause_on_event() {
+    let mut session = Session::sized(
+        &["--lr", "20", "--pause-on-event", "--epochs", "300"],
+        40,
+        140,
+    );
+    session.wait_for("paused: 7 hidden units died by epoch");
+    session.wait_for("PAUSED");
+    session.keys(" ");
+    session
+        .wait_for("the training loss rose from 0.245 to 0.391 at epoch 4: the step went too far");
+    session.keys("2");
+    session.wait_for("Update:data ratio");
+    session.wait_for("Where this step lands");
+    session.keys("\x1b[H");
+    session.wait_for("epoch 1 · train 0.539");
+    session.keys("F");
+    session.wait_for("valley 1.23 · steep 2.85 · min/10 49.8");
+    session.keys("A");
+    session.wait_for("the next run's lr is 1.23");
+    session.quit();
+}

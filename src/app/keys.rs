@@ -31,6 +31,12 @@ pub enum Action {
     Help,
     Form,
     Quit,
+    Overview,
+    Dynamics,
+    Zoom,
+    FindLr,
+    Adopt,
+    PauseOnEvent,
 }
 
 /// The keys of the main view; `Ctrl-C` quits anywhere.
@@ -57,6 +63,12 @@ pub const KEYMAP: &[(Action, &[KeyCode])] = &[
     (Action::Help, &[KeyCode::Char('?')]),
     (Action::Form, &[KeyCode::Tab, KeyCode::Char('f')]),
     (Action::Quit, &[KeyCode::Char('q'), KeyCode::Esc]),
+    (Action::Overview, &[KeyCode::Char('1')]),
+    (Action::Dynamics, &[KeyCode::Char('2')]),
+    (Action::Zoom, &[KeyCode::Char('z')]),
+    (Action::FindLr, &[KeyCode::Char('F')]),
+    (Action::Adopt, &[KeyCode::Char('A')]),
+    (Action::PauseOnEvent, &[KeyCode::Char('P')]),
 ];
 
 /// The action of `code` in the main view.
@@ -101,9 +113,9 @@ fn list<T: ToString>(values: &[T]) -> String {
 /// keys come from [`KEYMAP`], the ladders from the ladders themselves.
 pub fn help() -> Vec<(String, String)> {
     use Action::{
-        ExportHistory, ExportRuns, Form, Help, HiddenDown, HiddenUp, LogY, LrDown, LrUp, Pace,
-        Pause, Quit, Restart, RunTable, SaveSession, SaveWeights, Smoothing, Step, Stop, Sweep,
-        SweepPanel, Test,
+        Adopt, Dynamics, ExportHistory, ExportRuns, FindLr, Form, Help, HiddenDown, HiddenUp, LogY,
+        LrDown, LrUp, Overview, Pace, Pause, PauseOnEvent, Quit, Restart, RunTable, SaveSession,
+        SaveWeights, Smoothing, Step, Stop, Sweep, SweepPanel, Test, Zoom,
     };
     let (lr_low, lr_high) = (LR_LADDER[0], LR_LADDER[LR_LADDER.len() - 1]);
     let (h_low, h_high) = (HIDDEN_LADDER[0], HIDDEN_LADDER[HIDDEN_LADDER.len() - 1]);
@@ -154,6 +166,19 @@ pub fn help() -> Vec<(String, String)> {
             "sweep panel / run table (↑ ↓ select, Enter curve) on, off",
         ),
         row(&[Help], "this help (? or Esc closes it)"),
+        heading("Dynamics"),
+        row(
+            &[Overview, Dynamics],
+            "views: overview / dynamics (ratios, gradients, step slice)",
+        ),
+        (
+            format!("←→ Home End {}", keys(&[Zoom])),
+            "chart cursor: read any epoch (End drops it) / zoom around it".into(),
+        ),
+        row(
+            &[FindLr, Adopt, PauseOnEvent],
+            "lr finder (fastai's) / adopt its valley / pause at events",
+        ),
         heading("Settings form"),
         row(
             &[Form],

@@ -3,6 +3,7 @@
 //! for was written); each returns the [`Effect`]s for the event loop to carry out: commands to
 //! the trainer, files to write. The state does no IO, and drawing (`crate::ui`) only reads it.
 
+pub mod dynamics;
 pub mod export;
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -17,9 +18,11 @@ pub mod weights;
 
 use crate::settings::{DataSpec, Pace, RunSettings};
 use crate::trainer::messages::{
-    Backend, BoundaryMap, Command, Event, RunId, RunInfo, RunState, SweepEvent,
+    Backend, BoundaryMap, Command, Event, FinderEvent, FinderSpec, RunId, RunInfo, RunState,
+    SweepEvent, TrainingEvent,
 };
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use dynamics::{FinderStatus, FinderView, View};
 use form::{Edit, Form};
 use history::Smoothing;
 use keys::Action;
@@ -123,6 +126,8 @@ pub struct App {
     pub(crate) log_y: bool,
     pub(crate) smoothing: Smoothing,
     pub(crate) help: bool,
+    /// The help's page when it needs two (a small terminal).
+    pub(crate) help_page: usize,
     /// `Some` while the form has the focus.
     pub(crate) form: Option<Form>,
     pub(crate) message: Option<Message>,
@@ -142,6 +147,16 @@ pub struct App {
     pub(crate) start: DataSpec,
     /// The `--init` file, which a session file names while the current run starts from it.
     init: Option<PathBuf>,
+    /// Which view is on (`1`, `2`).
+    pub(crate) view: View,
+    /// The chart cursor's epoch (`←` `→` `Home`); `None` follows nothing.
+    pub(crate) cursor: Option<usize>,
+    /// The loss chart zoomed around the cursor (`z`).
+    pub(crate) zoom: bool,
+    /// The latest learning-rate finder (`F`).
+    pub(crate) finder: Option<FinderView>,
+    /// Pause a run at its first event (`--pause-on-event`, `P`).
+    pub(crate) pause_on_event: bool,
 }
 
 impl App {
@@ -159,6 +174,7 @@ impl App {
             log_y: false,
             smoothing: Smoothing::Off,
             help: false,
+            help_page: 0,
             form: None,
             message: None,
             boundary: None,
@@ -168,7 +184,54 @@ impl App {
             selected: None,
             runs_view: false,
             quit: false,
+            view: View::Overview,
+            cursor: None,
+            zoom: false,
+            finder: None,
+            pause_on_event: false,
         }
+    }
+
+    /// What the chart cursor reads on the current run, as `epoch 4 · train 0.391 · valid
+    /// 0.269 · lr 20.0 · ratio wt_hidden 1.07 wt_output 0.361 bias_output 1.35`.
+    pub(crate) fn cursor_reading(&self) -> Option<String> {
+        let epoch = self.cursor?;
+        let run = self.current()?;
+        let point = run.history.points().filter(|p| p.epoch <= epoch).last()?;
+        let mut text = format!(
+            "epoch {} · train {:.3} · valid {:.3} · lr {}",
+            point.epoch,
+            point.train_loss,
+            point.valid_loss,
+            crate::trainer::messages::format_lr(run.lr_at(point.epoch))
+        );
+        if let Some((_, stats)) = run.stats.at(point.epoch) {
+            let layers = run
+                .info
+                .settings
+                .hidden
+                .as_ref()
+                .map_or(1, |h| h.sizes().len());
+            let names = crate::model::dynamics::tensor_names(layers);
+            text.push_str(" · ratio");
+            for (name, ratio) in names.iter().zip(&stats.update_ratio) {
+                text.push_str(&format!(
+                    " {name} {}",
+                    crate::trainer::messages::format_lr(f64::from(*ratio))
+                ));
+            }
+        }
+        if self.zoom {
+            text.push_str(" · zoomed");
+        }
+        Some(text)
+    }
+
+    /// The same dashboard, pausing each run at its first event when `on`.
+    #[must_use]
+    pub fn pausing_on_events(mut self, on: bool) -> Self {
+        self.pause_on_event = on;
+        self
     }
 
     pub fn should_quit(&self) -> bool {
@@ -259,19 +322,30 @@ impl App {
             Event::Initializing(backend) => self.initializing = Some(backend),
             Event::Started(info) => self.on_started(info),
             Event::Epochs { run: id, metrics } => {
+                let mut events = Vec::new();
                 if let Some(run) = self.run_mut(id) {
                     for m in &metrics {
-                        run.push(m);
+                        events.extend(run.push(m));
                     }
                     self.sync_summary(id);
                 }
+                return self.on_training_events(id, &events);
             }
             Event::Snapshot { run: id, snapshot } => {
+                let mut events = Vec::new();
                 if let Some(run) = self.run_mut(id) {
                     run.weights = Some(WeightsView::from(&snapshot));
+                    events = run.check_health();
                     self.sync_summary(id);
                 }
+                return self.on_training_events(id, &events);
             }
+            Event::Slice { run: id, slice } => {
+                if let Some(run) = self.run_mut(id) {
+                    run.slice = Some(slice);
+                }
+            }
+            Event::Finder(event) => self.on_finder(event),
             Event::LrChanged { run: id, epoch, lr } => {
                 if let Some(run) = self.run_mut(id) {
                     run.record_lr_change(epoch, lr);
@@ -302,6 +376,139 @@ impl App {
         Vec::new()
     }
 
+    /// The current run's latest event, explained in the status line with what to try; the
+    /// run paused at its first when the dashboard pauses on events.
+    fn on_training_events(&mut self, id: RunId, events: &[TrainingEvent]) -> Vec<Effect> {
+        let Some(event) = events.last() else {
+            return Vec::new();
+        };
+        if self.current().is_none_or(|r| r.id() != id) {
+            return Vec::new();
+        }
+        let finder = self.finder.as_ref().filter(|f| f.run == id);
+        let (advice, pause) = match self.current() {
+            Some(run) => (
+                dynamics::advice(event, run.slice.as_ref(), finder),
+                self.pause_on_event && !run.paused_at_event && run.state == RunState::Running,
+            ),
+            None => (None, false),
+        };
+        let mut text = event.detail.clone();
+        if let Some(advice) = advice {
+            text = format!("{text}: {advice}");
+        }
+        let mut effects = Vec::new();
+        if pause {
+            text = format!("paused: {text} (space resumes, P stops pausing)");
+            if let Some(run) = self.run_mut(id) {
+                run.paused_at_event = true;
+            }
+            effects.push(Effect::Send(Command::Pause));
+        }
+        self.say(text);
+        effects
+    }
+
+    fn on_finder(&mut self, event: FinderEvent) {
+        match event {
+            FinderEvent::Started { run, spec } => {
+                self.finder = Some(FinderView {
+                    run,
+                    spec,
+                    steps: Vec::new(),
+                    status: FinderStatus::Running,
+                });
+            }
+            FinderEvent::Step(step) => {
+                if let Some(finder) = &mut self.finder {
+                    finder.steps.push(step);
+                }
+            }
+            FinderEvent::Done(finding) => {
+                let line = crate::headless::suggestions_line(&finding.suggestions);
+                if let Some(finder) = &mut self.finder {
+                    finder.status = FinderStatus::Done(finding);
+                }
+                self.say(format!(
+                    "finder done: {line} (A adopts the valley for the next run)"
+                ));
+            }
+            FinderEvent::Cancelled => {
+                if let Some(finder) = &mut self.finder {
+                    finder.status = FinderStatus::Cancelled;
+                }
+                self.say("finder cancelled");
+            }
+            FinderEvent::Failed(why) => {
+                if let Some(finder) = &mut self.finder {
+                    finder.status = FinderStatus::Failed(why.clone());
+                }
+                self.complain(format!("the finder failed: {why}"));
+            }
+        }
+    }
+
+    /// `F`: starts the finder from the current run's start, or cancels the running one.
+    fn find_lr(&mut self) -> Vec<Effect> {
+        if self
+            .finder
+            .as_ref()
+            .is_some_and(|f| f.status == FinderStatus::Running)
+        {
+            self.say("cancelling the finder…");
+            return vec![Effect::Send(Command::CancelFinder)];
+        }
+        if self.current().is_none() {
+            self.say("no run yet: the finder starts from a run's coefficients");
+            return Vec::new();
+        }
+        self.view = View::Dynamics;
+        let spec = FinderSpec::default();
+        self.say(format!(
+            "finding a rate: {} full-batch steps, lr {}…{}",
+            spec.steps, spec.range.from, spec.range.to
+        ));
+        vec![Effect::Send(Command::FindLr(spec))]
+    }
+
+    /// `A`: the finder's valley becomes the learning rate of the next run (`r`).
+    fn adopt_suggestion(&mut self) {
+        let Some(valley) = self.finder.as_ref().and_then(FinderView::valley) else {
+            self.say("no suggestion yet: F runs the finder");
+            return;
+        };
+        match crate::settings::LearningRate::new(valley) {
+            Ok(lr) => {
+                self.settings.lr = lr;
+                self.say(format!(
+                    "the next run's lr is {} (the finder's valley): r restarts with it",
+                    crate::trainer::messages::format_lr(valley)
+                ));
+            }
+            Err(why) => self.complain(format!("the valley lr {valley}: {why}")),
+        }
+    }
+
+    /// `←` `→` `Home` `End`: moves the chart cursor over the current run's epochs, a
+    /// two-hundredth of them at a time (at least one).
+    fn move_cursor(&mut self, code: KeyCode) {
+        let Some(last) = self.current().map(RunView::epoch).filter(|&e| e > 0) else {
+            return;
+        };
+        let step = (last / 200).max(1);
+        let at = self.cursor.unwrap_or(last).min(last);
+        self.cursor = match code {
+            KeyCode::Left => Some(at.saturating_sub(step).max(1)),
+            KeyCode::Right if at + step >= last => Some(last),
+            KeyCode::Right => Some(at + step),
+            KeyCode::Home => Some(1),
+            _ => None,
+        };
+        if self.cursor.is_none() {
+            self.zoom = false;
+        }
+    }
+
     fn on_started(&mut self, info: RunInfo) {
         self.initializing = None;
         self.data = DataInfo::from(&info);
@@ -315,6 +522,8 @@ impl App {
             self.sync_summary(id);
         }
         self.boundary = None;
+        self.cursor = None;
+        self.zoom = false;
         if self.runs.len() == MAX_RUNS {
             self.runs.pop_front();
         }
@@ -403,6 +612,15 @@ impl App {
             return match key.code {
                 KeyCode::Esc | KeyCode::Char('?') => {
                     self.help = false;
+                    self.help_page = 0;
+                    Vec::new()
+                }
+                KeyCode::Right | KeyCode::PageDown | KeyCode::Char(' ') => {
+                    self.help_page = 1;
+                    Vec::new()
+                }
+                KeyCode::Left | KeyCode::PageUp => {
+                    self.help_page = 0;
                     Vec::new()
                 }
                 KeyCode::Char('q') => self.quit(),
@@ -440,6 +658,13 @@ impl App {
             return Vec::new();
         }
         if self.runs_view && self.on_runs_key(key.code) {
+            return Vec::new();
+        }
+        if matches!(
+            key.code,
+            KeyCode::Left | KeyCode::Right | KeyCode::Home | KeyCode::End
+        ) {
+            self.move_cursor(key.code);
             return Vec::new();
         }
         match keys::action(key.code) {
@@ -481,6 +706,25 @@ impl App {
             Action::Sweep => return self.start_sweep(),
             Action::SweepPanel => self.toggle_sweep(),
             Action::RunTable => self.runs_view = !self.runs_view,
+            Action::Overview => self.view = View::Overview,
+            Action::Dynamics => {
+                self.view = View::Dynamics;
+                self.runs_view = false;
+            }
+            Action::Zoom => {
+                if self.cursor.is_none() {
+                    self.say("no cursor: ← → put one on the chart, then z zooms around it");
+                } else {
+                    self.zoom = !self.zoom;
+                }
+            }
+            Action::FindLr => return self.find_lr(),
+            Action::Adopt => self.adopt_suggestion(),
+            Action::PauseOnEvent => {
+                self.pause_on_event = !self.pause_on_event;
+                let word = if self.pause_on_event { "on" } else { "off" };
+                self.say(format!("pause at a run's first event: {word}"));
+            }
         }
         Vec::new()
     }

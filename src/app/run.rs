@@ -1,9 +1,11 @@
 //! What the dashboard knows about one training run, and what it concludes from it.
 
+use super::dynamics::{MAX_EVENTS, StatsHistory};
 use super::history::{History, Point};
 use super::weights::TensorStats;
 use crate::trainer::messages::{
-    EpochMetrics, Evaluation, Health, Outcome, RunId, RunInfo, RunState, Snapshot, diagnose,
+    Detector, EpochMetrics, Evaluation, Health, Outcome, RunId, RunInfo, RunState, Snapshot,
+    StepSlice, TrainingEvent, diagnose,
 };
 use std::collections::VecDeque;
 
@@ -64,6 +66,15 @@ pub struct RunView {
     first_train_loss: Option<f32>,
     first_non_finite: Option<usize>,
     last_finite_train_loss: Option<f32>,
+    /// Gradient norms and update ratios by epoch (dynamics view).
+    pub stats: StatsHistory,
+    /// The latest step slice.
+    pub slice: Option<StepSlice>,
+    /// Its events, oldest first (bounded).
+    pub events: VecDeque<TrainingEvent>,
+    detector: Detector,
+    /// Whether the run was paused at its first event (`--pause-on-event`).
+    pub paused_at_event: bool,
 }
 
 impl RunView {
@@ -78,6 +89,11 @@ impl RunView {
             first_train_loss: None,
             first_non_finite: None,
             last_finite_train_loss: None,
+            stats: StatsHistory::default(),
+            slice: None,
+            events: VecDeque::new(),
+            detector: Detector::new(),
+            paused_at_event: false,
         }
     }
 
@@ -85,8 +101,14 @@ impl RunView {
         self.info.id
     }
 
-    pub fn push(&mut self, metrics: &EpochMetrics) {
+    /// Keeps an epoch's figures; returns the events it brought.
+    pub fn push(&mut self, metrics: &EpochMetrics) -> Vec<TrainingEvent> {
         self.history.push(metrics);
+        if let Some(stats) = &metrics.stats {
+            self.stats.push(metrics.epoch, stats.clone());
+        }
+        let events = self.detector.epoch(metrics.epoch, metrics.train_loss);
+        self.keep_events(&events);
         let loss = metrics.train_loss;
         if self.first_train_loss.is_none() {
             self.first_train_loss = Some(loss);
@@ -96,6 +118,35 @@ impl RunView {
         } else if self.first_non_finite.is_none() {
             self.first_non_finite = Some(metrics.epoch);
         }
+        events
+    }
+
+    /// The events the latest snapshot's health brought.
+    pub fn check_health(&mut self) -> Vec<TrainingEvent> {
+        let Some(weights) = &self.weights else {
+            return Vec::new();
+        };
+        let events = self.detector.health(weights.epoch, &weights.health);
+        self.keep_events(&events);
+        events
+    }
+
+    fn keep_events(&mut self, events: &[TrainingEvent]) {
+        for event in events {
+            if self.events.len() == MAX_EVENTS {
+                self.events.pop_front();
+            }
+            self.events.push_back(event.clone());
+        }
+    }
+
+    /// The learning rate in force at `epoch`.
+    pub fn lr_at(&self, epoch: usize) -> f64 {
+        self.lr_changes
+            .iter()
+            .rev()
+            .find(|&&(after, _)| after < epoch)
+            .map_or(self.info.settings.lr.get(), |&(_, lr)| lr)
     }
 
     pub fn record_lr_change(&mut self, epoch: usize, lr: f64) {

@@ -1,5 +1,8 @@
 //! What the trainer thread and the UI say to each other: plain data, no burn, no terminal.
 
+pub use crate::model::dynamics::{StepSlice, StepStats};
+pub use crate::model::events::{Detector, EventKind, TrainingEvent};
+pub use crate::model::finder::{FinderSpec, FinderStep, Finding, Suggestions};
 pub use crate::model::plane::BoundaryMap;
 pub use crate::model::report::{
     EpochMetrics, Evaluation, HISTORY_HEADER, Health, Outcome, SATURATION, SweepPoint, diagnose,
@@ -34,6 +37,10 @@ pub enum Command {
     CancelSweep,
     /// Send the current coefficients as a safetensors file: [`Event::Weights`].
     ExportWeights,
+    /// Run the learning-rate finder from the current run's starting coefficients, beside the
+    /// run (or cancel the one running); answered by [`Event::Finder`] events.
+    FindLr(FinderSpec),
+    CancelFinder,
     /// End the thread.
     Shutdown,
 }
@@ -130,10 +137,32 @@ pub enum Event {
         safetensors: Vec<u8>,
     },
     Sweep(SweepEvent),
+    /// The training loss along the current step's direction, sent with snapshots within a
+    /// bounded share of the training time.
+    Slice {
+        run: RunId,
+        slice: StepSlice,
+    },
+    Finder(FinderEvent),
     /// Something to tell the user (the backend fell back, ...).
     Notice(String),
     /// Something went wrong outside a run (a GPU could not start, ...).
     Error(String),
+}
+
+/// How the learning-rate finder is going.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FinderEvent {
+    /// From the starting coefficients of run `run`.
+    Started {
+        run: RunId,
+        spec: FinderSpec,
+    },
+    Step(FinderStep),
+    /// Every rate tried, or the smoothed loss passed 4x its best.
+    Done(Finding),
+    Cancelled,
+    Failed(String),
 }
 
 /// How a learning-rate sweep is going.

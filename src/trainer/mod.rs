@@ -2,6 +2,7 @@
 //! of the terminal; the UI never waits on it. [`Trainer`] is the UI's handle, [`worker`] the
 //! thread's loop, [`policy`] how a run starts.
 
+mod finding;
 pub mod messages;
 mod policy;
 mod worker;

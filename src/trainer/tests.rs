@@ -347,3 +347,38 @@ fn a_restart_too_big_is_refused_and_the_run_goes_on() {
             .any(|e| matches!(e, Event::Sweep(SweepEvent::Point(_))))
     );
 }
+
+#[test]
+fn a_paced_run_starts_slowly_with_gradient_statistics_and_a_step_slice() {
+    use super::messages::FinderEvent;
+    let (trainer, events) = spawn(settings(1000), Pace::PerSecond(1000.0));
+    let started = std::time::Instant::now();
+    let seen = until(&events, |e| epochs(std::slice::from_ref(e)).contains(&10));
+    // The first ten epochs at 4 a second, however fast the pace: about 2.25 s.
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    let stats = seen.iter().flat_map(|e| match e {
+        Event::Epochs { metrics, .. } => metrics.iter().map(|m| m.stats.is_some()).collect(),
+        _ => Vec::new(),
+    });
+    assert!(
+        stats.into_iter().all(|s| s),
+        "every paced epoch has its statistics"
+    );
+    assert!(
+        seen.iter()
+            .any(|e| matches!(e, Event::Slice { slice, .. } if slice.points.len() == 49))
+    );
+    trainer.send(Command::FindLr(crate::model::finder::FinderSpec::default()));
+    let found = until(&events, |e| {
+        matches!(e, Event::Finder(FinderEvent::Done(_)))
+    });
+    let steps = found
+        .iter()
+        .filter(|e| matches!(e, Event::Finder(FinderEvent::Step(_))))
+        .count();
+    assert_eq!(steps, 100);
+}

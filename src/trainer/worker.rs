@@ -1,13 +1,17 @@
 //! The trainer thread's loop: obeys commands, trains the active run at its pace, and reports
 //! epochs in batches, snapshots at a bounded rate.
 
-use super::messages::{Command, Event, NamedTensor, RunId, RunSettings, RunState, Snapshot};
+use super::finding::{self, Finding};
+use super::messages::{
+    Command, Event, FinderSpec, NamedTensor, RunId, RunSettings, RunState, Snapshot,
+};
 use super::policy::First;
 use crate::data::Splits;
 use crate::model::device::Compute;
+use crate::model::dynamics::Watch;
 use crate::model::plane::Plane;
 use crate::model::weights::Weights;
-use crate::model::{Batches, EpochMetrics, ReadBackBatch, Run, Split};
+use crate::model::{Batches, Budget, EpochMetrics, ReadBackBatch, Run, Split};
 use crate::settings::{DataSpec, Pace, SweepSpec};
 use crate::sweep::{self, Sweeping};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -27,6 +31,12 @@ const BATCH_TIME: Duration = Duration::from_millis(8);
 const CATCH_UP: Duration = Duration::from_millis(250);
 /// How long an idle trainer sleeps between looks at its command queue.
 const IDLE_WAIT: Duration = Duration::from_millis(250);
+/// A paced run's first epochs go at most this fast, so that a person can follow them (lr 20's
+/// overshoot is over by epoch 5); pace max skips it.
+const SLOW_START_RATE: f64 = 4.0;
+const SLOW_START_EPOCHS: usize = 10;
+/// The step slice takes at most this share of the training time.
+pub(super) const SLICE_SHARE: f64 = 0.05;
 
 /// The run being trained.
 struct Active {
@@ -79,6 +89,9 @@ pub(super) struct Worker {
     read_back: ReadBackBatch,
     /// The latest learning-rate sweep (its thread is never waited for).
     sweeping: Option<Sweeping>,
+    /// The latest learning-rate finder (likewise).
+    finding: Option<Finding>,
+    slice_budget: Budget,
     shutdown: bool,
 }
 
@@ -116,6 +129,8 @@ impl Worker {
             snapshot_at: now,
             read_back: ReadBackBatch::new(BATCH_TIME),
             sweeping: None,
+            finding: None,
+            slice_budget: Budget::new(SLICE_SHARE),
             shutdown: false,
         }
     }
@@ -182,6 +197,17 @@ impl Worker {
                 snapshot,
             });
         }
+        if self.slice_budget.due() {
+            let started = Instant::now();
+            let sliced = catch_unwind(AssertUnwindSafe(|| active.run.step_slice()));
+            self.slice_budget.spent(started.elapsed());
+            if let Ok(Ok(slice)) = sliced {
+                self.emit(Event::Slice {
+                    run: active.id,
+                    slice,
+                });
+            }
+        }
         if let Some(plane) = &self.current.plane {
             let predicted = catch_unwind(AssertUnwindSafe(|| active.run.predict(plane.inputs())));
             if let Ok(Ok(probs)) = predicted {
@@ -204,6 +230,8 @@ impl Worker {
         let timed = self.pace == Pace::Max && epochs == self.read_back.get();
         let total = active.settings.epochs.get();
         let epochs = epochs.min(total.saturating_sub(active.run.epoch()));
+        // Gradient statistics of every paced epoch; one per read-back at pace max.
+        active.run.watch = Watch::Sampled;
         let started = Instant::now();
         let stepped = catch_unwind(AssertUnwindSafe(|| active.run.steps(epochs.max(1))));
         let failure = match stepped {
@@ -288,8 +316,11 @@ impl Worker {
             Command::Sweep(spec) => self.sweep(spec),
             Command::CancelSweep => self.cancel_sweep(),
             Command::ExportWeights => self.export_weights(),
+            Command::FindLr(spec) => self.find_lr(spec),
+            Command::CancelFinder => self.cancel_finder(),
             Command::Shutdown => {
                 self.cancel_sweep();
+                self.cancel_finder();
                 self.shutdown = true;
             }
         }
@@ -338,6 +369,40 @@ impl Worker {
         match spawned {
             Ok(sweeping) => self.sweeping = Some(sweeping),
             Err(error) => self.emit(Event::Error(format!("cannot start the sweep: {error}"))),
+        }
+    }
+
+    /// Starts the finder from the active run's starting coefficients on its own thread.
+    fn find_lr(&mut self, spec: FinderSpec) {
+        let Some(active) = &self.active else {
+            self.emit(Event::Notice(
+                "start a run first: the finder starts from its coefficients".into(),
+            ));
+            return;
+        };
+        if self.finding.as_ref().is_some_and(Finding::is_running) {
+            self.emit(Event::Notice("the finder is already running".into()));
+            return;
+        }
+        let outbox = self.outbox.clone();
+        let spawned = finding::spawn(
+            active.id,
+            self.current.splits.clone(),
+            active.initial.clone(),
+            spec,
+            move |event| {
+                let _ = outbox.send(Event::Finder(event));
+            },
+        );
+        match spawned {
+            Ok(finding) => self.finding = Some(finding),
+            Err(error) => self.emit(Event::Error(format!("cannot start the finder: {error}"))),
+        }
+    }
+
+    fn cancel_finder(&mut self) {
+        if let Some(finding) = &self.finding {
+            finding.cancel();
         }
     }
 
@@ -407,6 +472,11 @@ impl Worker {
                                 Instant::now()
                             }
                             Pace::PerSecond(rate) => {
+                                let rate = if active.run.epoch() < SLOW_START_EPOCHS {
+                                    rate.min(SLOW_START_RATE)
+                                } else {
+                                    rate
+                                };
                                 // After a stall (the process suspended, a slow epoch), the
                                 // pace goes on from now rather than catching up at full speed.
                                 let next =

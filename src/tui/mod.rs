@@ -44,7 +44,8 @@ pub fn run(session: &Session) -> Result<()> {
         features: splits.features().len(),
     };
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut app = App::new(settings.clone(), session.pace, data, color);
+    let mut app = App::new(settings.clone(), session.pace, data, color)
+        .pausing_on_events(session.pause_on_event);
     let init = settings.init.is_some().then_some(weights);
 
     terminal::install_panic_hook();

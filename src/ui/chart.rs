@@ -94,7 +94,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     }
 
     let x_max = shown.iter().map(|r| r.epoch()).max().unwrap_or(0).max(2);
-    let x = [1.0, x_max as f64];
+    let x = x_window(app.cursor.filter(|_| app.zoom), x_max);
     // Thin to ~2 points per braille dot column; the width is known once the y labels are.
     let columns = usize::from(inner.width) * 2;
     let series: Vec<Series> = shown
@@ -125,7 +125,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     }
     let frame = Frame { area: graph, x, y };
 
-    draw_axes(buf, inner, frame, &labels, label_width, x_max);
+    draw_axes(buf, inner, frame, &labels, label_width);
 
     // Earlier runs first, dimmed, so the current run is drawn on top.
     let (earlier, now) = if current_shown {
@@ -156,20 +156,73 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
             Marker::Dot
         };
         draw(buf, frame, &s.valid, valid_marker, theme.valid());
-        mark_lr_changes(buf, frame, current, theme);
-        mark_divergence(buf, frame, current, s, theme);
+        mark(buf, frame, current, s, theme);
+    }
+    mark_cursor(buf, frame, app.cursor, theme);
+}
+
+/// The current run's learning-rate changes, divergence and events.
+fn mark(buf: &mut Buffer, frame: Frame, run: &RunView, s: &Series, theme: Theme) {
+    mark_lr_changes(buf, frame, run, theme);
+    mark_divergence(buf, frame, run, s, theme);
+    mark_events(buf, frame, run, s, theme);
+}
+
+/// A run's first epochs are spread over at least this many epochs of the axis, so that lr
+/// 20's first five are not squeezed into the first columns.
+pub const MIN_SPAN: usize = 30;
+/// Epochs each side of the cursor when zoomed (`z`).
+pub const ZOOM_HALF: usize = 25;
+
+/// The epochs on the x axis: from 1 to the last (at least [`MIN_SPAN`]), or around the cursor
+/// when zoomed.
+fn x_window(zoomed_at: Option<usize>, x_max: usize) -> [f64; 2] {
+    match zoomed_at {
+        Some(at) => {
+            let low = at.saturating_sub(ZOOM_HALF).max(1);
+            [low as f64, (low + 2 * ZOOM_HALF) as f64]
+        }
+        None => [1.0, x_max.max(MIN_SPAN) as f64],
     }
 }
 
-/// The y axis with its three labels (top, middle, bottom), the x axis from epoch 1 to `x_max`.
-fn draw_axes(
-    buf: &mut Buffer,
-    inner: Rect,
-    frame: Frame,
-    labels: &[String; 3],
-    label_width: u16,
-    x_max: usize,
-) {
+/// `▲` above the training curve at each event's epoch (the latest events when many).
+fn mark_events(buf: &mut Buffer, frame: Frame, run: &RunView, s: &Series, theme: Theme) {
+    for event in run.events.iter().rev().take(16) {
+        let x = event.epoch as f64;
+        let y = s
+            .train
+            .iter()
+            .flatten()
+            .min_by(|a, b| (a.0 - x).abs().total_cmp(&(b.0 - x).abs()))
+            .map_or(frame.y[1], |&(_, y)| y);
+        if let Some((col, row)) = frame.cell(x, y) {
+            let row = row.saturating_sub(1).max(frame.area.y);
+            buf[(col, row)].set_symbol("▲").set_style(theme.error());
+        }
+    }
+}
+
+/// A vertical line at the cursor's epoch.
+fn mark_cursor(buf: &mut Buffer, frame: Frame, epoch: Option<usize>, theme: Theme) {
+    let Some((col, _)) = epoch.and_then(|e| frame.cell(e as f64, frame.y[0])) else {
+        return;
+    };
+    for row in frame.area.top()..frame.area.bottom() {
+        if buf[(col, row)].symbol() == " " {
+            buf[(col, row)].set_symbol("│").set_style(theme.mark());
+        }
+    }
+}
+
+/// The y axis with its three labels (top, middle, bottom), the x axis over the frame's epochs.
+#[expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "the bounds are whole epochs from 1"
+)]
+fn draw_axes(buf: &mut Buffer, inner: Rect, frame: Frame, labels: &[String; 3], label_width: u16) {
+    let (x_min, x_max) = (frame.x[0] as usize, frame.x[1] as usize);
     let graph = frame.area;
     let axis_col = graph.x - 1;
     for row in graph.top()..graph.bottom() {
@@ -196,7 +249,7 @@ fn draw_axes(
         buf[(axis_col, row)].set_symbol("┤");
     }
     let label_row = axis_row + 1;
-    buf.set_string(graph.x, label_row, "1", Style::new());
+    buf.set_string(graph.x, label_row, x_min.to_string(), Style::new());
     let last = x_max.to_string();
     let last_width = u16::try_from(last.len()).unwrap_or(0);
     buf.set_string(

@@ -8,9 +8,56 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 const KEY_WIDTH: usize = 14;
 
-pub fn render(area: Rect, buf: &mut Buffer, theme: Theme) {
-    let lines: Vec<Line> = crate::app::keys::help()
-        .into_iter()
+/// One column when every row fits; else two side by side when they fit; else two pages,
+/// split at a heading, `page` (0 or 1) shown.
+pub fn render(area: Rect, buf: &mut Buffer, theme: Theme, page: usize) {
+    let rows = crate::app::keys::help();
+    let (left, right) = rows.split_at(split(&rows));
+    let one_column = u16::try_from(rows.len() + 2).is_ok_and(|h| h <= area.height);
+    let (left_lines, right_lines) = (styled(left, theme), styled(right, theme));
+    let width = |lines: &[Line]| lines.iter().map(Line::width).max().unwrap_or(0);
+    let side_by_side = width(&left_lines) + width(&right_lines) + 6 <= usize::from(area.width);
+    if one_column {
+        let mut lines = left_lines;
+        lines.extend(right_lines);
+        return draw(lines, area, buf, theme, " Keys — ? or Esc closes ");
+    }
+    if side_by_side {
+        let left_width = width(&left_lines);
+        let mut joined = Vec::with_capacity(left_lines.len().max(right_lines.len()));
+        for i in 0..left_lines.len().max(right_lines.len()) {
+            let mut spans = left_lines
+                .get(i)
+                .map(|l| l.spans.clone())
+                .unwrap_or_default();
+            let pad = left_width.saturating_sub(left_lines.get(i).map_or(0, Line::width)) + 2;
+            spans.push(Span::raw(" ".repeat(pad)));
+            if let Some(line) = right_lines.get(i) {
+                spans.extend(line.spans.clone());
+            }
+            joined.push(Line::from(spans));
+        }
+        return draw(joined, area, buf, theme, " Keys — ? or Esc closes ");
+    }
+    let (lines, title) = if page.is_multiple_of(2) {
+        (left_lines, " Keys 1/2 — → next page, ? or Esc closes ")
+    } else {
+        (right_lines, " Keys 2/2 — ← first page, ? or Esc closes ")
+    };
+    draw(lines, area, buf, theme, title);
+}
+
+/// Where the second column or page starts: the first heading in the second half.
+fn split(rows: &[(String, String)]) -> usize {
+    rows.iter()
+        .enumerate()
+        .find(|(i, (keys, _))| keys.is_empty() && *i >= rows.len() / 2)
+        .map_or(rows.len(), |(i, _)| i)
+}
+
+fn styled<'a>(rows: &[(String, String)], theme: Theme) -> Vec<Line<'a>> {
+    rows.iter()
+        .cloned()
         .map(|(keys, what)| {
             if keys.is_empty() {
                 Line::styled(what, theme.title().underlined())
@@ -21,7 +68,10 @@ pub fn render(area: Rect, buf: &mut Buffer, theme: Theme) {
                 ])
             }
         })
-        .collect();
+        .collect()
+}
+
+fn draw(lines: Vec<Line>, area: Rect, buf: &mut Buffer, theme: Theme, title: &str) {
     let width = lines
         .iter()
         .map(Line::width)
@@ -43,7 +93,7 @@ pub fn render(area: Rect, buf: &mut Buffer, theme: Theme) {
         .block(
             Block::bordered()
                 .border_style(theme.border(true))
-                .title(Line::styled(" Keys — ? or Esc closes ", theme.title())),
+                .title(Line::styled(title.to_string(), theme.title())),
         )
         .render(popup, buf);
 }

@@ -19,6 +19,7 @@
 mod accuracy;
 pub mod boundary;
 mod chart;
+mod dynamics;
 mod form;
 mod help;
 mod histogram;
@@ -31,9 +32,11 @@ mod theme;
 mod tests;
 
 use crate::app::App;
+use crate::app::dynamics::View;
 use boundary::{BoundaryMap, BoundaryPanel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 use theme::Theme;
 
@@ -48,9 +51,16 @@ impl Widget for &App {
             render_too_small(area, buf);
             return;
         }
-        let [main, status_area] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(3)]).areas(area);
-        if self.runs_view {
+        let [tabs_area, main, status_area] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(3),
+        ])
+        .areas(area);
+        render_tabs(self, tabs_area, buf, theme);
+        if self.view == View::Dynamics {
+            dynamics::render(self, main, buf, theme);
+        } else if self.runs_view {
             let [chart_area, table_area] = Layout::vertical([
                 Constraint::Fill(1),
                 Constraint::Length(runs::height(self, main.height)),
@@ -63,8 +73,27 @@ impl Widget for &App {
         }
         status::render(self, status_area, buf, theme);
         if self.help {
-            help::render(area, buf, theme);
+            help::render(area, buf, theme, self.help_page);
         }
+    }
+}
+
+/// The views, the one on highlighted, and the chart cursor's reading at the right.
+fn render_tabs(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
+    let mut spans = Vec::new();
+    for view in View::ALL {
+        let text = format!(" {} {} ", view.key(), view.name());
+        spans.push(if view == app.view {
+            Span::styled(text, theme.selected())
+        } else {
+            Span::styled(text, theme.dim())
+        });
+    }
+    Line::from(spans).render(area, buf);
+    if let Some(reading) = app.cursor_reading() {
+        Line::styled(format!("{reading} "), theme.mark())
+            .right_aligned()
+            .render(area, buf);
     }
 }
 

@@ -106,15 +106,31 @@ fn colour_screen_uses_colour() {
 fn help_overlay_lists_every_key() {
     let mut app = mid_run();
     press(&mut app, KeyCode::Char('?'));
-    let terminal = terminal(&app, 80, 24);
-    let screen = text(terminal.backend().buffer());
-    for key in ["space", "+ =  -", "]  [", "Tab f", "Ctrl-C", "Enter / Esc"] {
-        assert!(screen.contains(key), "{key} missing:\n{screen}");
+    // At 80 × 24 the keys take two pages (→ turns); on a large terminal, two columns.
+    let first = terminal(&app, 80, 24);
+    press(&mut app, KeyCode::Right);
+    let second = terminal(&app, 80, 24);
+    let large = terminal(&app, 200, 50);
+    let pages = text(first.backend().buffer()) + &text(second.backend().buffer());
+    let wide = text(large.backend().buffer());
+    for screen in [&pages, &wide] {
+        for key in [
+            "space",
+            "+ =  -",
+            "]  [",
+            "Tab f",
+            "Ctrl-C",
+            "Enter / Esc",
+            "F  A  P",
+        ] {
+            assert!(screen.contains(key), "{key} missing:\n{screen}");
+        }
+        for (_, what) in crate::app::keys::help() {
+            assert!(screen.contains(&what), "{what} missing:\n{screen}");
+        }
     }
-    for (_, what) in crate::app::keys::help() {
-        assert!(screen.contains(&what), "{what} missing:\n{screen}");
-    }
-    assert_snapshot!(terminal.backend());
+    assert_snapshot!(first.backend());
+    assert_snapshot!("help_overlay_second_page", second.backend());
 }
 
 #[test]
@@ -577,4 +593,119 @@ fn form_shows_batch_size_and_data() {
     assert!(screen.contains("batch size      full"), "{screen}");
     assert!(screen.contains("▶ data            ring"), "{screen}");
     assert!(screen.contains("✗ expected start, circle, xor"), "{screen}");
+}
+
+/// The tutorial's run trained for real (Titanic, seed 442) at `lr` for `epochs` epochs, every
+/// epoch's gradient statistics and the step slice fed to the dashboard as the trainer sends
+/// them; with `finder`, the learning-rate finder's steps and result too.
+fn trained(lr: f64, epochs: usize, finder: bool) -> App {
+    use crate::model::dynamics::Watch;
+    use crate::model::finder::{FinderSpec, lr_find};
+    use crate::model::network::init_coeffs;
+    use crate::model::{DeviceData, Run};
+    use crate::trainer::messages::FinderEvent;
+    let splits = crate::data::load(&crate::settings::DataSpec::default()).expect("titanic");
+    let device = burn::tensor::Device::flex();
+    let make = || {
+        let coeffs = init_coeffs(splits.features().len(), &[20], 442, &device);
+        Run::new(coeffs, DeviceData::new(&splits, &device), lr)
+    };
+    let mut run = make();
+    run.watch = Watch::Every;
+    let settings = RunSettings {
+        lr: crate::app::fixtures::lr(lr),
+        epochs: count(1000),
+        ..settings()
+    };
+    let mut app = App::new(settings.clone(), PACE, data(), true);
+    app.on_event(Event::Started(info(1, settings)));
+    // The trainer sends a snapshot, and with it a slice, as a run starts.
+    let slice = run.step_slice().expect("slice");
+    app.on_event(Event::Slice { run: 1, slice });
+    // At 40 ms per epoch, so that the screen does not depend on this machine's speed.
+    let metrics = run
+        .steps(epochs)
+        .expect("epochs")
+        .into_iter()
+        .map(|m| crate::trainer::messages::EpochMetrics {
+            elapsed: std::time::Duration::from_millis(40 * m.epoch as u64),
+            ..m
+        })
+        .collect();
+    app.on_event(Event::Epochs { run: 1, metrics });
+    let slice = run.step_slice().expect("slice");
+    app.on_event(Event::Slice { run: 1, slice });
+    if finder {
+        let spec = FinderSpec::default();
+        app.on_event(Event::Finder(FinderEvent::Started { run: 1, spec }));
+        let mut steps = Vec::new();
+        let found = lr_find(&mut make(), &spec, &|| false, |s| steps.push(*s)).expect("finder");
+        for step in steps {
+            app.on_event(Event::Finder(FinderEvent::Step(step)));
+        }
+        app.on_event(Event::Finder(FinderEvent::Done(found)));
+    }
+    press(&mut app, KeyCode::Char('2'));
+    app
+}
+
+#[test]
+fn dynamics_view_at_lr_1_4() {
+    let app = trained(1.4, 40, false);
+    let screen = screen(&app, 120, 36);
+    assert!(screen.contains("Update:data ratio"), "{screen}");
+    assert!(screen.contains("wt_hidden"), "{screen}");
+    assert!(screen.contains("lr 1.40 undershoots"), "{screen}");
+    assert_snapshot!(terminal(&app, 120, 36).backend());
+}
+
+#[test]
+fn dynamics_view_at_lr_20_explains_the_overshoot() {
+    let mut app = trained(20.0, 2, false);
+    // After epoch 2 the next step at lr 20 lands at 0.391: PyTorch's epoch-4 loss.
+    let screen = screen(&app, 120, 36);
+    assert!(
+        screen.contains("lr 20.0 overshoots: lands at 0.391, best 0.204")
+            && screen.contains("at t = 2.50"),
+        "{screen}"
+    );
+    // The loss that rose at epoch 4 is an event, marked and explained.
+    let mut run = trained(20.0, 6, false);
+    let text = run
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(
+        text.starts_with(
+            "the training loss rose from 0.245 to 0.391 at epoch 4: the step went too far; try lr ≈"
+        ),
+        "{text}"
+    );
+    press(&mut run, KeyCode::Left);
+    press(&mut run, KeyCode::Left);
+    let reading = run.cursor_reading().unwrap_or_default();
+    assert!(reading.starts_with("epoch 4 · train 0.391"), "{reading}");
+    assert!(reading.contains("ratio wt_hidden 1.07"), "{reading}");
+    press(&mut app, KeyCode::Char('1'));
+    assert_snapshot!(
+        "dynamics_view_at_lr_20",
+        terminal(&trained(20.0, 2, false), 120, 36).backend()
+    );
+    press(&mut run, KeyCode::Char('1'));
+    assert_snapshot!(
+        "overview_at_lr_20_with_cursor_and_event",
+        terminal(&run, 120, 36).backend()
+    );
+}
+
+#[test]
+fn the_finders_plot_names_fastais_suggestions() {
+    let app = trained(1.4, 5, true);
+    let screen = screen(&app, 120, 36);
+    assert!(
+        screen.contains("valley 1.23 · steep 2.85 · min/10 49.8"),
+        "{screen}"
+    );
+    assert_snapshot!(terminal(&app, 120, 36).backend());
 }

@@ -1,0 +1,167 @@
+//! What the dynamics view (key `2`) knows: each run's gradient statistics over time, its latest
+//! step slice and events, the learning-rate finder, and the advice an event gets.
+
+use crate::trainer::messages::{
+    EventKind, FinderSpec, FinderStep, Finding, RunId, StepSlice, StepStats, TrainingEvent,
+    format_lr,
+};
+
+/// Which of the dashboard's views is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    /// Loss, accuracy, settings and weights (key `1`).
+    #[default]
+    Overview,
+    /// Update ratios, gradient norms, the step slice and the finder (key `2`).
+    Dynamics,
+}
+
+impl View {
+    pub const ALL: [View; 2] = [View::Overview, View::Dynamics];
+
+    pub fn key(self) -> char {
+        match self {
+            View::Overview => '1',
+            View::Dynamics => '2',
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            View::Overview => "overview",
+            View::Dynamics => "dynamics",
+        }
+    }
+}
+
+/// A run's [`StepStats`] by epoch, bounded: when full, every other point is dropped (the first
+/// and the newest stay), so the whole run stays on the chart at a coarser grain.
+#[derive(Debug, Clone, Default)]
+pub struct StatsHistory {
+    points: Vec<(usize, StepStats)>,
+}
+
+impl StatsHistory {
+    pub const CAPACITY: usize = 2048;
+
+    pub fn push(&mut self, epoch: usize, stats: StepStats) {
+        if self.points.len() == Self::CAPACITY {
+            let mut index = 0;
+            self.points.retain(|_| {
+                index += 1;
+                index % 2 == 1
+            });
+        }
+        self.points.push((epoch, stats));
+    }
+
+    pub fn points(&self) -> &[(usize, StepStats)] {
+        &self.points
+    }
+
+    /// The statistics of the epoch at or just before `epoch`.
+    pub fn at(&self, epoch: usize) -> Option<&(usize, StepStats)> {
+        let index = self.points.partition_point(|(e, _)| *e <= epoch);
+        index.checked_sub(1).map(|i| &self.points[i])
+    }
+}
+
+/// Events kept per run (older ones are dropped).
+pub const MAX_EVENTS: usize = 64;
+
+/// How the finder is doing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FinderStatus {
+    Running,
+    Done(Finding),
+    Cancelled,
+    Failed(String),
+}
+
+/// The learning-rate finder's steps so far, from run `run`'s start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FinderView {
+    pub run: RunId,
+    pub spec: FinderSpec,
+    pub steps: Vec<FinderStep>,
+    pub status: FinderStatus,
+}
+
+impl FinderView {
+    /// fastai's default suggestion, the valley, once the finder is done.
+    pub fn valley(&self) -> Option<f64> {
+        match &self.status {
+            FinderStatus::Done(finding) => finding.suggestions.valley,
+            _ => None,
+        }
+    }
+}
+
+/// What to try after `event`, from the step slice (where the step lands now) or the finder,
+/// whichever is known; `None` when neither says anything.
+pub fn advice(
+    event: &TrainingEvent,
+    slice: Option<&StepSlice>,
+    finder: Option<&FinderView>,
+) -> Option<String> {
+    let (rate, basis) = match finder.and_then(FinderView::valley) {
+        Some(valley) => (valley, "the finder's valley"),
+        None => (slice?.best().0, "the step slice's lowest loss"),
+    };
+    let what = match event.kind {
+        EventKind::LossRose | EventKind::Diverged | EventKind::NonFinite => "the step went too far",
+        EventKind::Stalled => "the sigmoid saturated",
+        EventKind::UnitsDied => "large steps push units below zero for good",
+    };
+    Some(format!("{what}; try lr ≈ {} ({basis})", format_lr(rate)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stats(x: f32) -> StepStats {
+        StepStats {
+            grad_norm: vec![x],
+            update_ratio: vec![x],
+        }
+    }
+
+    #[test]
+    fn the_history_halves_when_full_and_keeps_both_ends() {
+        let mut h = StatsHistory::default();
+        for epoch in 1..=StatsHistory::CAPACITY + 1 {
+            #[expect(clippy::cast_precision_loss, reason = "small test numbers")]
+            h.push(epoch, stats(epoch as f32));
+        }
+        assert_eq!(h.points().len(), StatsHistory::CAPACITY / 2 + 1);
+        assert_eq!(h.points()[0].0, 1);
+        assert_eq!(
+            h.points().last().map(|p| p.0),
+            Some(StatsHistory::CAPACITY + 1)
+        );
+        assert_eq!(h.at(4).map(|p| p.0), Some(3));
+        assert_eq!(h.at(0), None);
+    }
+
+    #[test]
+    fn advice_names_its_basis() {
+        let event = TrainingEvent {
+            epoch: 4,
+            kind: EventKind::LossRose,
+            detail: String::new(),
+        };
+        assert_eq!(advice(&event, None, None), None);
+        let slice = StepSlice {
+            epoch: 2,
+            lr: 20.0,
+            points: vec![(0.0, 0.5), (2.5, 0.2), (20.0, 0.39)],
+            at_lr: 0.39,
+            sampled: None,
+        };
+        assert_eq!(
+            advice(&event, Some(&slice), None).as_deref(),
+            Some("the step went too far; try lr ≈ 2.50 (the step slice's lowest loss)")
+        );
+    }
+}
