@@ -348,3 +348,48 @@ fn files_from_elsewhere_are_read_as_pandas_reads_them() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(stdout(&output).lines().count(), 2);
 }
+
+/// The README's finder example is the binary's last line.
+#[test]
+fn the_readmes_finder_line_is_the_binarys() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("$ nnfs-tui --headless --lr-find | tail -1\n")
+        .unwrap();
+    let line = readme[start..].lines().nth(1).unwrap();
+    let output = nnfs(&["--headless", "--lr-find"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output).lines().last(), Some(line));
+}
+
+/// Combinations the finder, --dynamics and --pause-on-event do not go with, each one line.
+#[test]
+fn dynamics_flags_refuse_what_they_do_not_go_with() {
+    for (args, message) in [
+        (
+            &["--lr-find"][..],
+            "error: --lr-find prints its steps: add --headless (in the dashboard, F finds a rate)",
+        ),
+        (
+            &["--headless", "--lr-find", "--sweep", "0.1..1"][..],
+            "error: --lr-find and --sweep each try many rates: choose one",
+        ),
+        (
+            &["--headless", "--dynamics"][..],
+            "error: --dynamics adds figures to --format jsonl and to --history: add one of them",
+        ),
+        (
+            &["--headless", "--pause-on-event"][..],
+            "error: --pause-on-event pauses the dashboard: drop --headless",
+        ),
+        (
+            &["--headless", "--steps", "5"][..],
+            "error: --steps needs --sweep",
+        ),
+    ] {
+        let output = nnfs(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr(&output).trim_end(), message, "{args:?}");
+    }
+}

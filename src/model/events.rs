@@ -41,8 +41,9 @@ pub struct TrainingEvent {
     pub detail: String,
 }
 
-/// A rise smaller than this fraction of the loss is noise, not an event.
-const RISE: f32 = 1e-3;
+/// A rise smaller than this fraction of the loss is noise, not an event (a 0.2 % blip at a
+/// moderate rate is no overshoot).
+const RISE: f32 = 0.01;
 /// After a [`EventKind::LossRose`], rises within this many epochs are not reported again: an
 /// oscillating run reports its first rise, then one at most every so often.
 const RISE_QUIET: usize = 10;

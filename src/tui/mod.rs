@@ -49,6 +49,7 @@ pub fn run(session: &Session) -> Result<()> {
     let init = settings.init.is_some().then_some(weights);
 
     terminal::install_panic_hook();
+    terminal::exit_when_hung_up();
     terminal::quiet(true);
     let mut trainer = None;
     let result = Screen::enter().and_then(|mut screen| {

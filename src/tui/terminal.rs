@@ -8,6 +8,7 @@ use crossterm::event::Event as TermEvent;
 use crossterm::{execute, terminal};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use std::io::IsTerminal;
 use std::io::{Stdout, stdout};
 use std::sync::Mutex;
 
@@ -75,6 +76,25 @@ pub fn install_panic_hook() {
         quiet(false);
         previous(info);
     }));
+}
+
+/// Ends the process as SIGHUP would (exit 129) once standard input stops being a terminal: a
+/// terminal window closed without a SIGHUP reaching us leaves a pty whose reads return nothing
+/// at once, and crossterm's poll then never returns. There is no screen left to restore, and
+/// the dashboard keeps nothing unsaved. Checked four times a second on a thread of its own.
+pub fn exit_when_hung_up() {
+    let watch = std::thread::Builder::new()
+        .name("hangup-watch".into())
+        .spawn(|| {
+            loop {
+                std::thread::sleep(std::time::Duration::from_millis(250));
+                if !std::io::stdin().is_terminal() {
+                    std::process::exit(128 + signals::SIGHUP);
+                }
+            }
+        });
+    // Without the watch the session still ends with q and the signals.
+    drop(watch);
 }
 
 /// The real terminal: crossterm's events, and the signals that end or suspend a session.

@@ -77,6 +77,18 @@ fn bounds(values: impl Iterator<Item = f64>, include: &[f64]) -> [f64; 2] {
     [lo, hi]
 }
 
+/// Losses with enough decimals that the three labels of a narrow range differ.
+fn loss_label(range: [f64; 2]) -> impl Fn(f64) -> String {
+    let span = (range[1] - range[0]).abs().max(1e-12);
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a small count of decimals"
+    )]
+    let decimals = (2.0 - span.log10()).ceil().clamp(3.0, 8.0) as usize;
+    move |v| format!("{v:.decimals$}")
+}
+
 fn labels(b: [f64; 2], fmt: impl Fn(f64) -> String) -> Vec<Line<'static>> {
     vec![
         Line::from(fmt(b[0])),
@@ -255,11 +267,7 @@ fn render_slice(slice: Option<&StepSlice>, area: Rect, buf: &mut Buffer, theme: 
             Line::from("t"),
             Line::from(format_lr(x[1])),
         ]))
-        .y_axis(
-            Axis::default()
-                .bounds(y)
-                .labels(labels(y, |v| format!("{v:.3}"))),
-        )
+        .y_axis(Axis::default().bounds(y).labels(labels(y, loss_label(y))))
         .legend_position(Some(ratatui::widgets::LegendPosition::TopRight))
         .hidden_legend_constraints((Constraint::Percentage(70), Constraint::Percentage(70)))
         .render(chart_area, buf);
@@ -341,11 +349,7 @@ fn render_finder(finder: Option<&FinderView>, area: Rect, buf: &mut Buffer, them
             Line::from("lr (log)"),
             Line::from(format_lr(finder.spec.range.to)),
         ]))
-        .y_axis(
-            Axis::default()
-                .bounds(y)
-                .labels(labels(y, |v| format!("{v:.3}"))),
-        )
+        .y_axis(Axis::default().bounds(y).labels(labels(y, loss_label(y))))
         .legend_position(Some(ratatui::widgets::LegendPosition::TopRight))
         .hidden_legend_constraints((Constraint::Percentage(70), Constraint::Percentage(70)))
         .render(area, buf);

@@ -89,11 +89,27 @@ fn render_tabs(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
             Span::styled(text, theme.dim())
         });
     }
-    Line::from(spans).render(area, buf);
+    let tabs = Line::from(spans);
+    let used = u16::try_from(tabs.width())
+        .unwrap_or(area.width)
+        .min(area.width);
+    tabs.render(area, buf);
     if let Some(reading) = app.cursor_reading() {
-        Line::styled(format!("{reading} "), theme.mark())
+        // Right of the tabs, cut at the left when it does not fit.
+        let room = area.width.saturating_sub(used + 2);
+        let width = usize::from(room);
+        let chars: Vec<char> = reading.chars().collect();
+        let shown: String = chars[chars.len().saturating_sub(width.saturating_sub(1))..]
+            .iter()
+            .collect();
+        let rest = Rect {
+            x: area.x + used + 2,
+            width: room,
+            ..area
+        };
+        Line::styled(format!("{shown} "), theme.mark())
             .right_aligned()
-            .render(area, buf);
+            .render(rest, buf);
     }
 }
 
