@@ -314,34 +314,54 @@ fn render_finder(finder: Option<&FinderView>, area: Rect, buf: &mut Buffer, them
     }
     let x = [finder.spec.range.from.log10(), finder.spec.range.to.log10()];
     let y = bounds(curve.iter().map(|p| p.1), &[]);
-    let marks: Vec<(f64, f64)> = match &finder.status {
-        FinderStatus::Done(found) => [found.suggestions.valley]
-            .into_iter()
-            .flatten()
-            .filter_map(|lr| {
-                let at = finder
-                    .steps
-                    .iter()
-                    .min_by(|a, b| (a.lr - lr).abs().total_cmp(&(b.lr - lr).abs()))?;
-                Some((lr.log10(), f64::from(at.smoothed)))
-            })
-            .collect(),
-        _ => Vec::new(),
+    // Each suggestion at the step nearest its rate: valley, steep, minimum/10.
+    let suggestions = match &finder.status {
+        FinderStatus::Done(found) => [
+            found.suggestions.valley,
+            found.suggestions.steep,
+            found.suggestions.minimum,
+        ],
+        _ => [None; 3],
     };
-    let datasets = vec![
+    let mark = |lr: Option<f64>| -> Vec<(f64, f64)> {
+        lr.and_then(|lr| {
+            let at = finder
+                .steps
+                .iter()
+                .min_by(|a, b| (a.lr - lr).abs().total_cmp(&(b.lr - lr).abs()))?;
+            Some((lr.log10(), f64::from(at.smoothed)))
+        })
+        .into_iter()
+        .collect()
+    };
+    let marks = suggestions.map(mark);
+    let mut datasets = vec![
         Dataset::default()
             .name("smoothed loss")
             .marker(Marker::Braille)
             .graph_type(GraphType::Line)
             .style(theme.train())
             .data(&curve),
-        Dataset::default()
-            .name("valley")
-            .marker(Marker::Block)
-            .graph_type(GraphType::Scatter)
-            .style(theme.good())
-            .data(&marks),
     ];
+    for ((name, style), points) in [
+        ("valley", theme.good()),
+        ("steep", theme.warning()),
+        ("min/10", theme.error()),
+    ]
+    .into_iter()
+    .zip(&marks)
+    {
+        if !points.is_empty() {
+            datasets.push(
+                Dataset::default()
+                    .name(name)
+                    .marker(Marker::Block)
+                    .graph_type(GraphType::Scatter)
+                    .style(style)
+                    .data(points),
+            );
+        }
+    }
     Chart::new(datasets)
         .block(block)
         .x_axis(Axis::default().bounds(x).labels(vec![
