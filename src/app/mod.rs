@@ -206,13 +206,7 @@ impl App {
             crate::trainer::messages::format_lr(run.lr_at(point.epoch))
         );
         if let Some((_, stats)) = run.stats.at(point.epoch) {
-            let layers = run
-                .info
-                .settings
-                .hidden
-                .as_ref()
-                .map_or(1, |h| h.sizes().len());
-            let names = crate::model::dynamics::tensor_names(layers);
+            let names = run.tensor_names();
             text.push_str(" · ratio");
             for (name, ratio) in names.iter().zip(&stats.update_ratio) {
                 text.push_str(&format!(

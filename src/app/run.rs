@@ -140,6 +140,17 @@ impl RunView {
         }
     }
 
+    /// Its coefficient tensors' names, in the order of its gradient statistics.
+    pub fn tensor_names(&self) -> Vec<String> {
+        let layers = self
+            .info
+            .settings
+            .hidden
+            .as_ref()
+            .map_or(1, |h| h.sizes().len());
+        crate::model::dynamics::tensor_names(layers)
+    }
+
     /// The learning rate in force at `epoch`.
     pub fn lr_at(&self, epoch: usize) -> f64 {
         self.lr_changes

@@ -14,7 +14,6 @@ use super::theme::Theme;
 use crate::app::App;
 use crate::app::dynamics::{FinderStatus, FinderView};
 use crate::app::run::RunView;
-use crate::model::dynamics::tensor_names;
 use crate::trainer::messages::{StepSlice, format_lr};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -123,13 +122,7 @@ fn render_stats(
         empty(block, "waiting for the first gradients…", area, buf, theme);
         return;
     };
-    let layers = run
-        .info
-        .settings
-        .hidden
-        .as_ref()
-        .map_or(1, |h| h.sizes().len());
-    let names = tensor_names(layers);
+    let names = run.tensor_names();
     let points = run.stats.points();
     let series: Vec<Vec<(f64, f64)>> = (0..names.len())
         .map(|t| {
