@@ -81,8 +81,13 @@ pub fn install_panic_hook() {
 /// Ends the process as SIGHUP would (exit 129) once standard input stops being a terminal: a
 /// terminal window closed without a SIGHUP reaching us leaves a pty whose reads return nothing
 /// at once, and crossterm's poll then never returns. There is no screen left to restore, and
-/// the dashboard keeps nothing unsaved. Checked four times a second on a thread of its own.
+/// the dashboard keeps nothing unsaved. Checked four times a second on a thread of its own;
+/// not at all when standard input was no terminal to begin with (crossterm then reads the
+/// keys from `/dev/tty`).
 pub fn exit_when_hung_up() {
+    if !std::io::stdin().is_terminal() {
+        return;
+    }
     let watch = std::thread::Builder::new()
         .name("hangup-watch".into())
         .spawn(|| {
