@@ -134,11 +134,11 @@ pub fn run(
         }
         None => None,
     };
-    let mut detector = Detector::new();
+    // One detector for the epochs and the health checks between read-backs.
+    let detector = RefCell::new(Detector::new());
     // With --dynamics the units' health is checked between read-backs, in at most 5 % of
     // the time; its events are printed before the next epoch's line (or at the end).
     let mut health_budget = Budget::new(0.05);
-    let health_detector = RefCell::new(Detector::new());
     let pending: RefCell<Vec<TrainingEvent>> = RefCell::new(Vec::new());
 
     let mut failure = None;
@@ -149,7 +149,7 @@ pub fn run(
     let on_epoch = |m: &EpochMetrics| {
         bar.set(m.epoch);
         let earlier: Vec<TrainingEvent> = pending.borrow_mut().drain(..).collect();
-        let now = detector.epoch(m.epoch, m.train_loss);
+        let now = detector.borrow_mut().epoch(m.epoch, m.train_loss);
         let printed = print_events(format, &earlier, out)
             .and_then(|()| print_epoch(format, m, &tensors, out))
             .and_then(|()| print_events(format, &now, out));
@@ -182,7 +182,7 @@ pub fn run(
             health_budget.spent(started.elapsed());
             pending
                 .borrow_mut()
-                .extend(health_detector.borrow_mut().health(run.epoch(), &health));
+                .extend(detector.borrow_mut().health(run.epoch(), &health));
             Ok(())
         },
     )?;

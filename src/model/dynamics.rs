@@ -53,7 +53,8 @@ pub enum Watch {
     Off,
     /// At every epoch.
     Every,
-    /// At the last epoch of each read-back batch: a sample, for the dashboard at pace max.
+    /// At the last epoch of each read-back batch: the dashboard's, every epoch of a paced run
+    /// (one epoch per batch) and a sample at pace max.
     Sampled,
 }
 

@@ -2,6 +2,7 @@
 //! a training loss that rises, a smoothed loss far above its best (fastai's rule for
 //! divergence), every prediction saturated, hidden units dying.
 
+use super::finder::Smoother;
 use super::report::Health;
 
 /// What happened.
@@ -53,8 +54,7 @@ const RISE_QUIET: usize = 10;
 #[derive(Debug, Clone, Default)]
 pub struct Detector {
     previous: Option<f32>,
-    smoothed: f32,
-    count: i32,
+    smoothed: Smoother,
     best: f32,
     last_rise: Option<usize>,
     non_finite: bool,
@@ -100,14 +100,8 @@ impl Detector {
             ));
         }
         self.previous = Some(loss);
-        // fastai's AvgSmoothLoss (beta 0.98, debiased) and its 4x rule.
-        self.count += 1;
-        self.smoothed -= (self.smoothed - loss) * 0.02;
-        #[expect(
-            clippy::cast_possible_truncation,
-            reason = "a debiasing factor in (0, 1]"
-        )]
-        let smoothed = self.smoothed / (1.0 - 0.98f64.powi(self.count)) as f32;
+        // fastai's smoothed loss and its 4x rule.
+        let smoothed = self.smoothed.add(loss);
         self.best = self.best.min(smoothed);
         if smoothed > 4.0 * self.best && !std::mem::replace(&mut self.diverged, true) {
             events.push(event(

@@ -38,9 +38,10 @@ pub struct Finding {
     pub suggestions: Suggestions,
 }
 
-/// fastai's `AvgSmoothLoss(beta=0.98)`, in f32 as torch computes it.
-#[derive(Debug, Clone, Copy)]
-struct Smoother {
+/// fastai's `AvgSmoothLoss(beta=0.98)`, in f32 as torch computes it; the finder's curve and
+/// the divergence event ([`super::events`]) both use it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Smoother {
     value: f32,
     count: i32,
 }
@@ -48,7 +49,8 @@ struct Smoother {
 impl Smoother {
     const BETA: f32 = 0.98;
 
-    fn add(&mut self, loss: f32) -> f32 {
+    /// Takes `loss` in; the smoothed loss so far.
+    pub fn add(&mut self, loss: f32) -> f32 {
         self.count += 1;
         // torch.lerp(loss, value, beta) for a weight of at least 0.5: end - (end - start)(1 - w).
         self.value -= (self.value - loss) * (1.0 - Self::BETA);
@@ -71,10 +73,7 @@ pub fn lr_find(
     mut on_step: impl FnMut(&FinderStep),
 ) -> Result<Finding> {
     run.batch_size = None;
-    let mut average = Smoother {
-        value: 0.0,
-        count: 0,
-    };
+    let mut average = Smoother::default();
     let mut best = f32::INFINITY;
     let mut steps = Vec::new();
     let mut diverged = false;
@@ -250,10 +249,7 @@ mod tests {
 
     #[test]
     fn the_smoother_is_fastais_debiased_average() {
-        let mut s = Smoother {
-            value: 0.0,
-            count: 0,
-        };
+        let mut s = Smoother::default();
         assert!((s.add(0.5) - 0.5).abs() < 1e-6);
         // (0.98 · 0.01 + 0.02 · 0.3) / (1 − 0.98²), with the first value 0.02 · 0.5.
         let expected = (0.98 * 0.01 + 0.02 * 0.3) / (1.0 - 0.98 * 0.98);

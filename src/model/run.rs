@@ -214,6 +214,13 @@ impl Run {
         self
     }
 
+    /// The same run, measuring its gradient statistics as `watch` says.
+    #[must_use]
+    pub fn watching(mut self, watch: Watch) -> Self {
+        self.watch = watch;
+        self
+    }
+
     /// Epochs done so far.
     pub fn epoch(&self) -> usize {
         self.epoch

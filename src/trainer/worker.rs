@@ -8,7 +8,6 @@ use super::messages::{
 use super::policy::First;
 use crate::data::Splits;
 use crate::model::device::Compute;
-use crate::model::dynamics::Watch;
 use crate::model::plane::Plane;
 use crate::model::weights::Weights;
 use crate::model::{Batches, Budget, EpochMetrics, ReadBackBatch, Run, Split};
@@ -230,8 +229,6 @@ impl Worker {
         let timed = self.pace == Pace::Max && epochs == self.read_back.get();
         let total = active.settings.epochs.get();
         let epochs = epochs.min(total.saturating_sub(active.run.epoch()));
-        // Gradient statistics of every paced epoch; one per read-back at pace max.
-        active.run.watch = Watch::Sampled;
         let started = Instant::now();
         let stepped = catch_unwind(AssertUnwindSafe(|| active.run.steps(epochs.max(1))));
         let failure = match stepped {

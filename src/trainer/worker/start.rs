@@ -134,7 +134,7 @@ impl Worker {
                 self.read_back = ReadBackBatch::new(BATCH_TIME);
                 self.active = Some(Active {
                     id,
-                    run,
+                    run: run.watching(crate::model::dynamics::Watch::Sampled),
                     settings,
                     state: RunState::Running,
                     initial: start.weights,
