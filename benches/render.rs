@@ -7,6 +7,7 @@
 )]
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 mod common;
@@ -43,5 +44,25 @@ fn render(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, render);
+/// The network view (key `3`) of 256 hidden units, folded, with 1,024 snapshots of band history.
+fn render_network(c: &mut Criterion) {
+    let mut app = common::app();
+    common::start(&mut app, 1);
+    common::epochs(&mut app, 1, 1, 100_000);
+    for snapshot in 1..=1024 {
+        common::network_snapshot(&mut app, 1, snapshot * 100, 256);
+    }
+    app.on_key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::NONE));
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("a test terminal");
+    c.bench_function("render_network_200x50_256_units", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|frame| frame.render_widget(&app, frame.area()))
+                .map(|_| ())
+                .expect("drawing on a test backend");
+        });
+    });
+}
+
+criterion_group!(benches, render, render_network);
 criterion_main!(benches);

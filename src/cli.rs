@@ -18,6 +18,10 @@ use std::path::PathBuf;
 /// passenger list, or on any CSV file with a two-valued target column.
 #[derive(Debug, Clone, Default, Parser)]
 #[command(name = "nnfs-tui", version, allow_negative_numbers = true)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "command-line switches, each its own flag"
+)]
 pub struct Cli {
     /// Read settings from this TOML file (keys named as the flags: lr = 1.4, hidden = [10, 10],
     /// `valid_frac` = 0.2, ...); a flag given here overrides the file's value.
@@ -137,6 +141,10 @@ pub struct Cli {
     #[arg(long)]
     pub pause_on_event: bool,
 
+    /// In the dashboard, leave the mouse to the terminal (to select text); M toggles it
+    #[arg(long)]
+    pub no_mouse: bool,
+
     /// Start from the coefficients in this safetensors file (`wt_hidden`, `wt_output`, `bias_output`).
     #[arg(long, value_name = "FILE")]
     pub init: Option<PathBuf>,
@@ -189,6 +197,7 @@ impl Cli {
             steps: self.steps,
             dynamics: self.dynamics.then_some(Switch(true)),
             pause_on_event: self.pause_on_event.then_some(Switch(true)),
+            mouse: self.no_mouse.then_some(Switch(false)),
             init: path(self.init),
             save: path(self.save),
             history: path(self.history),

@@ -137,6 +137,11 @@ impl Session {
         !parser.screen().alternate_screen() && !parser.screen().hide_cursor()
     }
 
+    /// Whether the dashboard asked the terminal for mouse reports, and which.
+    fn mouse_mode(&self) -> vt100::MouseProtocolMode {
+        self.screen.lock().unwrap().screen().mouse_protocol_mode()
+    }
+
     /// The process's state letter in /proc (`T` when stopped).
     fn state(&self) -> char {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap();
@@ -339,4 +344,56 @@ fn dynamics_view_cursor_finder_and_pause_on_event() {
     session.keys("A");
     session.wait_for("the next run's lr is 1.23");
     session.quit();
+}
+
+/// Where `needle` first is on `screen` (0-based column and row).
+fn position(screen: &str, needle: &str) -> (usize, usize) {
+    screen
+        .lines()
+        .enumerate()
+        .find_map(|(row, line)| {
+            let at = line.find(needle)?;
+            Some((line[..at].chars().count(), row))
+        })
+        .unwrap()
+}
+
+/// The network view of the real binary: `3` shows the units and which died, `↓` inspects the
+/// next one; the mouse is captured, a click on a form field opens the form at that field, and
+/// quitting gives the mouse back with the terminal.
+#[test]
+fn network_view_a_selected_unit_and_a_click_on_a_field() {
+    let mut session = Session::start(&["--lr", "20", "--epochs", "300"]);
+    session.wait_for("RUNNING");
+    session.keys("3");
+    session.wait_for("Network · epoch");
+    session.wait_for("hidden units dead");
+    session.wait_for("Inspector · h1.0");
+    session.keys("\x1b[B");
+    session.wait_for("Inspector · h1.1");
+    assert_ne!(
+        session.mouse_mode(),
+        vt100::MouseProtocolMode::None,
+        "the mouse is captured"
+    );
+    session.keys("1");
+    let screen = session.wait_for("hidden sizes");
+    let (col, row) = position(&screen, "epochs ");
+    // A left click and its release, as an xterm reports them (SGR, 1-based).
+    session.keys(&format!(
+        "\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m",
+        x = col + 1,
+        y = row + 1
+    ));
+    session.wait_for("Settings — editing");
+    session.wait_for("▶ epochs");
+    session.keys("\x1b");
+    session.wait_for("Tab or f to edit");
+    session.quit();
+    assert!(session.restored());
+    assert_eq!(
+        session.mouse_mode(),
+        vt100::MouseProtocolMode::None,
+        "the mouse is given back"
+    );
 }

@@ -3,7 +3,8 @@
 use nnfs_tui::app::{App, DataInfo};
 use nnfs_tui::settings::{Count, HiddenSizes};
 use nnfs_tui::trainer::messages::{
-    EpochMetrics, Event, Health, NamedTensor, Pace, RunId, RunInfo, RunSettings, Snapshot,
+    EpochMetrics, Event, Health, LayerUnits, NamedTensor, Pace, RunId, RunInfo, RunSettings,
+    Snapshot,
 };
 use std::time::Duration;
 
@@ -79,6 +80,57 @@ pub fn snapshot(app: &mut App, run: RunId, epoch: usize) {
                 max_pred: 0.98,
                 live_rows: 713,
             },
+            units: Vec::new(),
+        },
+    });
+}
+
+/// Sends a snapshot of a network of `hidden` units on the 12 Titanic features at `epoch`: its
+/// coefficients (a bias too) and its units, every seventh one dead.
+#[allow(
+    dead_code,
+    reason = "the render bench draws the network view; the memory bench does not"
+)]
+pub fn network_snapshot(app: &mut App, run: RunId, epoch: usize, hidden: usize) {
+    let tensor = |name: &str, shape: Vec<usize>| {
+        let n = shape.iter().product::<usize>().max(1);
+        NamedTensor {
+            name: name.into(),
+            shape,
+            values: (0..n)
+                .map(|i| ((i * 7 + epoch) as f32 * 0.37).sin() / (1.0 + epoch as f32 / 1e4))
+                .collect(),
+        }
+    };
+    let active: Vec<f32> = (0..hidden)
+        .map(|u| {
+            if u % 7 == 0 {
+                0.0
+            } else {
+                (u % 10) as f32 / 10.0
+            }
+        })
+        .collect();
+    app.on_event(Event::Snapshot {
+        run,
+        snapshot: Snapshot {
+            epoch,
+            tensors: vec![
+                tensor("wt_hidden", vec![12, hidden]),
+                tensor("wt_output", vec![hidden, 1]),
+                tensor("bias_output", vec![]),
+            ],
+            health: Health {
+                dead_units: hidden.div_ceil(7),
+                hidden_units: hidden,
+                min_pred: 0.01,
+                max_pred: 0.98,
+                live_rows: 713,
+            },
+            units: vec![LayerUnits {
+                active,
+                grad_norm: Some(vec![1e-3; hidden]),
+            }],
         },
     });
 }

@@ -14,15 +14,18 @@ pub enum View {
     Overview,
     /// Update ratios, gradient norms, the step slice and the finder (key `2`).
     Dynamics,
+    /// Units and weights, the unit inspector, the tensors' spread over time (key `3`).
+    Network,
 }
 
 impl View {
-    pub const ALL: [View; 2] = [View::Overview, View::Dynamics];
+    pub const ALL: [View; 3] = [View::Overview, View::Dynamics, View::Network];
 
     pub fn key(self) -> char {
         match self {
             View::Overview => '1',
             View::Dynamics => '2',
+            View::Network => '3',
         }
     }
 
@@ -30,41 +33,13 @@ impl View {
         match self {
             View::Overview => "overview",
             View::Dynamics => "dynamics",
+            View::Network => "network",
         }
     }
 }
 
-/// A run's [`StepStats`] by epoch, bounded: when full, every other point is dropped (the first
-/// and the newest stay), so the whole run stays on the chart at a coarser grain.
-#[derive(Debug, Clone, Default)]
-pub struct StatsHistory {
-    points: Vec<(usize, StepStats)>,
-}
-
-impl StatsHistory {
-    pub const CAPACITY: usize = 2048;
-
-    pub fn push(&mut self, epoch: usize, stats: StepStats) {
-        if self.points.len() == Self::CAPACITY {
-            let mut index = 0;
-            self.points.retain(|_| {
-                index += 1;
-                index % 2 == 1
-            });
-        }
-        self.points.push((epoch, stats));
-    }
-
-    pub fn points(&self) -> &[(usize, StepStats)] {
-        &self.points
-    }
-
-    /// The statistics of the epoch at or just before `epoch`.
-    pub fn at(&self, epoch: usize) -> Option<&(usize, StepStats)> {
-        let index = self.points.partition_point(|(e, _)| *e <= epoch);
-        index.checked_sub(1).map(|i| &self.points[i])
-    }
-}
+/// A run's [`StepStats`] by epoch, bounded (the whole run at a coarser grain when long).
+pub type StatsHistory = super::history::Thinned<StepStats, 2048>;
 
 /// Events kept per run (older ones are dropped).
 pub const MAX_EVENTS: usize = 64;
@@ -135,6 +110,7 @@ mod tests {
             h.push(epoch, stats(epoch as f32));
         }
         assert_eq!(h.points().len(), StatsHistory::CAPACITY / 2 + 1);
+        assert_eq!(StatsHistory::CAPACITY, 2048);
         assert_eq!(h.points()[0].0, 1);
         assert_eq!(
             h.points().last().map(|p| p.0),

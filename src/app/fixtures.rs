@@ -3,8 +3,8 @@
 use super::{App, DataInfo};
 use crate::settings::{Count, DataSpec, Generated, HiddenSizes, LearningRate, Source};
 use crate::trainer::messages::{
-    BoundaryMap, EpochMetrics, Event, Health, NamedTensor, Outcome, Pace, Playground, RunId,
-    RunInfo, RunSettings, SATURATION, Snapshot, SweepEvent, SweepPoint,
+    BoundaryMap, EpochMetrics, Event, Health, LayerUnits, NamedTensor, Outcome, Pace, Playground,
+    RunId, RunInfo, RunSettings, RunState, SATURATION, Snapshot, SweepEvent, SweepPoint,
 };
 use std::time::Duration;
 
@@ -137,6 +137,14 @@ pub fn snapshot_with_inputs(run: RunId, epoch: usize, health: Health, inputs: us
                 },
             ],
             health,
+            units: vec![LayerUnits {
+                active: [0.62, 1.0, 0.35, 0.8]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &a)| if i < health.dead_units { 0.0 } else { a })
+                    .collect(),
+                grad_norm: Some(vec![0.0, 0.021, 0.0043, 0.012]),
+            }],
         },
     }
 }
@@ -265,4 +273,51 @@ pub fn sweep_events(done: &[usize]) -> Vec<Event> {
         ))));
     }
     events
+}
+
+/// The dashboard after a real run of the tutorial's network from seed 442: `hidden` units at
+/// `lr` on `settings`' data, with the snapshots (boundary and unit maps on two-feature data)
+/// the trainer would send after each of the epochs `at`, the last being the run's end. Times
+/// are 40 ms per epoch, so screens do not depend on the machine.
+pub fn trained(settings: RunSettings, at: &[usize]) -> App {
+    use crate::model::network::init_coeffs;
+    use crate::model::{DeviceData, Run};
+    let splits = crate::data::load(&settings.data).expect("the test data");
+    let device = burn::tensor::Device::flex();
+    let hidden = settings.hidden_sizes();
+    let coeffs = init_coeffs(splits.features().len(), hidden.sizes(), 442, &device);
+    let mut run = Run::new(coeffs, DeviceData::new(&splits, &device), settings.lr.get());
+    let plane = crate::model::plane::Plane::of(&splits.train);
+    let mut app = App::new(settings.clone(), Pace::Max, DataInfo::from(&splits), true);
+    app.on_event(Event::Started(RunInfo {
+        data_name: splits.name.clone(),
+        train_rows: splits.train.rows(),
+        valid_rows: splits.valid.rows(),
+        test_rows: splits.test.rows(),
+        features: splits.features().to_vec(),
+        ..info(1, settings)
+    }));
+    let mut done = 0;
+    for &epoch in at {
+        let mut metrics = run.steps(epoch - done).expect("training");
+        done = epoch;
+        for m in &mut metrics {
+            m.elapsed = Duration::from_millis(40 * m.epoch as u64);
+        }
+        app.on_event(Event::Epochs { run: 1, metrics });
+        let seen = crate::trainer::snapshot::take(&run, plane.as_ref(), true).expect("a snapshot");
+        app.on_event(Event::Snapshot {
+            run: 1,
+            snapshot: seen.snapshot,
+        });
+        if let Some((map, maps)) = seen.boundary {
+            app.on_event(Event::Boundary { run: 1, map });
+            app.on_event(Event::UnitMaps { run: 1, maps });
+        }
+    }
+    app.on_event(Event::State {
+        run: 1,
+        state: RunState::Finished,
+    });
+    app
 }

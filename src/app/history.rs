@@ -83,6 +83,44 @@ impl Ema {
     }
 }
 
+/// Points by epoch, bounded: when full, every other point is dropped (the first and the newest
+/// stay), so the whole run stays on a chart at a coarser grain, as [`FullHistory`] keeps it.
+#[derive(Debug, Clone)]
+pub struct Thinned<T, const CAPACITY: usize> {
+    points: Vec<(usize, T)>,
+}
+
+impl<T, const CAPACITY: usize> Default for Thinned<T, CAPACITY> {
+    fn default() -> Self {
+        Thinned { points: Vec::new() }
+    }
+}
+
+impl<T, const CAPACITY: usize> Thinned<T, CAPACITY> {
+    pub const CAPACITY: usize = CAPACITY;
+
+    pub fn push(&mut self, epoch: usize, value: T) {
+        if self.points.len() >= CAPACITY {
+            let mut index = 0;
+            self.points.retain(|_| {
+                index += 1;
+                index % 2 == 1
+            });
+        }
+        self.points.push((epoch, value));
+    }
+
+    pub fn points(&self) -> &[(usize, T)] {
+        &self.points
+    }
+
+    /// The point of the epoch at or just before `epoch`.
+    pub fn at(&self, epoch: usize) -> Option<&(usize, T)> {
+        let index = self.points.partition_point(|(e, _)| *e <= epoch);
+        index.checked_sub(1).map(|i| &self.points[i])
+    }
+}
+
 /// One epoch's figures, with its smoothed losses for every smoothing weight precomputed so that
 /// switching the smoothing needs no pass over the (possibly downsampled) history.
 #[derive(Debug, Clone, Copy, PartialEq)]

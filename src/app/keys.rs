@@ -33,6 +33,8 @@ pub enum Action {
     Quit,
     Overview,
     Dynamics,
+    Network,
+    Mouse,
     Zoom,
     FindLr,
     Adopt,
@@ -65,6 +67,8 @@ pub const KEYMAP: &[(Action, &[KeyCode])] = &[
     (Action::Quit, &[KeyCode::Char('q'), KeyCode::Esc]),
     (Action::Overview, &[KeyCode::Char('1')]),
     (Action::Dynamics, &[KeyCode::Char('2')]),
+    (Action::Network, &[KeyCode::Char('3')]),
+    (Action::Mouse, &[KeyCode::Char('M')]),
     (Action::Zoom, &[KeyCode::Char('z')]),
     (Action::FindLr, &[KeyCode::Char('F')]),
     (Action::Adopt, &[KeyCode::Char('A')]),
@@ -114,8 +118,8 @@ fn list<T: ToString>(values: &[T]) -> String {
 pub fn help() -> Vec<(String, String)> {
     use Action::{
         Adopt, Dynamics, ExportHistory, ExportRuns, FindLr, Form, Help, HiddenDown, HiddenUp, LogY,
-        LrDown, LrUp, Overview, Pace, Pause, PauseOnEvent, Quit, Restart, RunTable, SaveSession,
-        SaveWeights, Smoothing, Step, Stop, Sweep, SweepPanel, Test, Zoom,
+        LrDown, LrUp, Mouse, Network, Overview, Pace, Pause, PauseOnEvent, Quit, Restart, RunTable,
+        SaveSession, SaveWeights, Smoothing, Step, Stop, Sweep, SweepPanel, Test, Zoom,
     };
     let (lr_low, lr_high) = (LR_LADDER[0], LR_LADDER[LR_LADDER.len() - 1]);
     let (h_low, h_high) = (HIDDEN_LADDER[0], HIDDEN_LADDER[HIDDEN_LADDER.len() - 1]);
@@ -166,10 +170,18 @@ pub fn help() -> Vec<(String, String)> {
             "sweep panel / run table (↑ ↓ select, Enter curve) on, off",
         ),
         row(&[Help], "this help (? or Esc closes it)"),
-        heading("Dynamics"),
+        heading("Views"),
         row(
-            &[Overview, Dynamics],
-            "views: overview / dynamics (ratios, gradients, step slice)",
+            &[Overview, Dynamics, Network],
+            "overview / dynamics (ratios, gradients, slice) / network",
+        ),
+        (
+            "↑ ↓ PgUp PgDn".into(),
+            "network view: the unit to inspect (or click it)".into(),
+        ),
+        row(
+            &[Mouse],
+            "mouse on / off: click panels, fields, units; scroll zooms",
         ),
         (
             format!("←→ Home End {}", keys(&[Zoom])),

@@ -11,6 +11,8 @@ pub mod form;
 pub mod history;
 pub mod keys;
 pub mod ladder;
+pub mod mouse;
+pub mod network;
 pub mod run;
 pub mod runs;
 pub mod sweep_view;
@@ -19,7 +21,7 @@ pub mod weights;
 use crate::settings::{DataSpec, Pace, RunSettings};
 use crate::trainer::messages::{
     Backend, BoundaryMap, Command, Event, FinderEvent, FinderSpec, RunId, RunInfo, RunState,
-    SweepEvent, TrainingEvent,
+    SweepEvent, TrainingEvent, UnitMap,
 };
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use dynamics::{FinderStatus, FinderView, View};
@@ -41,6 +43,8 @@ pub enum Effect {
     Write(FileWrite),
     /// Give the terminal back and stop the process until the shell continues it (Ctrl-Z).
     Suspend,
+    /// Capture the mouse (or stop).
+    Mouse(bool),
 }
 
 /// A file the dashboard writes.
@@ -80,6 +84,18 @@ pub struct DataInfo {
     pub features: usize,
 }
 
+impl From<&crate::data::Splits> for DataInfo {
+    fn from(splits: &crate::data::Splits) -> Self {
+        DataInfo {
+            name: splits.name.clone(),
+            train_rows: splits.train.rows(),
+            valid_rows: splits.valid.rows(),
+            test_rows: splits.test.rows(),
+            features: splits.features().len(),
+        }
+    }
+}
+
 impl From<&RunInfo> for DataInfo {
     fn from(info: &RunInfo) -> Self {
         DataInfo {
@@ -99,6 +115,8 @@ pub struct Boundary {
     /// The epoch of the snapshot it was computed with.
     pub epoch: usize,
     pub map: BoundaryMap,
+    /// What the hidden units that matter most respond to over the same plane.
+    pub units: Vec<UnitMap>,
 }
 
 /// A one-line message in the status bar.
@@ -157,6 +175,12 @@ pub struct App {
     pub(crate) finder: Option<FinderView>,
     /// Pause a run at its first event (`--pause-on-event`, `P`).
     pub(crate) pause_on_event: bool,
+    /// The unit the network view's inspector shows (`↑` `↓`, a click); `None` is the first.
+    pub(crate) unit: Option<network::UnitRef>,
+    /// Whether the mouse is captured (`--no-mouse`, `M`).
+    pub(crate) mouse: bool,
+    /// The panel last clicked, drawn with a bold border.
+    pub(crate) focus: Option<mouse::Panel>,
 }
 
 impl App {
@@ -189,6 +213,9 @@ impl App {
             zoom: false,
             finder: None,
             pause_on_event: false,
+            unit: None,
+            mouse: true,
+            focus: None,
         }
     }
 
@@ -225,6 +252,13 @@ impl App {
     #[must_use]
     pub fn pausing_on_events(mut self, on: bool) -> Self {
         self.pause_on_event = on;
+        self
+    }
+
+    /// The same dashboard, capturing the mouse when `on`.
+    #[must_use]
+    pub fn with_mouse(mut self, on: bool) -> Self {
+        self.mouse = on;
         self
     }
 
@@ -298,7 +332,17 @@ impl App {
                         .weights
                         .as_ref()
                         .map_or_else(|| current.epoch(), |w| w.epoch);
-                    self.boundary = Some(Boundary { run, epoch, map });
+                    self.boundary = Some(Boundary {
+                        run,
+                        epoch,
+                        map,
+                        units: Vec::new(),
+                    });
+                }
+            }
+            Event::UnitMaps { run, maps } => {
+                if let Some(boundary) = self.boundary.as_mut().filter(|b| b.run == run) {
+                    boundary.units = maps;
                 }
             }
             Event::Weights {
@@ -329,6 +373,7 @@ impl App {
                 let mut events = Vec::new();
                 if let Some(run) = self.run_mut(id) {
                     run.weights = Some(WeightsView::from(&snapshot));
+                    run.network = network::NetworkView::observe(run.network.take(), &snapshot);
                     events = run.check_health();
                     self.sync_summary(id);
                 }
@@ -654,6 +699,9 @@ impl App {
         if self.runs_view && self.on_runs_key(key.code) {
             return Vec::new();
         }
+        if self.view == View::Network && self.on_network_key(key.code) {
+            return Vec::new();
+        }
         if matches!(
             key.code,
             KeyCode::Left | KeyCode::Right | KeyCode::Home | KeyCode::End
@@ -705,6 +753,20 @@ impl App {
                 self.view = View::Dynamics;
                 self.runs_view = false;
             }
+            Action::Network => {
+                self.view = View::Network;
+                self.runs_view = false;
+            }
+            Action::Mouse => {
+                self.mouse = !self.mouse;
+                let word = if self.mouse {
+                    "on: click panels, fields, units; scroll zooms the loss chart"
+                } else {
+                    "off: the terminal selects text again (M turns it back on)"
+                };
+                self.say(format!("mouse {word}"));
+                return vec![Effect::Mouse(self.mouse)];
+            }
             Action::Zoom => {
                 if self.cursor.is_none() {
                     self.say("no cursor: ← → put one on the chart, then z zooms around it");
@@ -721,6 +783,28 @@ impl App {
             }
         }
         Vec::new()
+    }
+
+    /// Keys of the network view; false when the key is not one of them.
+    fn on_network_key(&mut self, code: KeyCode) -> bool {
+        let by = match code {
+            KeyCode::Up => -1,
+            KeyCode::Down => 1,
+            KeyCode::PageUp => -10,
+            KeyCode::PageDown => 10,
+            _ => return false,
+        };
+        if let Some(network) = self.current().and_then(|r| r.network.as_ref()) {
+            let from = self.unit.or(Some(network.step(None, 0)));
+            self.unit = Some(network.step(from, by));
+        }
+        true
+    }
+
+    /// The unit the inspector shows: the selected one, or the first.
+    pub(crate) fn inspected_unit(&self) -> Option<network::UnitRef> {
+        let network = self.current()?.network.as_ref()?;
+        Some(self.unit.unwrap_or_else(|| network.step(None, 0)))
     }
 
     /// Keys of the run table's view; false when the key is not one of them.

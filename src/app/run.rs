@@ -2,6 +2,7 @@
 
 use super::dynamics::{MAX_EVENTS, StatsHistory};
 use super::history::{History, Point};
+use super::network::NetworkView;
 use super::weights::TensorStats;
 use crate::trainer::messages::{
     Detector, EpochMetrics, Evaluation, Health, Outcome, RunId, RunInfo, RunState, Snapshot,
@@ -75,6 +76,8 @@ pub struct RunView {
     detector: Detector,
     /// Whether the run was paused at its first event (`--pause-on-event`).
     pub paused_at_event: bool,
+    /// Its units and weights at the latest snapshot, and the tensors' spread over time.
+    pub network: Option<NetworkView>,
 }
 
 impl RunView {
@@ -94,6 +97,7 @@ impl RunView {
             events: VecDeque::new(),
             detector: Detector::new(),
             paused_at_event: false,
+            network: None,
         }
     }
 

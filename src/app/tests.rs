@@ -16,7 +16,7 @@ fn commands(effects: Vec<Effect>) -> Vec<Command> {
         .into_iter()
         .filter_map(|effect| match effect {
             Effect::Send(command) => Some(command),
-            Effect::Write(_) | Effect::Suspend => None,
+            Effect::Write(_) | Effect::Suspend | Effect::Mouse(_) => None,
         })
         .collect()
 }

@@ -46,6 +46,7 @@ lr_find = "0.001..10"
 steps = 5
 dynamics = true
 pause_on_event = true
+mouse = false
 init = "i.safetensors"
 save = "s.safetensors"
 history = "h.csv"
@@ -87,6 +88,7 @@ history = "h.csv"
             steps: Some(Steps::new(5).unwrap()),
             dynamics: Some(Switch(true)),
             pause_on_event: Some(Switch(true)),
+            mouse: Some(Switch(false)),
             init: path("i.safetensors"),
             save: path("s.safetensors"),
             history: path("h.csv"),

@@ -11,6 +11,7 @@ pub mod network;
 pub mod plane;
 pub mod report;
 pub mod run;
+pub mod units;
 pub mod weights;
 
 pub use report::{EpochMetrics, Evaluation, HISTORY_HEADER, Health, SATURATION, elapsed_ms};

@@ -95,7 +95,12 @@ pub fn calc_preds(coeffs: &Coeffs, x: &Tensor<2>) -> Tensor<2> {
     for layer in &coeffs.hidden {
         res = activation::relu(res.matmul(layer.clone()));
     }
-    activation::sigmoid(res.matmul(coeffs.output.clone()) + coeffs.bias.clone())
+    output(coeffs, res)
+}
+
+/// The output unit on the last hidden layer's activations: `sigmoid(h @ W_o + b)`.
+pub(crate) fn output(coeffs: &Coeffs, hidden: Tensor<2>) -> Tensor<2> {
+    activation::sigmoid(hidden.matmul(coeffs.output.clone()) + coeffs.bias.clone())
 }
 
 /// The tutorial's `calc_loss`: mean absolute error of the predictions.
@@ -103,7 +108,7 @@ pub fn calc_loss(coeffs: &Coeffs, x: &Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
     mean_absolute_error(calc_preds(coeffs, x), y)
 }
 
-fn mean_absolute_error(preds: Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
+pub(crate) fn mean_absolute_error(preds: Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
     (preds - y.clone()).abs().mean()
 }
 

@@ -67,6 +67,8 @@ const MAX_POINTS: usize = 1000;
 #[derive(Debug, Clone)]
 pub struct Plane {
     inputs: Vec<f32>,
+    /// The grid of the per-unit maps ([`crate::model::units::MAP_GRID`]) over the same ranges.
+    unit_inputs: Vec<f32>,
     map: BoundaryMap,
 }
 
@@ -83,8 +85,10 @@ impl Plane {
             .step_by(stride)
             .map(|i| (train.x[2 * i], train.x[2 * i + 1], train.y[i] > 0.5))
             .collect();
+        let (unit_cols, unit_rows) = crate::model::units::MAP_GRID;
         Some(Plane {
             inputs: BoundaryMap::grid_inputs(cols, rows, x_range, y_range),
+            unit_inputs: BoundaryMap::grid_inputs(unit_cols, unit_rows, x_range, y_range),
             map: BoundaryMap {
                 cols,
                 rows,
@@ -99,6 +103,11 @@ impl Plane {
     /// The network's inputs: the centre of each grid cell, in the order of the map's cells.
     pub fn inputs(&self) -> &[f32] {
         &self.inputs
+    }
+
+    /// The centres of the per-unit maps' cells, in the order of their values.
+    pub fn unit_inputs(&self) -> &[f32] {
+        &self.unit_inputs
     }
 
     /// The map with the network's P(class 1) at [`Plane::inputs`].

@@ -4,6 +4,7 @@
 use super::dynamics::{StepSlice, StepStats, Watch};
 use super::network::{self, Coeffs, execute_epoch, execute_epoch_watched, loss_and_accuracy};
 use super::report::{EpochMetrics, Evaluation, Health, SATURATION};
+use super::units::LayerUnits;
 use super::weights::{Matrix, Weights};
 use crate::data::{Dataset, Splits};
 use crate::error::{Error, Result};
@@ -441,24 +442,51 @@ impl Run {
     }
 
     /// Dead hidden units and the range of the predictions, on the training rows.
+    pub fn health(&self) -> Result<Health> {
+        Ok(self.inspect(false)?.0)
+    }
+
+    /// [`Run::health`], and each hidden layer's units: the share of training rows each is
+    /// active on and, with `grads`, the gradient norm of its incoming weights at the current
+    /// coefficients (one backward pass more). One forward pass, one read-back.
     #[expect(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,
         reason = "counts read back as f32 are whole numbers from 0 to the rows"
     )]
-    pub fn health(&self) -> Result<Health> {
-        let model = self.coeffs.detached();
+    pub fn inspect(&self, grads: bool) -> Result<(Health, Vec<LayerUnits>)> {
+        let model = if grads {
+            self.coeffs.clone()
+        } else {
+            self.coeffs.detached()
+        };
         let mut reads = Transaction::default();
         let mut activations = self.data.train.x.clone();
         let mut hidden_units = 0;
         for layer in &model.hidden {
             activations = burn::tensor::activation::relu(activations.matmul(layer.clone()));
             hidden_units += layer.dims()[1];
+            let plain = activations.clone().inner();
             // A unit is dead when its largest output over all rows is zero.
-            let dead = activations.clone().max_dim(0).equal_elem(0.0).float().sum();
-            reads = reads.register(dead);
+            let dead = plain.clone().max_dim(0).equal_elem(0.0).float().sum();
+            let active = plain.greater_elem(0.0).float().sum_dim(0);
+            reads = reads.register(dead).register(active);
         }
-        let preds = network::calc_preds(&model, &self.data.train.x);
+        let preds = network::output(&model, activations);
+        let measured = grads.then(|| {
+            let loss = network::mean_absolute_error(preds.clone(), &self.data.train.y);
+            let gradients = loss.backward();
+            model
+                .hidden
+                .iter()
+                .map(|layer| layer.grad(&gradients))
+                .collect::<Option<Vec<Tensor<2>>>>()
+        });
+        let measured = measured.flatten();
+        for grad in measured.iter().flatten() {
+            reads = reads.register(grad.clone().mul(grad.clone()).sum_dim(0));
+        }
+        let preds = preds.inner();
         let live = (preds.clone() - 0.5)
             .abs()
             .lower_elem(0.5 - SATURATION)
@@ -468,15 +496,70 @@ impl Run {
             .register(preds.clone().min())
             .register(preds.max())
             .register(live);
-        let figures = scalars(reads)?;
-        let (dead, range) = figures.split_at(figures.len() - 3);
-        Ok(Health {
-            dead_units: dead.iter().map(|&d| d as usize).sum(),
+        let data = reads.try_execute().map_err(read_error)?;
+        let values = data
+            .iter()
+            .map(|d| {
+                d.try_to_vec::<f32>()
+                    .map_err(|e| read_error(format!("{e:?}")))
+            })
+            .collect::<Result<Vec<Vec<f32>>>>()?;
+        let first = |v: &Vec<f32>| v.first().copied().unwrap_or(f32::NAN);
+        let layers = model.hidden.len();
+        let (per_layer, rest) = values.split_at(2 * layers);
+        let (grad_squares, range) = rest.split_at(rest.len().saturating_sub(3));
+        let [min_pred, max_pred, live_rows] =
+            [0, 1, 2].map(|i| range.get(i).map_or(f32::NAN, first));
+        let rows = self.data.train.rows;
+        let units = per_layer
+            .chunks_exact(2)
+            .enumerate()
+            .map(|(layer, pair)| {
+                let grad = grad_squares.get(layer).map(Vec::as_slice);
+                LayerUnits::from_counts(&pair[1], rows, grad)
+            })
+            .collect();
+        let health = Health {
+            dead_units: per_layer
+                .chunks_exact(2)
+                .map(|pair| first(&pair[0]) as usize)
+                .sum(),
             hidden_units,
-            min_pred: range[0],
-            max_pred: range[1],
-            live_rows: range[2] as usize,
-        })
+            min_pred,
+            max_pred,
+            live_rows: live_rows as usize,
+        };
+        Ok((health, units))
+    }
+
+    /// Each hidden layer's ReLU outputs at `inputs` (rows of as many values as the data has
+    /// features): `rows × units` values per layer, row-major.
+    pub fn activations(&self, inputs: &[f32]) -> Result<Vec<Vec<f32>>> {
+        let features = self.data.train.x.dims()[1];
+        let rows = inputs.len() / features.max(1);
+        let model = self.coeffs.detached();
+        if rows == 0 {
+            return Ok(vec![Vec::new(); model.hidden.len()]);
+        }
+        let device = self.data.train.x.device();
+        let mut res = Tensor::<2>::from_data(
+            TensorData::new(inputs[..rows * features].to_vec(), [rows, features]),
+            &device,
+        );
+        let mut reads = Transaction::default();
+        for layer in &model.hidden {
+            res = burn::tensor::activation::relu(res.matmul(layer.clone()));
+            reads = reads.register(res.clone());
+        }
+        reads
+            .try_execute()
+            .map_err(read_error)?
+            .iter()
+            .map(|d| {
+                d.try_to_vec::<f32>()
+                    .map_err(|e| read_error(format!("{e:?}")))
+            })
+            .collect()
     }
 
     /// The current coefficients, read back from the device.

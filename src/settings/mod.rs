@@ -76,6 +76,7 @@ layer! {
     steps: Steps,
     dynamics: Switch,
     pause_on_event: Switch,
+    mouse: Switch,
     init: FilePath,
     save: FilePath,
     history: FilePath,
@@ -207,6 +208,10 @@ impl Default for FinderSpec {
 
 /// Everything a session file or the command line sets.
 #[derive(Debug, Clone, PartialEq)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches, each its own flag"
+)]
 pub struct Session {
     pub run: RunSettings,
     pub headless: bool,
@@ -221,6 +226,8 @@ pub struct Session {
     pub dynamics: bool,
     /// The dashboard pauses at the first event of a run.
     pub pause_on_event: bool,
+    /// The dashboard captures the mouse (`--no-mouse` leaves it to the terminal).
+    pub mouse: bool,
     /// Where a headless run writes its final coefficients and its history.
     pub save: Option<PathBuf>,
     pub history: Option<PathBuf>,
@@ -366,6 +373,7 @@ pub fn resolve(flags: Layer, file: Option<(Layer, &str)>) -> Result<Session, Str
         lr_find,
         dynamics: on(layer.dynamics),
         pause_on_event: on(layer.pause_on_event),
+        mouse: layer.mouse.is_none_or(|on| on.0),
         save: layer.save.map(|path| path.0),
         history: layer.history.map(|path| path.0),
     };

@@ -8,6 +8,7 @@ pub use crate::model::report::{
     EpochMetrics, Evaluation, HISTORY_HEADER, Health, Outcome, SATURATION, SweepPoint, diagnose,
     elapsed_ms, format_lr, history_row, stops_learning_at,
 };
+pub use crate::model::units::{LayerUnits, UnitMap};
 pub use crate::settings::{Backend, Pace, Playground, RunSettings, SweepSpec};
 
 /// Runs are numbered from 1 in the order they start.
@@ -88,6 +89,8 @@ pub struct Snapshot {
     pub epoch: usize,
     pub tensors: Vec<NamedTensor>,
     pub health: Health,
+    /// Each hidden layer's units (the network view).
+    pub units: Vec<LayerUnits>,
 }
 
 /// Trainer → UI.
@@ -129,6 +132,12 @@ pub enum Event {
     Boundary {
         run: RunId,
         map: BoundaryMap,
+    },
+    /// What the hidden units that matter most respond to over the same plane, sent with the
+    /// boundary.
+    UnitMaps {
+        run: RunId,
+        maps: Vec<UnitMap>,
     },
     /// Run `run`'s coefficients after `epoch` epochs, as a safetensors file.
     Weights {

@@ -5,6 +5,7 @@
 mod finding;
 pub mod messages;
 mod policy;
+pub mod snapshot;
 mod worker;
 
 use crate::data::Splits;

@@ -2,9 +2,7 @@
 //! epochs in batches, snapshots at a bounded rate.
 
 use super::finding::{self, Finding};
-use super::messages::{
-    Command, Event, FinderSpec, NamedTensor, RunId, RunSettings, RunState, Snapshot,
-};
+use super::messages::{Command, Event, FinderSpec, RunId, RunSettings, RunState};
 use super::policy::First;
 use crate::data::Splits;
 use crate::model::device::Compute;
@@ -36,6 +34,8 @@ const SLOW_START_RATE: f64 = 4.0;
 const SLOW_START_EPOCHS: usize = 10;
 /// The step slice takes at most this share of the training time.
 pub(super) const SLICE_SHARE: f64 = 0.05;
+/// The share of the training time that snapshots measuring the units' gradients may take.
+pub(super) const UNIT_SHARE: f64 = 0.05;
 
 /// The run being trained.
 struct Active {
@@ -91,6 +91,8 @@ pub(super) struct Worker {
     /// The latest learning-rate finder (likewise).
     finding: Option<Finding>,
     slice_budget: Budget,
+    /// Snapshots that measure the units' gradients.
+    unit_budget: Budget,
     shutdown: bool,
 }
 
@@ -130,6 +132,7 @@ impl Worker {
             sweeping: None,
             finding: None,
             slice_budget: Budget::new(SLICE_SHARE),
+            unit_budget: Budget::new(UNIT_SHARE),
             shutdown: false,
         }
     }
@@ -168,53 +171,38 @@ impl Worker {
         self.flushed = Instant::now();
     }
 
-    /// Sends the coefficients and the units' health, and the decision boundary on
-    /// two-feature data.
+    /// Sends the coefficients and the units' health (their gradients within a share of the
+    /// training time), the step slice when its budget allows, and on two-feature data the
+    /// decision boundary and the per-unit maps.
     fn snapshot(&mut self) {
         self.snapshot_at = Instant::now();
         let Some(active) = &self.active else { return };
+        let grads = self.unit_budget.due();
+        let started = Instant::now();
+        let plane = self.current.plane.as_ref();
         let taken = catch_unwind(AssertUnwindSafe(|| {
-            Ok::<_, crate::error::Error>((active.run.weights()?, active.run.health()?))
+            super::snapshot::take(&active.run, plane, grads)
         }));
-        if let Ok(Ok((weights, health))) = taken {
-            let tensors = weights
-                .named()
-                .into_iter()
-                .map(|(name, values, shape)| NamedTensor {
-                    name,
-                    shape,
-                    values: values.to_vec(),
-                })
-                .collect();
-            let snapshot = Snapshot {
-                epoch: active.run.epoch(),
-                tensors,
-                health,
-            };
+        if grads {
+            self.unit_budget.spent(started.elapsed());
+        }
+        let id = active.id;
+        if let Ok(Ok(observation)) = taken {
             self.emit(Event::Snapshot {
-                run: active.id,
-                snapshot,
+                run: id,
+                snapshot: observation.snapshot,
             });
+            if let Some((map, maps)) = observation.boundary {
+                self.emit(Event::Boundary { run: id, map });
+                self.emit(Event::UnitMaps { run: id, maps });
+            }
         }
         if self.slice_budget.due() {
             let started = Instant::now();
             let sliced = catch_unwind(AssertUnwindSafe(|| active.run.step_slice()));
             self.slice_budget.spent(started.elapsed());
             if let Ok(Ok(slice)) = sliced {
-                self.emit(Event::Slice {
-                    run: active.id,
-                    slice,
-                });
-            }
-        }
-        if let Some(plane) = &self.current.plane {
-            let predicted = catch_unwind(AssertUnwindSafe(|| active.run.predict(plane.inputs())));
-            if let Ok(Ok(probs)) = predicted {
-                let map = plane.map(probs);
-                self.emit(Event::Boundary {
-                    run: active.id,
-                    map,
-                });
+                self.emit(Event::Slice { run: id, slice });
             }
         }
     }

@@ -3,11 +3,13 @@
 //! carried out. Generic over the terminal backend and the input, so that tests drive it with
 //! ratatui's `TestBackend` and scripted keys.
 
+use crate::app::mouse::Press;
 use crate::app::{App, Effect};
 use crate::error::{Error, Result};
 use crate::signals::SIGTSTP;
 use crate::trainer::messages::{Command, Event};
-use crossterm::event::{Event as TermEvent, KeyEventKind};
+use crate::ui::Regions;
+use crossterm::event::{Event as TermEvent, KeyEventKind, MouseButton, MouseEventKind};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use std::path::Path;
@@ -30,6 +32,28 @@ pub trait Input {
     /// Gives the terminal back and stops the process, as Ctrl-Z does in a shell; returns once
     /// it is continued (`fg`), the terminal taken again.
     fn suspend(&mut self) -> std::io::Result<()>;
+
+    /// Captures the mouse, or gives it back to the terminal.
+    fn mouse(&mut self, on: bool) -> std::io::Result<()> {
+        let _ = on;
+        Ok(())
+    }
+}
+
+/// What the effects ask of the terminal side, after [`perform`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Asked {
+    pub suspend: bool,
+    pub mouse: Option<bool>,
+}
+
+impl Asked {
+    fn and(self, other: Asked) -> Asked {
+        Asked {
+            suspend: self.suspend || other.suspend,
+            mouse: other.mouse.or(self.mouse),
+        }
+    }
 }
 
 fn terminal_error(error: impl std::fmt::Display) -> Error {
@@ -37,12 +61,18 @@ fn terminal_error(error: impl std::fmt::Display) -> Error {
 }
 
 /// Carries out `effects`: commands go to `send`, files are written into `folder` and the
-/// outcome told to `app` (which may ask for more). Returns whether one asked to suspend.
-pub fn perform(app: &mut App, effects: Vec<Effect>, send: &dyn Fn(Command), folder: &Path) -> bool {
-    let mut suspend = false;
+/// outcome told to `app` (which may ask for more). Returns what they ask of the terminal.
+pub fn perform(
+    app: &mut App,
+    effects: Vec<Effect>,
+    send: &dyn Fn(Command),
+    folder: &Path,
+) -> Asked {
+    let mut asked = Asked::default();
     for effect in effects {
         match effect {
-            Effect::Suspend => suspend = true,
+            Effect::Suspend => asked.suspend = true,
+            Effect::Mouse(on) => asked.mouse = Some(on),
             Effect::Send(command) => send(command),
             Effect::Write(file) => {
                 let path = folder.join(&file.name);
@@ -53,7 +83,7 @@ pub fn perform(app: &mut App, effects: Vec<Effect>, send: &dyn Fn(Command), fold
             }
         }
     }
-    suspend
+    asked
 }
 
 /// Runs the dashboard until `app` quits, or a signal ends it (returned): draws `app` on
@@ -70,10 +100,15 @@ pub fn run<B: Backend>(
     let mut dirty = true;
     let mut trainer_alive = true;
     let mut drawn: Option<Instant> = None;
-    let mut suspend = false;
+    let mut asked = Asked::default();
+    // Where the last frame drew what the mouse can click.
+    let mut regions = Regions::default();
     while !app.should_quit() {
+        if let Some(on) = asked.mouse.take() {
+            input.mouse(on).map_err(terminal_error)?;
+        }
         match input.signal() {
-            Some(SIGTSTP) => suspend = true,
+            Some(SIGTSTP) => asked.suspend = true,
             Some(signal) => {
                 // As `q` ends it: the trainer told to stop, the terminal given back.
                 let effects = app.on_signal();
@@ -82,7 +117,7 @@ pub fn run<B: Backend>(
             }
             None => {}
         }
-        if std::mem::take(&mut suspend) {
+        if std::mem::take(&mut asked.suspend) {
             input.suspend().map_err(terminal_error)?;
             // The screen came back blank: a blank frame makes the next one draw every cell.
             // (`Terminal::clear` would ask the terminal where its cursor is.)
@@ -103,13 +138,13 @@ pub fn run<B: Backend>(
                 }
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             };
-            suspend |= perform(app, effects, send, folder);
+            asked = asked.and(perform(app, effects, send, folder));
             dirty = true;
         }
         let due = drawn.is_none_or(|at| at.elapsed() >= FRAME);
         if dirty && due {
             terminal
-                .draw(|frame| frame.render_widget(&*app, frame.area()))
+                .draw(|frame| frame.render_stateful_widget(&*app, frame.area(), &mut regions))
                 .map_err(terminal_error)?;
             drawn = Some(Instant::now());
             dirty = false;
@@ -124,8 +159,22 @@ pub fn run<B: Backend>(
         match input.next(wait).map_err(terminal_error)? {
             Some(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => {
                 let effects = app.on_key(key);
-                suspend |= perform(app, effects, send, folder);
+                asked = asked.and(perform(app, effects, send, folder));
                 dirty = true;
+            }
+            Some(TermEvent::Mouse(mouse)) => {
+                let press = match mouse.kind {
+                    MouseEventKind::Down(MouseButton::Left) => Some(Press::Click),
+                    MouseEventKind::ScrollUp => Some(Press::ScrollUp),
+                    MouseEventKind::ScrollDown => Some(Press::ScrollDown),
+                    _ => None,
+                };
+                if let Some(press) = press {
+                    let hit = regions.hit(mouse.column, mouse.row);
+                    let effects = app.on_mouse(press, hit);
+                    asked = asked.and(perform(app, effects, send, folder));
+                    dirty = true;
+                }
             }
             Some(TermEvent::Resize(..)) => {
                 terminal.autoresize().map_err(terminal_error)?;

@@ -36,16 +36,11 @@ pub fn run(session: &Session) -> Result<()> {
         hidden: HiddenSizes::new(weights.hidden_sizes()).ok(),
         ..session.run.clone()
     };
-    let data = DataInfo {
-        name: splits.name.clone(),
-        train_rows: splits.train.rows(),
-        valid_rows: splits.valid.rows(),
-        test_rows: splits.test.rows(),
-        features: splits.features().len(),
-    };
+    let data = DataInfo::from(&splits);
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut app = App::new(settings.clone(), session.pace, data, color)
-        .pausing_on_events(session.pause_on_event);
+        .pausing_on_events(session.pause_on_event)
+        .with_mouse(session.mouse);
     let init = settings.init.is_some().then_some(weights);
 
     terminal::install_panic_hook();
@@ -59,7 +54,7 @@ pub fn run(session: &Session) -> Result<()> {
             screen.terminal(),
             &mut app,
             &events,
-            &mut terminal::Crossterm::new(),
+            &mut terminal::Crossterm::new(session.mouse),
             &send,
             Path::new(""),
         );

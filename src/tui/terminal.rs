@@ -11,6 +11,7 @@ use ratatui::backend::CrosstermBackend;
 use std::io::IsTerminal;
 use std::io::{Stdout, stdout};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// While the dashboard owns the screen, stderr goes nowhere: a GPU driver's chatter would
 /// scribble over the frame. Taken back before any panic message is printed.
@@ -26,19 +27,41 @@ fn terminal_error(error: impl std::fmt::Display) -> Error {
     Error::Backend(format!("terminal: {error}"))
 }
 
-/// Raw mode and the alternate screen, as the dashboard draws.
+/// Whether the dashboard wants the mouse: captured while it owns the terminal, released
+/// whenever it gives the terminal back (quit, suspend, panic, a signal).
+static MOUSE: AtomicBool = AtomicBool::new(false);
+
+/// Raw mode and the alternate screen, as the dashboard draws, and the mouse if wanted.
 fn take_terminal() -> std::io::Result<()> {
     terminal::enable_raw_mode()?;
-    execute!(stdout(), terminal::EnterAlternateScreen)
+    execute!(stdout(), terminal::EnterAlternateScreen)?;
+    if MOUSE.load(Ordering::Relaxed) {
+        execute!(stdout(), crossterm::event::EnableMouseCapture)?;
+    }
+    Ok(())
 }
 
 fn restore_terminal() {
+    if MOUSE.load(Ordering::Relaxed) {
+        let _ = execute!(stdout(), crossterm::event::DisableMouseCapture);
+    }
     let _ = terminal::disable_raw_mode();
     let _ = execute!(
         stdout(),
         terminal::LeaveAlternateScreen,
         crossterm::cursor::Show
     );
+}
+
+/// Captures the mouse (clicks and scrolls come as events) or gives it back to the terminal
+/// (which then selects text).
+fn capture_mouse(on: bool) -> std::io::Result<()> {
+    MOUSE.store(on, Ordering::Relaxed);
+    if on {
+        execute!(stdout(), crossterm::event::EnableMouseCapture)
+    } else {
+        execute!(stdout(), crossterm::event::DisableMouseCapture)
+    }
 }
 
 /// Puts the terminal back as it was, however the dashboard ends.
@@ -109,10 +132,14 @@ pub struct Crossterm {
 
 impl Crossterm {
     /// Catches SIGTERM, SIGHUP, SIGINT, SIGQUIT and SIGTSTP for the loop (where they cannot be
-    /// caught, the session still ends with `q`).
-    pub fn new() -> Self {
+    /// caught, the session still ends with `q`), and captures the mouse when `mouse`.
+    pub fn new(mouse: bool) -> Self {
         let mut wanted = signals::ENDING.to_vec();
         wanted.push(signals::SIGTSTP);
+        if mouse {
+            // Without it the keys still do everything.
+            let _ = capture_mouse(true);
+        }
         Crossterm {
             caught: Caught::new(&wanted).ok(),
         }
@@ -126,6 +153,10 @@ impl Input for Crossterm {
         } else {
             Ok(None)
         }
+    }
+
+    fn mouse(&mut self, on: bool) -> std::io::Result<()> {
+        capture_mouse(on)
     }
 
     fn signal(&mut self) -> Option<i32> {

@@ -19,26 +19,26 @@ pub const TITLE: &str = "Decision boundary · P(class 1)";
 
 /// From |P − 0.5| (weak) to sure, for class 0 and class 1; xterm's 256 colours, which more
 /// terminals show than 24-bit ones.
-const ORANGE: [Color; 4] = [
+pub(crate) const ORANGE: [Color; 4] = [
     Color::Indexed(94),
     Color::Indexed(130),
     Color::Indexed(172),
     Color::Indexed(208),
 ];
-const BLUE: [Color; 4] = [
+pub(crate) const BLUE: [Color; 4] = [
     Color::Indexed(24),
     Color::Indexed(25),
     Color::Indexed(32),
     Color::Indexed(33),
 ];
 /// Within 0.1 of 0.5: the boundary itself, a grey band.
-const UNSURE: Color = Color::Indexed(238);
+pub(crate) const UNSURE: Color = Color::Indexed(238);
 /// Points, class 0 and class 1: lighter than the map, so a point shows on its own class too.
 const POINT_COLOURS: [Color; 2] = [Color::Indexed(222), Color::Indexed(117)];
 const POINT_MARKS: [&str; 2] = ["○", "●"];
 const PLAIN_MARKS: [&str; 2] = ["o", "x"];
 /// P from 0 to 1 without colour.
-const SHADES: [&str; 5] = [" ", "░", "▒", "▓", "█"];
+pub(crate) const SHADES: [&str; 5] = [" ", "░", "▒", "▓", "█"];
 /// Below this many inner rows the legend gives its row to the map.
 const LEGEND_FROM: u16 = 3;
 /// A cell shows one mark, so points beyond a few per cell would only cost time.

@@ -48,7 +48,9 @@ impl Frame {
     }
 }
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
+/// Draws the loss chart; returns its graph's area and the epochs from its left edge to its
+/// right, for the mouse.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<(Rect, [f64; 2])> {
     let mut title = vec![Span::styled(" Loss ", theme.title())];
     let mut options = Vec::new();
     if app.log_y {
@@ -76,7 +78,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
             0,
             &Line::styled("waiting for the first epoch…", theme.dim()),
         );
-        return;
+        return None;
     };
     // Runs whose curves the run table hid are left out, the current one too.
     let shown: Vec<&RunView> = app
@@ -90,7 +92,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     // Layout inside the block: legend, graph, x axis, x labels.
     let graph_rows = inner.height.saturating_sub(legend_rows + 2);
     if graph_rows < 2 || inner.width < 16 {
-        return;
+        return None;
     }
 
     let x_max = shown.iter().map(|r| r.epoch()).max().unwrap_or(0).max(2);
@@ -121,7 +123,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
         height: graph_rows,
     };
     if graph.width < 4 {
-        return;
+        return None;
     }
     let frame = Frame { area: graph, x, y };
 
@@ -159,6 +161,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
         mark(buf, frame, current, s, theme);
     }
     mark_cursor(buf, frame, app.cursor, theme);
+    Some((graph, x))
 }
 
 /// The current run's learning-rate changes, divergence and events.

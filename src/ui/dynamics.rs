@@ -10,9 +10,11 @@
 //!                                            └────────────────────────────┘
 //! ```
 
+use super::Regions;
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::dynamics::{FinderStatus, FinderView};
+use crate::app::mouse::Panel;
 use crate::app::run::RunView;
 use crate::trainer::messages::{StepSlice, format_lr};
 use ratatui::buffer::Buffer;
@@ -25,7 +27,7 @@ use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph, Widget
 /// The update ratio Karpathy's rule of thumb calls healthy: about 10^-3.
 const HEALTHY_LOG_RATIO: f64 = -3.0;
 
-pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
+pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme, regions: &mut Regions) {
     let side = (area.width * 2 / 5).clamp(36, 64);
     let [left, right] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(side)]).areas(area);
@@ -38,6 +40,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     render_stats(run, false, app.cursor, grad_area, buf, theme);
     render_slice(run.and_then(|r| r.slice.as_ref()), slice_area, buf, theme);
     render_finder(app.finder.as_ref(), finder_area, buf, theme);
+    for (area, panel) in [
+        (ratio_area, Panel::Ratios),
+        (grad_area, Panel::Gradients),
+        (slice_area, Panel::Slice),
+        (finder_area, Panel::Finder),
+    ] {
+        regions.panel(area, panel);
+    }
 }
 
 /// A colour per tensor (hue with colour, the same default without: the names tell them apart).

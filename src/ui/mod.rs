@@ -23,29 +23,101 @@ mod dynamics;
 mod form;
 mod help;
 mod histogram;
+pub mod network;
 mod runs;
 mod status;
 mod sweep_panel;
 mod theme;
 
 #[cfg(test)]
+mod mouse_tests;
+#[cfg(test)]
+mod network_tests;
+#[cfg(test)]
 mod tests;
 
 use crate::app::App;
 use crate::app::dynamics::View;
+use crate::app::mouse::{Hit, Panel, Target};
 use boundary::{BoundaryMap, BoundaryPanel};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, StatefulWidget, Widget, Wrap};
 use theme::Theme;
 
 /// Below this the panels would be unreadable; a message is drawn instead.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
+/// Where the last frame drew what the mouse can click: panels, and things within them.
+#[derive(Debug, Clone, Default)]
+pub struct Regions {
+    panels: Vec<(Rect, Panel)>,
+    targets: Vec<(Rect, Target)>,
+    /// The loss chart's graph and the epochs from its left edge to its right.
+    chart: Option<(Rect, [f64; 2])>,
+}
+
+impl Regions {
+    pub(crate) fn panel(&mut self, area: Rect, panel: Panel) {
+        self.panels.push((area, panel));
+    }
+
+    pub(crate) fn target(&mut self, area: Rect, target: Target) {
+        self.targets.push((area, target));
+    }
+
+    /// What is at cell (`column`, `row`): the innermost panel and target drawn there.
+    pub fn hit(&self, column: u16, row: u16) -> Hit {
+        let at = ratatui::layout::Position::new(column, row);
+        let panel = self
+            .panels
+            .iter()
+            .rev()
+            .find(|(area, _)| area.contains(at))
+            .map(|&(_, panel)| panel);
+        let mut target = self
+            .targets
+            .iter()
+            .rev()
+            .find(|(area, _)| area.contains(at))
+            .map(|&(_, target)| target);
+        if let Some((graph, [from, to])) = self.chart
+            && graph.contains(at)
+        {
+            let across =
+                f64::from(column - graph.x) / f64::from(graph.width.saturating_sub(1).max(1));
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "an epoch on the chart's axis, at least 1"
+            )]
+            let epoch = (from + across * (to - from)).round().max(1.0) as usize;
+            target = Some(Target::Epoch(epoch));
+        }
+        Hit { panel, target }
+    }
+
+    fn area_of(&self, panel: Panel) -> Option<Rect> {
+        self.panels
+            .iter()
+            .find(|&&(_, p)| p == panel)
+            .map(|&(area, _)| area)
+    }
+}
+
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        StatefulWidget::render(self, area, buf, &mut Regions::default());
+    }
+}
+
+impl StatefulWidget for &App {
+    type State = Regions;
+
+    fn render(self, area: Rect, buf: &mut Buffer, regions: &mut Regions) {
+        *regions = Regions::default();
         let theme = Theme::new(self.color);
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             render_too_small(area, buf);
@@ -57,19 +129,24 @@ impl Widget for &App {
             Constraint::Length(3),
         ])
         .areas(area);
-        render_tabs(self, tabs_area, buf, theme);
-        if self.view == View::Dynamics {
-            dynamics::render(self, main, buf, theme);
-        } else if self.runs_view {
-            let [chart_area, table_area] = Layout::vertical([
-                Constraint::Fill(1),
-                Constraint::Length(runs::height(self, main.height)),
-            ])
-            .areas(main);
-            chart::render(self, chart_area, buf, theme);
-            runs::render(self, table_area, buf, theme);
-        } else {
-            render_panels(self, main, buf, theme);
+        render_tabs(self, tabs_area, buf, theme, regions);
+        match self.view {
+            View::Dynamics => dynamics::render(self, main, buf, theme, regions),
+            View::Network => network::render(self, main, buf, theme, regions),
+            View::Overview if self.runs_view => {
+                let [chart_area, table_area] = Layout::vertical([
+                    Constraint::Fill(1),
+                    Constraint::Length(runs::height(self, main.height)),
+                ])
+                .areas(main);
+                render_chart(self, chart_area, buf, theme, regions);
+                runs::render(self, table_area, buf, theme);
+                regions.panel(table_area, Panel::Runs);
+            }
+            View::Overview => render_panels(self, main, buf, theme, regions),
+        }
+        if let Some(focus) = self.focus.and_then(|panel| regions.area_of(panel)) {
+            bold_border(focus, buf, theme);
         }
         status::render(self, status_area, buf, theme);
         if self.help {
@@ -78,11 +155,49 @@ impl Widget for &App {
     }
 }
 
+/// The loss chart, its graph kept for the mouse.
+fn render_chart(app: &App, area: Rect, buf: &mut Buffer, theme: Theme, regions: &mut Regions) {
+    regions.chart = chart::render(app, area, buf, theme);
+    regions.panel(area, Panel::Loss);
+}
+
+/// The focused panel's border, bold (and coloured).
+fn bold_border(area: Rect, buf: &mut Buffer, theme: Theme) {
+    let style = theme.border(true);
+    for x in area.left()..area.right() {
+        for y in [area.top(), area.bottom().saturating_sub(1)] {
+            if let Some(cell) = buf.cell_mut((x, y)) {
+                cell.set_style(style);
+            }
+        }
+    }
+    for y in area.top()..area.bottom() {
+        for x in [area.left(), area.right().saturating_sub(1)] {
+            if let Some(cell) = buf.cell_mut((x, y)) {
+                cell.set_style(style);
+            }
+        }
+    }
+}
+
 /// The views, the one on highlighted, and the chart cursor's reading at the right.
-fn render_tabs(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
+fn render_tabs(app: &App, area: Rect, buf: &mut Buffer, theme: Theme, regions: &mut Regions) {
     let mut spans = Vec::new();
+    let mut x = area.x;
     for view in View::ALL {
         let text = format!(" {} {} ", view.key(), view.name());
+        let width = u16::try_from(text.chars().count()).unwrap_or(0);
+        regions.target(
+            Rect {
+                x,
+                width,
+                height: 1,
+                ..area
+            }
+            .intersection(area),
+            Target::Tab(view),
+        );
+        x = x.saturating_add(width);
         spans.push(if view == app.view {
             Span::styled(text, theme.selected())
         } else {
@@ -118,7 +233,7 @@ const BOUNDARY_ROWS: u16 = 12;
 
 /// Chart and accuracy (or sweep) on the left; settings and weights (or the decision boundary)
 /// on the right.
-fn render_panels(app: &App, main: Rect, buf: &mut Buffer, theme: Theme) {
+fn render_panels(app: &App, main: Rect, buf: &mut Buffer, theme: Theme, regions: &mut Regions) {
     let side = (main.width * 2 / 5).clamp(36, 56);
     let [left, right] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(side)]).areas(main);
@@ -129,12 +244,27 @@ fn render_panels(app: &App, main: Rect, buf: &mut Buffer, theme: Theme) {
     let [form_area, rest] =
         Layout::vertical([Constraint::Length(form::HEIGHT), Constraint::Fill(1)]).areas(right);
 
-    chart::render(app, chart_area, buf, theme);
-    match sweep {
-        Some(sweep) => sweep_panel::render(sweep, bottom_area, buf, theme),
-        None => accuracy::render(app, bottom_area, buf, theme),
+    render_chart(app, chart_area, buf, theme, regions);
+    if let Some(sweep) = sweep {
+        sweep_panel::render(sweep, bottom_area, buf, theme);
+        regions.panel(bottom_area, Panel::Sweep);
+    } else {
+        accuracy::render(app, bottom_area, buf, theme);
+        regions.panel(bottom_area, Panel::Accuracy);
     }
     form::render(app, form_area, buf, theme);
+    regions.panel(form_area, Panel::Settings);
+    for (field, row) in crate::app::form::Field::ALL.iter().zip(form_area.y + 1..) {
+        if row + 1 < form_area.bottom() {
+            let line = Rect {
+                x: form_area.x + 1,
+                y: row,
+                width: form_area.width.saturating_sub(2),
+                height: 1,
+            };
+            regions.target(line, Target::Field(*field));
+        }
+    }
     if app.is_planar() {
         // Compact histograms below when the boundary keeps enough rows.
         let wanted = histogram::compact_height(app);
@@ -143,11 +273,14 @@ fn render_panels(app: &App, main: Rect, buf: &mut Buffer, theme: Theme) {
         let [boundary_area, weights_area] =
             Layout::vertical([Constraint::Fill(1), Constraint::Length(weights)]).areas(rest);
         render_boundary(app, boundary_area, buf, theme);
+        regions.panel(boundary_area, Panel::Boundary);
         if weights > 0 {
             histogram::render(app, weights_area, buf, theme);
+            regions.panel(weights_area, Panel::Weights);
         }
     } else {
         histogram::render(app, rest, buf, theme);
+        regions.panel(rest, Panel::Weights);
     }
 }
 

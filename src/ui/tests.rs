@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Color;
 use ratatui::widgets::Widget;
 
-fn terminal(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+pub(super) fn terminal(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     terminal
         .draw(|frame| frame.render_widget(app, frame.area()))
@@ -36,7 +36,7 @@ fn screen(app: &App, width: u16, height: u16) -> String {
     text(terminal(app, width, height).backend().buffer())
 }
 
-fn press(app: &mut App, code: KeyCode) {
+pub(super) fn press(app: &mut App, code: KeyCode) {
     app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
 }
 

@@ -1,0 +1,109 @@
+//! The mouse: what a click or a scroll lands on (the drawing says where things are, as
+//! `crate::ui::Regions`), and what it does. Every click has a key that does the same.
+
+use super::dynamics::View;
+use super::form::{Field, Form};
+use super::network::UnitRef;
+use super::{App, Effect};
+
+/// A panel of the dashboard, which a click gives the focus (a bold border).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    Loss,
+    Accuracy,
+    Settings,
+    Weights,
+    Boundary,
+    Sweep,
+    Runs,
+    Ratios,
+    Gradients,
+    Slice,
+    Finder,
+    Network,
+    Inspector,
+    Distributions,
+}
+
+/// Something a click can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A view's tab on the top line.
+    Tab(View),
+    /// A field of the settings form.
+    Field(Field),
+    /// A unit of the network diagram.
+    Unit(UnitRef),
+    /// The loss chart, at this epoch.
+    Epoch(usize),
+}
+
+/// What the mouse did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Press {
+    Click,
+    ScrollUp,
+    ScrollDown,
+}
+
+/// Where the mouse was: the panel under it, and the thing within it, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Hit {
+    pub panel: Option<Panel>,
+    pub target: Option<Target>,
+}
+
+impl App {
+    /// Mouse → state: a click focuses the panel under it and acts on what it hit (a tab, a
+    /// form field, a unit, a run, the loss chart's cursor); scrolling over the loss chart
+    /// zooms it around the epoch under the mouse, and back out.
+    pub fn on_mouse(&mut self, press: Press, hit: Hit) -> Vec<Effect> {
+        if !self.mouse {
+            return Vec::new();
+        }
+        if self.help {
+            if press == Press::Click {
+                self.help = false;
+                self.help_page = 0;
+            }
+            return Vec::new();
+        }
+        match press {
+            Press::Click => self.click(hit),
+            Press::ScrollUp | Press::ScrollDown => {
+                if let Some(Target::Epoch(epoch)) = hit.target {
+                    if press == Press::ScrollUp {
+                        self.cursor = Some(epoch);
+                        self.zoom = true;
+                    } else {
+                        self.zoom = false;
+                    }
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn click(&mut self, hit: Hit) {
+        if hit.panel.is_some() {
+            self.focus = hit.panel;
+        }
+        match hit.target {
+            Some(Target::Tab(view)) => {
+                self.view = view;
+                if view != View::Overview {
+                    self.runs_view = false;
+                }
+            }
+            Some(Target::Field(field)) => {
+                let form = self
+                    .form
+                    .get_or_insert_with(|| Form::new(&self.settings, self.pace, &self.start));
+                form.focus = field;
+            }
+            Some(Target::Unit(unit)) => self.unit = Some(unit),
+            Some(Target::Epoch(epoch)) => self.cursor = Some(epoch),
+            None => {}
+        }
+    }
+}

@@ -1,0 +1,471 @@
+//! What the network view (key `3`) knows about a run: its latest coefficients and units (which
+//! died, and since when), each tensor's spread over time, and what the inspector says about one
+//! unit. Which units a crowded layer shows is decided here too, so that drawing and the mouse
+//! agree.
+
+use super::history::{FULL_POINTS, Thinned};
+use crate::model::units::{self, LayerUnits};
+use crate::model::weights::{BIAS, Matrix, OUTPUT, Weights, hidden_name};
+use crate::trainer::messages::{Health, NamedTensor, Snapshot};
+
+/// A tensor's distribution bands by epoch, kept as the loss history's downsampled record is.
+pub type BandHistory = Thinned<[f32; 9], FULL_POINTS>;
+
+/// A unit of the network: hidden layer `layer`'s unit `unit` (both from 0), or the output
+/// unit, whose `layer` is the number of hidden layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnitRef {
+    pub layer: usize,
+    pub unit: usize,
+}
+
+/// A hidden unit's state on the training rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitState {
+    /// Active on some rows and not others: it bends the function.
+    Live,
+    /// Active on every row: for these rows it is linear.
+    AlwaysOn,
+    /// Zero on every row, so it gets no gradient and stays so: found dead from the snapshot
+    /// of epoch `since` on.
+    Dead { since: usize },
+}
+
+/// A run's network as its latest snapshot showed it.
+#[derive(Debug, Clone)]
+pub struct NetworkView {
+    pub epoch: usize,
+    pub weights: Weights,
+    pub layers: Vec<LayerUnits>,
+    pub health: Health,
+    /// The latest measured per-unit gradient norms, by layer, and the epoch they are of.
+    pub grads: Option<(usize, Vec<Vec<f32>>)>,
+    /// By hidden layer and unit: the epoch of the first snapshot that found it dead, while
+    /// it stays dead.
+    dead_since: Vec<Vec<Option<usize>>>,
+    /// Each tensor's bands (`units::BAND_BASIS_POINTS`) by epoch, in network order.
+    pub bands: Vec<(String, BandHistory)>,
+}
+
+/// The coefficients in a snapshot's tensors, when they are the network's.
+pub fn weights_of(tensors: &[NamedTensor]) -> Option<Weights> {
+    let find = |name: &str| tensors.iter().find(|t| t.name == name);
+    let matrix = |t: &NamedTensor| match t.shape.as_slice() {
+        &[rows, cols] if rows * cols == t.values.len() => {
+            Some(Matrix::new(rows, cols, t.values.clone()))
+        }
+        _ => None,
+    };
+    let mut hidden = Vec::new();
+    while let Some(t) = find(&hidden_name(hidden.len())) {
+        hidden.push(matrix(t)?);
+    }
+    let output = matrix(find(OUTPUT)?)?;
+    let bias = *find(BIAS)?.values.first()?;
+    Some(Weights {
+        hidden,
+        output,
+        bias,
+    })
+}
+
+impl NetworkView {
+    /// The view after `snapshot`, from the view before it (if any).
+    pub fn observe(before: Option<NetworkView>, snapshot: &Snapshot) -> Option<NetworkView> {
+        let weights = weights_of(&snapshot.tensors)?;
+        let epoch = snapshot.epoch;
+        let mut view = match before {
+            Some(view) if view.weights.hidden_sizes() == weights.hidden_sizes() => view,
+            _ => NetworkView {
+                epoch,
+                weights: weights.clone(),
+                layers: Vec::new(),
+                health: snapshot.health,
+                grads: None,
+                dead_since: Vec::new(),
+                bands: snapshot
+                    .tensors
+                    .iter()
+                    .map(|t| (t.name.clone(), BandHistory::default()))
+                    .collect(),
+            },
+        };
+        for ((_, history), tensor) in view.bands.iter_mut().zip(&snapshot.tensors) {
+            if let Some(bands) = units::bands(&tensor.values) {
+                history.push(epoch, bands);
+            }
+        }
+        view.dead_since.resize(snapshot.units.len(), Vec::new());
+        for (since, layer) in view.dead_since.iter_mut().zip(&snapshot.units) {
+            since.resize(layer.active.len(), None);
+            for (since, &active) in since.iter_mut().zip(&layer.active) {
+                *since = if active > 0.0 {
+                    None
+                } else {
+                    since.or(Some(epoch))
+                };
+            }
+        }
+        let measured: Option<Vec<Vec<f32>>> = snapshot
+            .units
+            .iter()
+            .map(|layer| layer.grad_norm.clone())
+            .collect();
+        if let Some(grads) = measured.filter(|g| !g.is_empty()) {
+            view.grads = Some((epoch, grads));
+        }
+        view.epoch = epoch;
+        view.weights = weights;
+        view.layers.clone_from(&snapshot.units);
+        view.health = snapshot.health;
+        Some(view)
+    }
+
+    pub fn hidden_layers(&self) -> usize {
+        self.weights.hidden.len()
+    }
+
+    /// Units in layer `layer` (the output layer has one).
+    pub fn layer_size(&self, layer: usize) -> usize {
+        self.weights.hidden.get(layer).map_or(1, |m| m.cols)
+    }
+
+    /// The state of hidden unit `unit` of layer `layer`.
+    pub fn state(&self, layer: usize, unit: usize) -> UnitState {
+        let active = self
+            .layers
+            .get(layer)
+            .and_then(|l| l.active.get(unit))
+            .copied()
+            .unwrap_or(f32::NAN);
+        match self.dead_since.get(layer).and_then(|l| l.get(unit)) {
+            Some(&Some(since)) => UnitState::Dead { since },
+            _ if active >= 1.0 => UnitState::AlwaysOn,
+            _ => UnitState::Live,
+        }
+    }
+
+    /// How much each unit of `layer` matters: the sum of |w| over its outgoing weights; for
+    /// layer 0's inputs (`layer` = `None`), over their weights into the first hidden layer.
+    pub fn importance(&self, layer: Option<usize>) -> Vec<f32> {
+        match layer {
+            Some(layer) if layer < self.hidden_layers() => units::importance(&self.weights, layer),
+            Some(_) => vec![1.0],
+            None => {
+                let first = self.weights.hidden.first().unwrap_or(&self.weights.output);
+                first
+                    .values
+                    .chunks(first.cols.max(1))
+                    .map(|row| row.iter().map(|w| w.abs()).sum())
+                    .collect()
+            }
+        }
+    }
+
+    /// `(dead, hidden units)` over every hidden layer.
+    pub fn dead(&self) -> (usize, usize) {
+        let total = self.weights.hidden_sizes().iter().sum();
+        let dead = self
+            .dead_since
+            .iter()
+            .flatten()
+            .filter(|since| since.is_some())
+            .count();
+        (dead, total)
+    }
+
+    /// `unit` moved `by` places through every unit in order (hidden layers, then the output);
+    /// from the first unit when there is none.
+    pub fn step(&self, unit: Option<UnitRef>, by: isize) -> UnitRef {
+        let sizes: Vec<usize> = (0..=self.hidden_layers())
+            .map(|l| self.layer_size(l))
+            .collect();
+        let total: usize = sizes.iter().sum();
+        let index = unit.map_or(0, |u| {
+            let before: usize = sizes.iter().take(u.layer).sum();
+            let here = before + u.unit.min(sizes.get(u.layer).map_or(0, |s| s - 1));
+            here.saturating_add_signed(by).min(total.saturating_sub(1))
+        });
+        let mut rest = index;
+        for (layer, &size) in sizes.iter().enumerate() {
+            if rest < size {
+                return UnitRef { layer, unit: rest };
+            }
+            rest -= size;
+        }
+        UnitRef {
+            layer: self.hidden_layers(),
+            unit: 0,
+        }
+    }
+
+    /// What the inspector says about `unit`; `features` names the inputs and `rows` is the
+    /// number of training rows.
+    pub fn inspect(&self, unit: UnitRef, features: &[String]) -> Option<Inspection> {
+        let layers = self.hidden_layers();
+        if unit.layer > layers || unit.unit >= self.layer_size(unit.layer) {
+            return None;
+        }
+        let source_name = |index: usize| -> String {
+            match unit.layer {
+                0 => features
+                    .get(index)
+                    .cloned()
+                    .unwrap_or_else(|| format!("x{}", index + 1)),
+                layer => unit_name(layer - 1, index),
+            }
+        };
+        let into = self
+            .weights
+            .hidden
+            .get(unit.layer)
+            .unwrap_or(&self.weights.output);
+        let mut incoming: Vec<(String, f32)> = (0..into.rows)
+            .map(|row| {
+                let w = into.values[row * into.cols + unit.unit];
+                (source_name(row), w)
+            })
+            .collect();
+        incoming.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        if unit.layer == layers {
+            let live = self.health.live_rows;
+            return Some(Inspection {
+                unit,
+                title: format!("output unit · sigmoid of {} weights + bias", into.rows),
+                state: InspectedState::Output {
+                    saturated: live == 0,
+                    live_rows: live,
+                },
+                grad: None,
+                incoming,
+                outgoing: Vec::new(),
+                bias: Some(self.weights.bias),
+            });
+        }
+        let next = self
+            .weights
+            .hidden
+            .get(unit.layer + 1)
+            .unwrap_or(&self.weights.output);
+        let outgoing = next.values[unit.unit * next.cols..(unit.unit + 1) * next.cols]
+            .iter()
+            .enumerate()
+            .map(|(j, &w)| {
+                let name = if unit.layer + 1 == layers {
+                    "output".to_string()
+                } else {
+                    unit_name(unit.layer + 1, j)
+                };
+                (name, w)
+            })
+            .collect();
+        let active = self
+            .layers
+            .get(unit.layer)
+            .and_then(|l| l.active.get(unit.unit))
+            .copied();
+        let grad = self.grads.as_ref().and_then(|(epoch, grads)| {
+            let g = grads.get(unit.layer)?.get(unit.unit)?;
+            Some((*g, *epoch))
+        });
+        Some(Inspection {
+            unit,
+            title: format!(
+                "{} · column {} of {}",
+                unit_name(unit.layer, unit.unit),
+                unit.unit,
+                hidden_name(unit.layer)
+            ),
+            state: InspectedState::Hidden {
+                state: self.state(unit.layer, unit.unit),
+                active,
+            },
+            grad,
+            incoming,
+            outgoing,
+            bias: None,
+        })
+    }
+}
+
+/// A hidden unit's name: `h1.7` is unit 7 (from 0, its column) of hidden layer 1.
+pub fn unit_name(layer: usize, unit: usize) -> String {
+    format!("h{}.{unit}", layer + 1)
+}
+
+/// What the inspector knows of a unit's state.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum InspectedState {
+    Hidden {
+        state: UnitState,
+        /// The share of training rows it is active on.
+        active: Option<f32>,
+    },
+    Output {
+        /// Every prediction within `SATURATION` of 0 or 1.
+        saturated: bool,
+        /// Training rows whose prediction is not saturated.
+        live_rows: usize,
+    },
+}
+
+/// The inspector's account of one unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inspection {
+    pub unit: UnitRef,
+    pub title: String,
+    pub state: InspectedState,
+    /// ‖∂L/∂w‖ of its incoming weights, and the epoch it was measured at.
+    pub grad: Option<(f32, usize)>,
+    /// Its incoming weights by source, largest |w| first.
+    pub incoming: Vec<(String, f32)>,
+    /// Its outgoing weights by target, in unit order.
+    pub outgoing: Vec<(String, f32)>,
+    pub bias: Option<f32>,
+}
+
+impl Inspection {
+    /// What the unit looks at: its `n` largest incoming weights, `Sex_male −1.20, Pclass_3
+    /// −0.80`.
+    pub fn looks_at(&self, n: usize) -> String {
+        let parts: Vec<String> = self
+            .incoming
+            .iter()
+            .take(n)
+            .map(|(name, w)| format!("{name} {}", signed(*w)))
+            .collect();
+        parts.join(", ")
+    }
+}
+
+/// A weight with its sign always written, `+0.84`, `−1.20` (a real minus sign).
+pub fn signed(w: f32) -> String {
+    let a = w.abs();
+    let text = if a >= 0.01 || a == 0.0 {
+        format!("{a:.2}")
+    } else if a >= 0.001 {
+        format!("{a:.3}")
+    } else {
+        format!("{a:.1e}")
+    };
+    if w < 0.0 {
+        format!("−{text}")
+    } else {
+        format!("+{text}")
+    }
+}
+
+/// The units of a layer of `importance.len()` units to draw in `slots` places: all when they
+/// fit; otherwise the `slots` that matter most, `keep` (the selected unit) among them; in unit
+/// order, so a unit keeps its place as the ranking changes.
+pub fn shown_units(importance: &[f32], slots: usize, keep: Option<usize>) -> Vec<usize> {
+    let n = importance.len();
+    if n <= slots {
+        return (0..n).collect();
+    }
+    let mut chosen: Vec<usize> = units::ranked(importance).into_iter().take(slots).collect();
+    if let Some(keep) = keep.filter(|&k| k < n && slots > 0 && !chosen.contains(&k)) {
+        chosen.pop();
+        chosen.push(keep);
+    }
+    chosen.sort_unstable();
+    chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::fixtures;
+
+    fn snapshot(epoch: usize, active: Vec<f32>, grads: Option<Vec<f32>>) -> Snapshot {
+        let units = vec![LayerUnits {
+            active,
+            grad_norm: grads,
+        }];
+        let event = fixtures::snapshot(1, epoch, fixtures::health(0, 0.1, 0.9));
+        let crate::trainer::messages::Event::Snapshot { mut snapshot, .. } = event else {
+            unreachable!("a snapshot")
+        };
+        snapshot.units = units;
+        snapshot
+    }
+
+    #[test]
+    fn a_unit_is_dead_since_the_first_snapshot_that_found_it_so() {
+        let first = NetworkView::observe(None, &snapshot(5, vec![0.5, 1.0, 0.2, 0.1], None));
+        let view = first.unwrap();
+        assert_eq!(view.state(0, 0), UnitState::Live);
+        assert_eq!(view.state(0, 1), UnitState::AlwaysOn);
+        let view = NetworkView::observe(Some(view), &snapshot(9, vec![0.0, 1.0, 0.2, 0.0], None));
+        let view = NetworkView::observe(
+            view,
+            &snapshot(14, vec![0.0, 1.0, 0.0, 0.3], Some(vec![0.0; 4])),
+        )
+        .unwrap();
+        assert_eq!(view.state(0, 0), UnitState::Dead { since: 9 });
+        assert_eq!(view.state(0, 2), UnitState::Dead { since: 14 });
+        assert_eq!(view.state(0, 3), UnitState::Live, "it came back");
+        assert_eq!(view.dead(), (2, 4));
+        assert_eq!(view.grads.as_ref().map(|g| g.0), Some(14));
+        // Three snapshots, three band points per tensor.
+        assert_eq!(view.bands.len(), 3);
+        assert_eq!(view.bands[0].1.points().len(), 3);
+    }
+
+    #[test]
+    fn crowded_layers_show_the_units_that_matter_most_in_unit_order() {
+        let importance = [0.1, 0.9, 0.5, 0.7, 0.0, 0.3];
+        assert_eq!(shown_units(&importance, 10, None), [0, 1, 2, 3, 4, 5]);
+        assert_eq!(shown_units(&importance, 3, None), [1, 2, 3]);
+        assert_eq!(
+            shown_units(&importance, 3, Some(4)),
+            [1, 3, 4],
+            "the selected unit takes the last place"
+        );
+        assert_eq!(shown_units(&importance, 3, Some(2)), [1, 2, 3]);
+        assert_eq!(shown_units(&importance, 0, Some(2)), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn the_selection_walks_every_unit_then_the_output() {
+        let view = NetworkView::observe(None, &snapshot(1, vec![0.5; 4], None)).unwrap();
+        let at = |layer, unit| UnitRef { layer, unit };
+        assert_eq!(view.step(None, 1), at(0, 0));
+        assert_eq!(view.step(Some(at(0, 3)), 1), at(1, 0));
+        assert_eq!(view.step(Some(at(1, 0)), 5), at(1, 0));
+        assert_eq!(view.step(Some(at(0, 2)), -10), at(0, 0));
+    }
+
+    #[test]
+    fn the_inspector_names_what_a_unit_looks_at() {
+        let view = NetworkView::observe(None, &snapshot(3, vec![0.0, 0.6, 1.0, 0.2], None));
+        let view = view.unwrap();
+        let features: Vec<String> = (0..12).map(|i| format!("f{i}")).collect();
+        let unit = view
+            .inspect(UnitRef { layer: 0, unit: 1 }, &features)
+            .unwrap();
+        assert_eq!(unit.title, "h1.1 · column 1 of wt_hidden");
+        assert_eq!(unit.incoming.len(), 12);
+        assert!(unit.incoming[0].1.abs() >= unit.incoming[11].1.abs());
+        assert_eq!(unit.outgoing, [("output".to_string(), 0.33)]);
+        let column: Vec<f32> = (0..12)
+            .map(|r| view.weights.hidden[0].values[r * 4 + 1])
+            .collect();
+        let (name, w) = &unit.incoming[0];
+        let row: usize = name[1..].parse().unwrap();
+        assert_eq!(*w, column[row]);
+        assert_eq!(unit.looks_at(1), format!("{name} {}", signed(*w)));
+        let output = view
+            .inspect(UnitRef { layer: 1, unit: 0 }, &features)
+            .unwrap();
+        assert_eq!(output.incoming[0], ("h1.2".to_string(), 0.52));
+        assert_eq!(output.bias, Some(0.41));
+        assert!(
+            view.inspect(UnitRef { layer: 0, unit: 4 }, &features)
+                .is_none()
+        );
+        assert_eq!(signed(-1.2), "−1.20");
+        assert_eq!(signed(0.004), "+0.004");
+        assert_eq!(signed(-0.0002), "−2.0e-4");
+    }
+}
