@@ -4,6 +4,8 @@
 # how soon a key press shows on screen while training flat out.
 #
 #   bench/dashboard.sh [BINARY] [SECONDS]      (default: target/release/nnfs-tui, 60 s)
+#   VIEW=3 bench/dashboard.sh ...              (the same with the network view on: the keys
+#                                               in VIEW are sent after the first frame)
 #
 # Needs tmux. Prints one line per figure.
 set -eu
@@ -20,6 +22,8 @@ tmux new-session -d -s "$session" -x 200 -y 50 "$bin --pace max --epochs 1000000
 until screen | grep -q "Loss"; do sleep 0.002; done
 end=$(date +%s%N)
 echo "startup_first_frame_ms $(( (end - start) / 1000000 ))"
+
+if [ -n "${VIEW:-}" ]; then tmux send-keys -t "$session" "$VIEW"; fi
 
 pid=$(tmux list-panes -t "$session" -F '#{pane_pid}')
 rss() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }

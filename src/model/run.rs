@@ -700,6 +700,33 @@ mod tests {
         Run::new(coeffs, DeviceData::new(&splits, &device), lr)
     }
 
+    /// Each unit's gradient is a column of the layer's: together they make the tensor's norm,
+    /// which the seeded tests hold to PyTorch's; a unit active on no row is a dead one.
+    #[test]
+    fn unit_gradients_make_up_the_layers_and_dead_units_are_inactive() {
+        let mut run = titanic_run(20.0, &[20], 442).watching(Watch::Every);
+        let at_start = run.health().unwrap().dead_units;
+        run.steps(1).unwrap();
+        let (health, units) = run.inspect(true).unwrap();
+        let stats = run.step().unwrap().stats.unwrap();
+        let columns = units[0].grad_norm.as_ref().unwrap();
+        let total = columns.iter().map(|g| g * g).sum::<f32>().sqrt();
+        assert!(
+            (total - stats.grad_norm[0]).abs() <= 1e-5 * stats.grad_norm[0],
+            "{total} against {}",
+            stats.grad_norm[0]
+        );
+        let inactive = units[0].active.iter().filter(|&&a| a == 0.0).count();
+        assert_eq!(inactive, health.dead_units);
+        assert_eq!(
+            (at_start, health.dead_units),
+            (1, 8),
+            "lr 20's first step kills 7 of the 20 units"
+        );
+        assert!(units[0].active.iter().all(|a| (0.0..=1.0).contains(a)));
+        assert_eq!(run.inspect(false).unwrap().1[0].grad_norm, None);
+    }
+
     /// tests/fixtures/reference.py slice: the tutorial's run after a few epochs, and the loss
     /// along its next step in PyTorch.
     #[test]

@@ -174,8 +174,9 @@ fn a_run_on_a_generated_set_sends_its_decision_boundary() {
         ..base.clone()
     };
     let (trainer, events) = spawn(first.clone(), Pace::Max);
-    let seen = until(&events, |e| matches!(e, Event::Boundary { .. }));
-    let Some(Event::Boundary { run, map }) = seen.last() else {
+    // The boundary, then the unit maps, after each snapshot.
+    let seen = until(&events, |e| matches!(e, Event::UnitMaps { .. }));
+    let Some(Event::Boundary { run, map }) = seen.iter().rev().nth(1) else {
         unreachable!()
     };
     assert_eq!(*run, 1);
@@ -186,6 +187,24 @@ fn a_run_on_a_generated_set_sends_its_decision_boundary() {
         320,
         "every training point of 400 less 20%"
     );
+    // A map per hidden unit (8, fewer than MAX_MAPS), each a ReLU's output: never negative.
+    let Some(Event::UnitMaps { run: 1, maps }) = seen.last() else {
+        unreachable!()
+    };
+    let mut units: Vec<usize> = maps.iter().map(|m| m.unit).collect();
+    units.sort_unstable();
+    assert_eq!(units, (0..8).collect::<Vec<_>>());
+    assert!(maps.iter().flat_map(|m| &m.values).all(|&v| v >= 0.0));
+    assert!(maps.iter().all(|m| m.values.len() == m.cols * m.rows));
+    // The snapshot before them says how often each unit is active.
+    let snapshot = seen.iter().rev().find_map(|e| match e {
+        Event::Snapshot { snapshot, .. } => Some(snapshot),
+        _ => None,
+    });
+    let units = &snapshot.unwrap().units;
+    assert_eq!(units.len(), 1);
+    assert_eq!(units[0].active.len(), 8);
+    assert!(units[0].active.iter().all(|a| (0.0..=1.0).contains(a)));
     // Switching the data set in the form regenerates the data.
     trainer.send(Command::Restart(RunSettings {
         data: base.data.with_source(generated(Playground::Xor)),

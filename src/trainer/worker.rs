@@ -207,6 +207,13 @@ impl Worker {
         }
     }
 
+    /// A snapshot that measures the units' gradients whatever the budget: one that stays on
+    /// screen (the run's end, a single step).
+    fn snapshot_measured(&mut self) {
+        self.unit_budget = Budget::new(UNIT_SHARE);
+        self.snapshot();
+    }
+
     /// Trains `epochs` epochs of the active run (fewer if the run ends first), read back
     /// together.
     fn train(&mut self, epochs: usize) {
@@ -229,7 +236,7 @@ impl Worker {
                 self.pending.extend(metrics);
                 if finished || diverged {
                     // A non-finite loss stays non-finite: nothing more to watch.
-                    self.snapshot();
+                    self.snapshot_measured();
                     self.set_state(RunState::Finished);
                 } else if self.snapshot_at.elapsed() >= SNAPSHOT_EVERY {
                     self.snapshot();
@@ -281,7 +288,7 @@ impl Worker {
                     self.set_state(RunState::Paused);
                     self.train(1);
                     self.flush();
-                    self.snapshot();
+                    self.snapshot_measured();
                 }
             }
             Command::Stop => {

@@ -706,7 +706,11 @@ fn render_inspector(
         if free >= 3 {
             let rows = free.min(8) - 1;
             let top = inner.bottom() - rows - 1;
-            buf.set_stringn(inner.x, top, "responds to: x1 →, x2 ↑", width, theme.dim());
+            let caption = format!(
+                "responds to: x1 →, x2 ↑, peak {}",
+                fmt_num(f64::from(map.peak()))
+            );
+            buf.set_stringn(inner.x, top, caption, width, theme.dim());
             let side = (rows * 2).min(inner.width);
             thumbnail(
                 map,
