@@ -128,6 +128,10 @@ pub fn network_snapshot(app: &mut App, run: RunId, epoch: usize, hidden: usize) 
                 live_rows: 713,
             },
             units: vec![LayerUnits {
+                peak: active
+                    .iter()
+                    .map(|&a| if a > 0.0 { 1.0 } else { 0.0 })
+                    .collect(),
                 active,
                 grad_norm: Some(vec![1e-3; hidden]),
             }],

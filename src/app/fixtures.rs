@@ -138,6 +138,9 @@ pub fn snapshot_with_inputs(run: RunId, epoch: usize, health: Health, inputs: us
             ],
             health,
             units: vec![LayerUnits {
+                peak: (0..4)
+                    .map(|i| if i < health.dead_units { 0.0 } else { 1.5 })
+                    .collect(),
                 active: [0.62, 1.0, 0.35, 0.8]
                     .iter()
                     .enumerate()

@@ -332,11 +332,18 @@ impl App {
                         .weights
                         .as_ref()
                         .map_or_else(|| current.epoch(), |w| w.epoch);
+                    // The unit maps come next; until then the last ones stay.
+                    let units = self
+                        .boundary
+                        .take()
+                        .filter(|b| b.run == run)
+                        .map(|b| b.units)
+                        .unwrap_or_default();
                     self.boundary = Some(Boundary {
                         run,
                         epoch,
                         map,
-                        units: Vec::new(),
+                        units,
                     });
                 }
             }
@@ -373,7 +380,7 @@ impl App {
                 let mut events = Vec::new();
                 if let Some(run) = self.run_mut(id) {
                     run.weights = Some(WeightsView::from(&snapshot));
-                    run.network = network::NetworkView::observe(run.network.take(), &snapshot);
+                    run.network = network::NetworkView::observe(run.network.take(), snapshot);
                     events = run.check_health();
                     self.sync_summary(id);
                 }
@@ -563,6 +570,11 @@ impl App {
         self.boundary = None;
         self.cursor = None;
         self.zoom = false;
+        // The network view shows the current run: its unit, and no earlier run's weights.
+        self.unit = None;
+        for run in &mut self.runs {
+            run.network = None;
+        }
         if self.runs.len() == MAX_RUNS {
             self.runs.pop_front();
         }

@@ -73,8 +73,8 @@ impl App {
             Press::ScrollUp | Press::ScrollDown => {
                 if let Some(Target::Epoch(epoch)) = hit.target {
                     if press == Press::ScrollUp {
-                        self.cursor = Some(epoch);
-                        self.zoom = true;
+                        self.cursor = self.on_chart(epoch);
+                        self.zoom = self.cursor.is_some();
                     } else {
                         self.zoom = false;
                     }
@@ -84,11 +84,24 @@ impl App {
         Vec::new()
     }
 
+    /// The epoch of the current run nearest `epoch` (the chart spans at least 30 epochs, more
+    /// than a young run has), as the cursor keys keep it; `None` before the first epoch.
+    fn on_chart(&self, epoch: usize) -> Option<usize> {
+        let last = self
+            .current()
+            .map(super::run::RunView::epoch)
+            .filter(|&e| e > 0)?;
+        Some(epoch.clamp(1, last))
+    }
+
     fn click(&mut self, hit: Hit) {
         if hit.panel.is_some() {
             self.focus = hit.panel;
         }
         match hit.target {
+            Some(Target::Tab(_)) if self.form.is_some() => {
+                self.say("the form is open: Enter applies it, Esc leaves it");
+            }
             Some(Target::Tab(view)) => {
                 self.view = view;
                 if view != View::Overview {
@@ -102,7 +115,7 @@ impl App {
                 form.focus = field;
             }
             Some(Target::Unit(unit)) => self.unit = Some(unit),
-            Some(Target::Epoch(epoch)) => self.cursor = Some(epoch),
+            Some(Target::Epoch(epoch)) => self.cursor = self.on_chart(epoch),
             None => {}
         }
     }

@@ -29,6 +29,8 @@ pub enum UnitState {
     /// Zero on every row, so it gets no gradient and stays so: found dead from the snapshot
     /// of epoch `since` on.
     Dead { since: usize },
+    /// Its output is not a number (the run diverged).
+    NotANumber,
 }
 
 /// A run's network as its latest snapshot showed it.
@@ -45,24 +47,50 @@ pub struct NetworkView {
     dead_since: Vec<Vec<Option<usize>>>,
     /// Each tensor's bands (`units::BAND_BASIS_POINTS`) by epoch, in network order.
     pub bands: Vec<(String, BandHistory)>,
+    /// The inputs', then each hidden layer's units from the most important to the least
+    /// ([`NetworkView::ranking`]), worked out once per snapshot: a wide second layer has
+    /// millions of weights, too many to sum every frame.
+    ranking: Vec<Vec<usize>>,
 }
 
-/// The coefficients in a snapshot's tensors, when they are the network's.
-pub fn weights_of(tensors: &[NamedTensor]) -> Option<Weights> {
-    let find = |name: &str| tensors.iter().find(|t| t.name == name);
-    let matrix = |t: &NamedTensor| match t.shape.as_slice() {
-        &[rows, cols] if rows * cols == t.values.len() => {
-            Some(Matrix::new(rows, cols, t.values.clone()))
-        }
+/// Each unit's importance: the inputs' (by their weights into the first layer), then each
+/// hidden layer's (by their outgoing weights).
+fn importance_of(weights: &Weights) -> Vec<Vec<f32>> {
+    let first = weights.hidden.first().unwrap_or(&weights.output);
+    let inputs = first
+        .values
+        .chunks(first.cols.max(1))
+        .map(|row| row.iter().map(|w| w.abs()).sum())
+        .collect();
+    std::iter::once(inputs)
+        .chain((0..weights.hidden.len()).map(|layer| units::importance(weights, layer)))
+        .collect()
+}
+
+/// The coefficients in a snapshot's tensors, when they are the network's, its layers chained
+/// (taken, not copied).
+pub fn weights_of(mut tensors: Vec<NamedTensor>) -> Option<Weights> {
+    let mut take = |name: &str| {
+        let index = tensors.iter().position(|t| t.name == name)?;
+        Some(tensors.swap_remove(index))
+    };
+    let matrix = |t: NamedTensor| match t.shape.as_slice() {
+        &[rows, cols] if rows * cols == t.values.len() => Some(Matrix::new(rows, cols, t.values)),
         _ => None,
     };
-    let mut hidden = Vec::new();
-    while let Some(t) = find(&hidden_name(hidden.len())) {
+    let mut hidden: Vec<Matrix> = Vec::new();
+    while let Some(t) = take(&hidden_name(hidden.len())) {
         hidden.push(matrix(t)?);
     }
-    let output = matrix(find(OUTPUT)?)?;
-    let bias = *find(BIAS)?.values.first()?;
-    Some(Weights {
+    let output = matrix(take(OUTPUT)?)?;
+    let bias = *take(BIAS)?.values.first()?;
+    let chained = hidden
+        .iter()
+        .skip(1)
+        .chain([&output])
+        .zip(&hidden)
+        .all(|(next, before)| next.rows == before.cols);
+    chained.then_some(Weights {
         hidden,
         output,
         bias,
@@ -71,53 +99,66 @@ pub fn weights_of(tensors: &[NamedTensor]) -> Option<Weights> {
 
 impl NetworkView {
     /// The view after `snapshot`, from the view before it (if any).
-    pub fn observe(before: Option<NetworkView>, snapshot: &Snapshot) -> Option<NetworkView> {
-        let weights = weights_of(&snapshot.tensors)?;
-        let epoch = snapshot.epoch;
+    pub fn observe(before: Option<NetworkView>, snapshot: Snapshot) -> Option<NetworkView> {
+        let Snapshot {
+            epoch,
+            tensors,
+            health,
+            units: layers,
+        } = snapshot;
+        let names: Vec<String> = tensors.iter().map(|t| t.name.clone()).collect();
+        let bands: Vec<Option<[f32; 9]>> =
+            tensors.iter().map(|t| units::bands(&t.values)).collect();
+        let weights = weights_of(tensors)?;
         let mut view = match before {
             Some(view) if view.weights.hidden_sizes() == weights.hidden_sizes() => view,
             _ => NetworkView {
                 epoch,
-                weights: weights.clone(),
+                weights: Weights {
+                    hidden: Vec::new(),
+                    output: Matrix::new(0, 0, Vec::new()),
+                    bias: 0.0,
+                },
                 layers: Vec::new(),
-                health: snapshot.health,
+                health,
                 grads: None,
                 dead_since: Vec::new(),
-                bands: snapshot
-                    .tensors
-                    .iter()
-                    .map(|t| (t.name.clone(), BandHistory::default()))
+                ranking: Vec::new(),
+                bands: names
+                    .into_iter()
+                    .map(|name| (name, BandHistory::default()))
                     .collect(),
             },
         };
-        for ((_, history), tensor) in view.bands.iter_mut().zip(&snapshot.tensors) {
-            if let Some(bands) = units::bands(&tensor.values) {
+        for ((_, history), bands) in view.bands.iter_mut().zip(bands) {
+            if let Some(bands) = bands {
                 history.push(epoch, bands);
             }
         }
-        view.dead_since.resize(snapshot.units.len(), Vec::new());
-        for (since, layer) in view.dead_since.iter_mut().zip(&snapshot.units) {
-            since.resize(layer.active.len(), None);
-            for (since, &active) in since.iter_mut().zip(&layer.active) {
-                *since = if active > 0.0 {
-                    None
-                } else {
+        view.dead_since.resize(layers.len(), Vec::new());
+        for (since, layer) in view.dead_since.iter_mut().zip(&layers) {
+            since.resize(layer.peak.len(), None);
+            for (since, &peak) in since.iter_mut().zip(&layer.peak) {
+                *since = if peak == 0.0 {
                     since.or(Some(epoch))
+                } else {
+                    None
                 };
             }
         }
-        let measured: Option<Vec<Vec<f32>>> = snapshot
-            .units
-            .iter()
-            .map(|layer| layer.grad_norm.clone())
-            .collect();
+        let measured: Option<Vec<Vec<f32>>> =
+            layers.iter().map(|layer| layer.grad_norm.clone()).collect();
         if let Some(grads) = measured.filter(|g| !g.is_empty()) {
             view.grads = Some((epoch, grads));
         }
         view.epoch = epoch;
+        view.ranking = importance_of(&weights)
+            .iter()
+            .map(|importance| units::ranked(importance))
+            .collect();
         view.weights = weights;
-        view.layers.clone_from(&snapshot.units);
-        view.health = snapshot.health;
+        view.layers = layers;
+        view.health = health;
         Some(view)
     }
 
@@ -132,34 +173,43 @@ impl NetworkView {
 
     /// The state of hidden unit `unit` of layer `layer`.
     pub fn state(&self, layer: usize, unit: usize) -> UnitState {
-        let active = self
-            .layers
-            .get(layer)
-            .and_then(|l| l.active.get(unit))
-            .copied()
-            .unwrap_or(f32::NAN);
+        let figure = |of: fn(&LayerUnits) -> &Vec<f32>| {
+            self.layers
+                .get(layer)
+                .and_then(|l| of(l).get(unit))
+                .copied()
+        };
+        let (peak, active) = (figure(|l| &l.peak), figure(|l| &l.active));
         match self.dead_since.get(layer).and_then(|l| l.get(unit)) {
             Some(&Some(since)) => UnitState::Dead { since },
-            _ if active >= 1.0 => UnitState::AlwaysOn,
+            _ if peak.is_some_and(|p| !p.is_finite()) => UnitState::NotANumber,
+            _ if active.is_some_and(|a| a >= 1.0) => UnitState::AlwaysOn,
             _ => UnitState::Live,
         }
     }
 
-    /// How much each unit of `layer` matters: the sum of |w| over its outgoing weights; for
-    /// layer 0's inputs (`layer` = `None`), over their weights into the first hidden layer.
-    pub fn importance(&self, layer: Option<usize>) -> Vec<f32> {
-        match layer {
-            Some(layer) if layer < self.hidden_layers() => units::importance(&self.weights, layer),
-            Some(_) => vec![1.0],
-            None => {
-                let first = self.weights.hidden.first().unwrap_or(&self.weights.output);
-                first
-                    .values
-                    .chunks(first.cols.max(1))
-                    .map(|row| row.iter().map(|w| w.abs()).sum())
-                    .collect()
-            }
-        }
+    /// The units of `layer` from the one that matters most (the largest sum of |w| over its
+    /// outgoing weights) to the least; for the inputs (`layer` = `None`), by their weights
+    /// into the first hidden layer. The output layer's one unit is `[0]`.
+    pub fn ranking(&self, layer: Option<usize>) -> &[usize] {
+        let index = layer.map_or(0, |l| l + 1);
+        self.ranking.get(index).map_or(&[0], Vec::as_slice)
+    }
+
+    /// Inputs to the first hidden layer (or to the output, with none).
+    pub fn inputs(&self) -> usize {
+        self.weights
+            .hidden
+            .first()
+            .unwrap_or(&self.weights.output)
+            .rows
+    }
+
+    /// Dead units of hidden layer `layer`.
+    pub fn dead_in(&self, layer: usize) -> usize {
+        self.dead_since
+            .get(layer)
+            .map_or(0, |l| l.iter().filter(|since| since.is_some()).count())
     }
 
     /// `(dead, hidden units)` over every hidden layer.
@@ -220,13 +270,15 @@ impl NetworkView {
             .hidden
             .get(unit.layer)
             .unwrap_or(&self.weights.output);
-        let mut incoming: Vec<(String, f32)> = (0..into.rows)
-            .map(|row| {
-                let w = into.values[row * into.cols + unit.unit];
-                (source_name(row), w)
-            })
+        // The largest incoming weights, named: a panel shows a few dozen at most.
+        let column = (0..into.rows).filter_map(|row| {
+            let w = *into.values.get(row * into.cols + unit.unit)?;
+            Some((row, w))
+        });
+        let incoming = largest(column.collect())
+            .into_iter()
+            .map(|(row, w)| (source_name(row), w))
             .collect();
-        incoming.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
         if unit.layer == layers {
             let live = self.health.live_rows;
             return Some(Inspection {
@@ -238,7 +290,9 @@ impl NetworkView {
                 },
                 grad: None,
                 incoming,
+                incoming_total: into.rows,
                 outgoing: Vec::new(),
+                outgoing_total: 0,
                 bias: Some(self.weights.bias),
             });
         }
@@ -247,10 +301,14 @@ impl NetworkView {
             .hidden
             .get(unit.layer + 1)
             .unwrap_or(&self.weights.output);
-        let outgoing = next.values[unit.unit * next.cols..(unit.unit + 1) * next.cols]
-            .iter()
-            .enumerate()
-            .map(|(j, &w)| {
+        let row = next
+            .values
+            .chunks(next.cols.max(1))
+            .nth(unit.unit)
+            .unwrap_or_default();
+        let outgoing = largest(row.iter().copied().enumerate().collect())
+            .into_iter()
+            .map(|(j, w)| {
                 let name = if unit.layer + 1 == layers {
                     "output".to_string()
                 } else {
@@ -282,10 +340,26 @@ impl NetworkView {
             },
             grad,
             incoming,
+            incoming_total: into.rows,
             outgoing,
+            outgoing_total: row.len(),
             bias: None,
         })
     }
+}
+
+/// The inspector names this many weights into and out of a unit at most (the largest).
+pub const MAX_NAMED: usize = 64;
+
+/// The [`MAX_NAMED`] weights of largest |w| among `(index, w)`, largest first.
+fn largest(mut weights: Vec<(usize, f32)>) -> Vec<(usize, f32)> {
+    let by_size = |a: &(usize, f32), b: &(usize, f32)| b.1.abs().total_cmp(&a.1.abs());
+    if weights.len() > MAX_NAMED {
+        weights.select_nth_unstable_by(MAX_NAMED - 1, by_size);
+        weights.truncate(MAX_NAMED);
+    }
+    weights.sort_by(by_size);
+    weights
 }
 
 /// A hidden unit's name: `h1.7` is unit 7 (from 0, its column) of hidden layer 1.
@@ -317,10 +391,13 @@ pub struct Inspection {
     pub state: InspectedState,
     /// ‖∂L/∂w‖ of its incoming weights, and the epoch it was measured at.
     pub grad: Option<(f32, usize)>,
-    /// Its incoming weights by source, largest |w| first.
+    /// Its incoming weights by source, largest |w| first ([`MAX_NAMED`] at most).
     pub incoming: Vec<(String, f32)>,
-    /// Its outgoing weights by target, in unit order.
+    /// How many incoming weights it has.
+    pub incoming_total: usize,
+    /// Its outgoing weights by target, largest |w| first ([`MAX_NAMED`] at most).
     pub outgoing: Vec<(String, f32)>,
+    pub outgoing_total: usize,
     pub bias: Option<f32>,
 }
 
@@ -355,15 +432,15 @@ pub fn signed(w: f32) -> String {
     }
 }
 
-/// The units of a layer of `importance.len()` units to draw in `slots` places: all when they
-/// fit; otherwise the `slots` that matter most, `keep` (the selected unit) among them; in unit
-/// order, so a unit keeps its place as the ranking changes.
-pub fn shown_units(importance: &[f32], slots: usize, keep: Option<usize>) -> Vec<usize> {
-    let n = importance.len();
+/// The units of a layer of `ranking.len()` units (most important first) to draw in `slots`
+/// places: all when they fit; otherwise the `slots` that matter most, `keep` (the selected
+/// unit) among them; in unit order, so a unit keeps its place as the ranking changes.
+pub fn shown_units(ranking: &[usize], slots: usize, keep: Option<usize>) -> Vec<usize> {
+    let n = ranking.len();
     if n <= slots {
         return (0..n).collect();
     }
-    let mut chosen: Vec<usize> = units::ranked(importance).into_iter().take(slots).collect();
+    let mut chosen: Vec<usize> = ranking.iter().copied().take(slots).collect();
     if let Some(keep) = keep.filter(|&k| k < n && slots > 0 && !chosen.contains(&k)) {
         chosen.pop();
         chosen.push(keep);
@@ -379,6 +456,10 @@ mod tests {
 
     fn snapshot(epoch: usize, active: Vec<f32>, grads: Option<Vec<f32>>) -> Snapshot {
         let units = vec![LayerUnits {
+            peak: active
+                .iter()
+                .map(|&a| if a > 0.0 { 1.5 } else { 0.0 })
+                .collect(),
             active,
             grad_norm: grads,
         }];
@@ -392,14 +473,14 @@ mod tests {
 
     #[test]
     fn a_unit_is_dead_since_the_first_snapshot_that_found_it_so() {
-        let first = NetworkView::observe(None, &snapshot(5, vec![0.5, 1.0, 0.2, 0.1], None));
+        let first = NetworkView::observe(None, snapshot(5, vec![0.5, 1.0, 0.2, 0.1], None));
         let view = first.unwrap();
         assert_eq!(view.state(0, 0), UnitState::Live);
         assert_eq!(view.state(0, 1), UnitState::AlwaysOn);
-        let view = NetworkView::observe(Some(view), &snapshot(9, vec![0.0, 1.0, 0.2, 0.0], None));
+        let view = NetworkView::observe(Some(view), snapshot(9, vec![0.0, 1.0, 0.2, 0.0], None));
         let view = NetworkView::observe(
             view,
-            &snapshot(14, vec![0.0, 1.0, 0.0, 0.3], Some(vec![0.0; 4])),
+            snapshot(14, vec![0.0, 1.0, 0.0, 0.3], Some(vec![0.0; 4])),
         )
         .unwrap();
         assert_eq!(view.state(0, 0), UnitState::Dead { since: 9 });
@@ -414,21 +495,21 @@ mod tests {
 
     #[test]
     fn crowded_layers_show_the_units_that_matter_most_in_unit_order() {
-        let importance = [0.1, 0.9, 0.5, 0.7, 0.0, 0.3];
-        assert_eq!(shown_units(&importance, 10, None), [0, 1, 2, 3, 4, 5]);
-        assert_eq!(shown_units(&importance, 3, None), [1, 2, 3]);
+        let ranking = units::ranked(&[0.1, 0.9, 0.5, 0.7, 0.0, 0.3]);
+        assert_eq!(shown_units(&ranking, 10, None), [0, 1, 2, 3, 4, 5]);
+        assert_eq!(shown_units(&ranking, 3, None), [1, 2, 3]);
         assert_eq!(
-            shown_units(&importance, 3, Some(4)),
+            shown_units(&ranking, 3, Some(4)),
             [1, 3, 4],
             "the selected unit takes the last place"
         );
-        assert_eq!(shown_units(&importance, 3, Some(2)), [1, 2, 3]);
-        assert_eq!(shown_units(&importance, 0, Some(2)), Vec::<usize>::new());
+        assert_eq!(shown_units(&ranking, 3, Some(2)), [1, 2, 3]);
+        assert_eq!(shown_units(&ranking, 0, Some(2)), Vec::<usize>::new());
     }
 
     #[test]
     fn the_selection_walks_every_unit_then_the_output() {
-        let view = NetworkView::observe(None, &snapshot(1, vec![0.5; 4], None)).unwrap();
+        let view = NetworkView::observe(None, snapshot(1, vec![0.5; 4], None)).unwrap();
         let at = |layer, unit| UnitRef { layer, unit };
         assert_eq!(view.step(None, 1), at(0, 0));
         assert_eq!(view.step(Some(at(0, 3)), 1), at(1, 0));
@@ -438,7 +519,7 @@ mod tests {
 
     #[test]
     fn the_inspector_names_what_a_unit_looks_at() {
-        let view = NetworkView::observe(None, &snapshot(3, vec![0.0, 0.6, 1.0, 0.2], None));
+        let view = NetworkView::observe(None, snapshot(3, vec![0.0, 0.6, 1.0, 0.2], None));
         let view = view.unwrap();
         let features: Vec<String> = (0..12).map(|i| format!("f{i}")).collect();
         let unit = view

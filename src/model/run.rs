@@ -468,9 +468,9 @@ impl Run {
             hidden_units += layer.dims()[1];
             let plain = activations.clone().inner();
             // A unit is dead when its largest output over all rows is zero.
-            let dead = plain.clone().max_dim(0).equal_elem(0.0).float().sum();
+            let peak = plain.clone().max_dim(0);
             let active = plain.greater_elem(0.0).float().sum_dim(0);
-            reads = reads.register(dead).register(active);
+            reads = reads.register(peak).register(active);
         }
         let preds = network::output(&model, activations);
         let measured = grads.then(|| {
@@ -505,6 +505,7 @@ impl Run {
             })
             .collect::<Result<Vec<Vec<f32>>>>()?;
         let first = |v: &Vec<f32>| v.first().copied().unwrap_or(f32::NAN);
+        let dead = |peaks: &[f32]| peaks.iter().filter(|&&p| p == 0.0).count();
         let layers = model.hidden.len();
         let (per_layer, rest) = values.split_at(2 * layers);
         let (grad_squares, range) = rest.split_at(rest.len().saturating_sub(3));
@@ -516,14 +517,11 @@ impl Run {
             .enumerate()
             .map(|(layer, pair)| {
                 let grad = grad_squares.get(layer).map(Vec::as_slice);
-                LayerUnits::from_counts(&pair[1], rows, grad)
+                LayerUnits::from_counts(&pair[0], &pair[1], rows, grad)
             })
             .collect();
         let health = Health {
-            dead_units: per_layer
-                .chunks_exact(2)
-                .map(|pair| first(&pair[0]) as usize)
-                .sum(),
+            dead_units: per_layer.chunks_exact(2).map(|pair| dead(&pair[0])).sum(),
             hidden_units,
             min_pred,
             max_pred,

@@ -108,9 +108,22 @@ fn the_loss_chart_takes_the_cursor_and_zooms_under_the_wheel() {
     };
     assert!(far > 1);
     app.on_mouse(Press::ScrollUp, regions.hit(x + 40, y));
-    assert_eq!((app.cursor, app.zoom), (Some(far), true));
+    assert_eq!((app.cursor, app.zoom), (Some(far.min(12)), true));
     app.on_mouse(Press::ScrollDown, regions.hit(x + 40, y));
     assert!(!app.zoom);
+    // The chart spans 30 epochs, the run 12: a click past its end is its last epoch.
+    click(&mut app, &regions, (graph.right() - 1, y));
+    assert_eq!(app.cursor, Some(12));
+}
+
+#[test]
+fn a_tab_click_leaves_an_open_form_where_it_is() {
+    let mut app = mid_run();
+    press(&mut app, KeyCode::Char('f'));
+    let (buffer, regions) = draw(&app, 120, 40);
+    click(&mut app, &regions, find(&buffer, "3 network"));
+    assert_eq!(app.view, View::Overview, "the form stays on screen");
+    assert!(app.form.is_some());
 }
 
 #[test]
@@ -125,7 +138,7 @@ fn clicking_a_unit_inspects_it() {
     let (buffer, regions) = draw(&app, 120, 40);
     click(&mut app, &regions, find(&buffer, "● 9"));
     assert_eq!(app.unit, Some(UnitRef { layer: 0, unit: 9 }));
-    let (buffer, _) = draw(&app, 120, 40);
+    let (buffer, regions) = draw(&app, 120, 40);
     find(&buffer, "Inspector · h1.9");
     click(&mut app, &regions, find(&buffer, "◉ out"));
     assert_eq!(app.unit, Some(UnitRef { layer: 1, unit: 0 }));

@@ -54,7 +54,8 @@ const OFF: Color = Color::Indexed(236);
 
 /// The network view in `area`.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme, regions: &mut Regions) {
-    let side = (area.width * 3 / 10).clamp(32, 46);
+    let side = (u32::from(area.width) * 3 / 10).clamp(32, 46);
+    let side = u16::try_from(side).unwrap_or(46);
     let [left, inspector_area] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(side)]).areas(area);
     let bands_rows = if left.height >= 28 {
@@ -139,7 +140,7 @@ impl Column {
 /// `None` when the columns do not fit side by side.
 fn layout(scene: &Scene, network: &NetworkView, body: Rect) -> Option<Vec<Column>> {
     let layers = network.hidden_layers();
-    let inputs = network.importance(None).len();
+    let inputs = network.inputs();
     let label_width = (0..inputs)
         .map(|i| input_name(scene.features, i).chars().count())
         .max()
@@ -173,21 +174,21 @@ fn layout(scene: &Scene, network: &NetworkView, body: Rect) -> Option<Vec<Column
         } else {
             1
         };
-        let (importance, keep) = if index == 0 {
-            (network.importance(None), None)
+        let (ranking, keep) = if index == 0 {
+            (network.ranking(None), None)
         } else {
             let layer = index - 1;
             let keep = scene.selected.filter(|u| u.layer == layer).map(|u| u.unit);
-            (network.importance(Some(layer)), keep)
+            (network.ranking(Some(layer)), keep)
         };
-        let n = importance.len();
+        let n = ranking.len();
         let fits = usize::from(body.height / node_height);
         let (shown, rows) = if n <= fits {
-            (shown_units(&importance, fits, keep), body.height)
+            (shown_units(ranking, fits, keep), body.height)
         } else {
             let rows = body.height - 1;
             (
-                shown_units(&importance, usize::from(rows / node_height), keep),
+                shown_units(ranking, usize::from(rows / node_height), keep),
                 rows,
             )
         };
@@ -487,6 +488,7 @@ fn state_glyph(state: UnitState) -> &'static str {
         UnitState::Live => "●",
         UnitState::AlwaysOn => "◆",
         UnitState::Dead { .. } => "✕",
+        UnitState::NotANumber => "?",
     }
 }
 
@@ -538,11 +540,14 @@ fn render_nodes(
         }
         if column.folded > 0 {
             let dead_folded = if index > 0 && index <= layers {
-                let shown: Vec<usize> = column.nodes.iter().map(|&(u, _)| u).collect();
-                (0..network.layer_size(index - 1))
-                    .filter(|u| !shown.contains(u))
-                    .filter(|&u| matches!(network.state(index - 1, u), UnitState::Dead { .. }))
-                    .count()
+                let shown_dead = column
+                    .nodes
+                    .iter()
+                    .filter(|&&(u, _)| {
+                        matches!(network.state(index - 1, u), UnitState::Dead { .. })
+                    })
+                    .count();
+                network.dead_in(index - 1) - shown_dead
             } else {
                 0
             };
@@ -580,6 +585,7 @@ fn render_node(scene: &Scene, network: &NetworkView, at: UnitRef, area: Rect, bu
     let state = network.state(at.layer, at.unit);
     let style = match state {
         UnitState::Dead { .. } => theme.warning(),
+        UnitState::NotANumber => theme.error(),
         UnitState::Live | UnitState::AlwaysOn => Style::new(),
     };
     let style = if is_selected { theme.selected() } else { style };
@@ -743,6 +749,10 @@ fn about_lines(inspection: &Inspection, width: usize, theme: Theme) -> Vec<Line<
                     Style::new(),
                 ),
                 UnitState::Live => (format!("● live: active on {share} of rows"), Style::new()),
+                UnitState::NotANumber => (
+                    "? its output is not a number: the run diverged".to_string(),
+                    theme.error(),
+                ),
             };
             lines.extend(wrapped(&text, width, style));
             let grad = match inspection.grad {
@@ -777,17 +787,14 @@ fn about_lines(inspection: &Inspection, width: usize, theme: Theme) -> Vec<Line<
     match inspection.outgoing.as_slice() {
         [] => {}
         [(name, w)] => lines.push(Line::raw(fit(&format!("→ {name} {}", signed(*w)), width))),
-        many => {
-            let strongest = many
-                .iter()
-                .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
-                .map(|(name, w)| format!("{name} {}", signed(*w)))
-                .unwrap_or_default();
-            lines.push(Line::raw(fit(
-                &format!("→ {} units, largest {strongest}", many.len()),
-                width,
-            )));
-        }
+        [(name, w), ..] => lines.push(Line::raw(fit(
+            &format!(
+                "→ {} units, largest {name} {}",
+                inspection.outgoing_total,
+                signed(*w)
+            ),
+            width,
+        ))),
     }
     lines.push(Line::styled("incoming weights, largest first", theme.dim()));
     lines
@@ -814,7 +821,7 @@ fn weight_lines(
         .unwrap_or(1)
         .min(LABEL_WIDTH);
     let bar_room = width.saturating_sub(name_width + 8);
-    let rows = inspection.incoming.len();
+    let rows = inspection.incoming_total;
     for (i, (name, w)) in inspection.incoming.iter().enumerate() {
         if i + 1 == room && rows > room {
             lines.push(Line::styled(format!("… {} more", rows - i), theme.dim()));

@@ -102,7 +102,10 @@ fn a_layer_of_256_units_is_folded() {
         .map(ratatui::buffer::Cell::symbol)
         .collect();
     assert!(text.contains("h1 · 256"), "{text}");
-    assert!(text.contains("more"), "the folded units are counted");
+    assert!(
+        text.contains("more, "),
+        "the folded units are counted, the dead among them"
+    );
     assert_snapshot!("network_256_units_folded", screen.backend());
 }
 

@@ -12,7 +12,8 @@ use std::sync::mpsc::channel;
 /// then `q`, so that a test cannot hang.
 /// Signals (the second queue) come once the events before them are used up; the count is of
 /// suspensions.
-struct Script(VecDeque<Option<TermEvent>>, VecDeque<i32>, usize);
+/// The last field records what the loop asked of the mouse.
+struct Script(VecDeque<Option<TermEvent>>, VecDeque<i32>, usize, Vec<bool>);
 
 impl Script {
     fn keys(keys: &str) -> Self {
@@ -22,11 +23,21 @@ impl Script {
                 KeyModifiers::NONE,
             )))
         };
-        Script(keys.chars().map(key).collect(), VecDeque::new(), 0)
+        Script(
+            keys.chars().map(key).collect(),
+            VecDeque::new(),
+            0,
+            Vec::new(),
+        )
     }
 
     fn waits(n: usize) -> Self {
-        Script(std::iter::repeat_n(None, n).collect(), VecDeque::new(), 0)
+        Script(
+            std::iter::repeat_n(None, n).collect(),
+            VecDeque::new(),
+            0,
+            Vec::new(),
+        )
     }
 }
 
@@ -41,6 +52,11 @@ impl Input for Script {
 
     fn suspend(&mut self) -> std::io::Result<()> {
         self.2 += 1;
+        Ok(())
+    }
+
+    fn mouse(&mut self, on: bool) -> std::io::Result<()> {
+        self.3.push(on);
         Ok(())
     }
 
@@ -176,4 +192,43 @@ fn a_signal_ends_the_session_as_q_does_and_ctrl_z_suspends() {
     assert!(app.should_quit());
     assert_eq!(sent.into_inner(), [Command::Shutdown]);
     drop(outbox);
+}
+
+/// A left click as crossterm reports it.
+fn click(column: u16, row: u16) -> TermEvent {
+    TermEvent::Mouse(crossterm::event::MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    })
+}
+
+#[test]
+fn a_click_lands_where_the_last_frame_drew_and_m_asks_for_the_mouse() {
+    let (outbox, events) = channel();
+    outbox.send(Event::Started(info(1, settings()))).unwrap();
+    outbox.send(epochs(1, learning(1..=12))).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let mut app = app();
+    // The tab bar is " 1 overview  2 dynamics  3 network ": column 26 is in "3 network".
+    let mut input = Script::waits(2);
+    input.0.extend([Some(click(26, 0)), None, None]);
+    input.0.extend(Script::keys("M").0);
+    input.0.extend([Some(click(13, 0)), None]);
+    run(
+        &mut terminal,
+        &mut app,
+        &events,
+        &mut input,
+        &|_| {},
+        Path::new(""),
+    )
+    .unwrap();
+    assert_eq!(app.view, crate::app::dynamics::View::Network);
+    assert_eq!(input.3, [false], "M gives the mouse back to the terminal");
+    assert!(
+        screen(&terminal).contains("Network"),
+        "and the click after it did nothing"
+    );
 }
