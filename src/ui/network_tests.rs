@@ -135,3 +135,10 @@ fn the_output_unit_can_be_inspected() {
     let screen = terminal(&app, 120, 40);
     assert_snapshot!("network_output_inspected", screen.backend());
 }
+
+#[test]
+fn the_smallest_terminal_still_shows_the_units() {
+    let app = titanic_lr20();
+    let screen = terminal(&app, 80, 24);
+    assert_snapshot!("network_titanic_lr20_80x24", screen.backend());
+}
