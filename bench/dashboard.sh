@@ -6,6 +6,7 @@
 #   bench/dashboard.sh [BINARY] [SECONDS]      (default: target/release/nnfs-tui, 60 s)
 #   VIEW=3 bench/dashboard.sh ...              (the same with the network view on: the keys
 #                                               in VIEW are sent after the first frame)
+#   ARGS="--data F --hidden 256" bench/...     (both sides train on these settings)
 #
 # Needs tmux. Prints one line per figure.
 set -eu
@@ -18,7 +19,7 @@ screen() { tmux capture-pane -p -t "$session"; }
 
 # 1. Start-up: from launch to the first frame with the loss chart on it.
 start=$(date +%s%N)
-tmux new-session -d -s "$session" -x 200 -y 50 "$bin --pace max --epochs 100000000"
+tmux new-session -d -s "$session" -x 200 -y 50 "$bin --pace max --epochs 100000000 ${ARGS:-}"
 until screen | grep -q "Loss"; do sleep 0.002; done
 end=$(date +%s%N)
 echo "startup_first_frame_ms $(( (end - start) / 1000000 ))"
@@ -62,5 +63,6 @@ sleep 1
 
 # Headless, same binary, same network, for the same time.
 epochs=$(( (e1 - e0) ))
-hs=$($bin --headless --lr 1.4 --epochs "$epochs" --format jsonl | tail -1 | grep -o '"us_per_epoch":[0-9.]*' | cut -d: -f2)
+# shellcheck disable=SC2086
+hs=$($bin --headless --lr 1.4 --epochs "$epochs" --format jsonl ${ARGS:-} | tail -1 | grep -o '"us_per_epoch":[0-9.]*' | cut -d: -f2)
 echo "headless_epochs_per_s $(echo "1000000 / $hs" | bc -l | cut -d. -f1)"

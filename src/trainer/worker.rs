@@ -36,6 +36,10 @@ const SLOW_START_EPOCHS: usize = 10;
 pub(super) const SLICE_SHARE: f64 = 0.05;
 /// The share of the training time that snapshots measuring the units' gradients may take.
 pub(super) const UNIT_SHARE: f64 = 0.05;
+/// The share that snapshots may take in all: at Titanic's size one takes about a millisecond,
+/// so they come every [`SNAPSHOT_EVERY`]; at 100,000 rows × 256 units a forward pass over the
+/// training rows takes a good part of an epoch, and they come less often.
+pub(super) const SNAPSHOT_SHARE: f64 = 0.1;
 
 /// The run being trained.
 struct Active {
@@ -93,6 +97,8 @@ pub(super) struct Worker {
     slice_budget: Budget,
     /// Snapshots that measure the units' gradients.
     unit_budget: Budget,
+    /// Timed snapshots (a run's last one, and a single step's, are always taken).
+    snapshot_budget: Budget,
     shutdown: bool,
 }
 
@@ -133,6 +139,7 @@ impl Worker {
             finding: None,
             slice_budget: Budget::new(SLICE_SHARE),
             unit_budget: Budget::new(UNIT_SHARE),
+            snapshot_budget: Budget::new(SNAPSHOT_SHARE),
             shutdown: false,
         }
     }
@@ -183,6 +190,8 @@ impl Worker {
         let taken = catch_unwind(AssertUnwindSafe(|| {
             super::snapshot::take(&active.run, plane, grads)
         }));
+        // The look's own cost: the step slice below keeps its own budget.
+        self.snapshot_budget.spent(started.elapsed());
         if grads {
             self.unit_budget.spent(started.elapsed());
         }
@@ -238,7 +247,8 @@ impl Worker {
                     // A non-finite loss stays non-finite: nothing more to watch.
                     self.snapshot_measured();
                     self.set_state(RunState::Finished);
-                } else if self.snapshot_at.elapsed() >= SNAPSHOT_EVERY {
+                } else if self.snapshot_at.elapsed() >= SNAPSHOT_EVERY && self.snapshot_budget.due()
+                {
                     self.snapshot();
                 }
                 None
