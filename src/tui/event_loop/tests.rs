@@ -72,6 +72,16 @@ impl Input for Script {
     }
 }
 
+/// The loop until `input` ends it, its commands to the trainer dropped.
+fn run_ignoring_commands(
+    terminal: &mut Terminal<TestBackend>,
+    app: &mut App,
+    events: &Receiver<Event>,
+    input: &mut Script,
+) {
+    run(terminal, app, events, input, &|_| {}, Path::new("")).unwrap();
+}
+
 fn screen(terminal: &Terminal<TestBackend>) -> String {
     let buffer = terminal.backend().buffer();
     let width = usize::from(buffer.area.width);
@@ -121,15 +131,7 @@ fn a_trainer_that_goes_away_is_told_on_screen() {
     let mut app = app();
     // Two empty polls: the loop sees the disconnect and draws it before `q`.
     let mut input = Script::waits(2);
-    run(
-        &mut terminal,
-        &mut app,
-        &events,
-        &mut input,
-        &|_| {},
-        Path::new(""),
-    )
-    .unwrap();
+    run_ignoring_commands(&mut terminal, &mut app, &events, &mut input);
     let text = screen(&terminal);
     assert!(
         text.contains("error: the trainer stopped; q quits"),
@@ -216,15 +218,7 @@ fn a_click_lands_where_the_last_frame_drew_and_m_asks_for_the_mouse() {
     input.0.extend([Some(click(26, 0)), None, None]);
     input.0.extend(Script::keys("M").0);
     input.0.extend([Some(click(13, 0)), None]);
-    run(
-        &mut terminal,
-        &mut app,
-        &events,
-        &mut input,
-        &|_| {},
-        Path::new(""),
-    )
-    .unwrap();
+    run_ignoring_commands(&mut terminal, &mut app, &events, &mut input);
     assert_eq!(app.view, crate::app::dynamics::View::Network);
     assert_eq!(input.3, [false], "M gives the mouse back to the terminal");
     assert!(
