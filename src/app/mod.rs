@@ -537,8 +537,13 @@ impl App {
 
     /// `←` `→` `Home` `End`: moves the chart cursor over the current run's epochs, a
     /// two-hundredth of them at a time (at least one).
+    /// The current run's latest epoch, once it has one: where the chart cursor can go.
+    pub(crate) fn last_epoch(&self) -> Option<usize> {
+        self.current().map(RunView::epoch).filter(|&e| e > 0)
+    }
+
     fn move_cursor(&mut self, code: KeyCode) {
-        let Some(last) = self.current().map(RunView::epoch).filter(|&e| e > 0) else {
+        let Some(last) = self.last_epoch() else {
             return;
         };
         let step = (last / 200).max(1);

@@ -87,11 +87,7 @@ impl App {
     /// The epoch of the current run nearest `epoch` (the chart spans at least 30 epochs, more
     /// than a young run has), as the cursor keys keep it; `None` before the first epoch.
     fn on_chart(&self, epoch: usize) -> Option<usize> {
-        let last = self
-            .current()
-            .map(super::run::RunView::epoch)
-            .filter(|&e| e > 0)?;
-        Some(epoch.clamp(1, last))
+        Some(epoch.clamp(1, self.last_epoch()?))
     }
 
     fn click(&mut self, hit: Hit) {

@@ -69,7 +69,7 @@ fn importance_of(weights: &Weights) -> Vec<Vec<f32>> {
 
 /// The coefficients in a snapshot's tensors, when they are the network's, its layers chained
 /// (taken, not copied).
-pub fn weights_of(mut tensors: Vec<NamedTensor>) -> Option<Weights> {
+fn weights_of(mut tensors: Vec<NamedTensor>) -> Option<Weights> {
     let mut take = |name: &str| {
         let index = tensors.iter().position(|t| t.name == name)?;
         Some(tensors.swap_remove(index))

@@ -1,6 +1,7 @@
 //! The settings form: always visible; highlighted, with a cursor and inline errors, while the
 //! focus is on it.
 
+use super::fit;
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::form::{Field, Form};
@@ -64,16 +65,6 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     for (row, line) in (inner.y..inner.bottom()).zip(lines) {
         buf.set_line(inner.x, row, &line, inner.width);
     }
-}
-
-/// `text` in `width` columns, cut with `…` when it is longer (Enter puts the whole reason in
-/// the status line).
-fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let kept: String = text.chars().take(width.saturating_sub(1)).collect();
-    format!("{kept}…")
 }
 
 fn field_line(form: &Form, field: Field, editing: bool, theme: Theme) -> Line<'_> {

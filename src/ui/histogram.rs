@@ -28,12 +28,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let inner = block.inner(area);
     block.render(area, buf);
     let Some(weights) = weights else {
-        buf.set_line(
-            inner.x,
-            inner.y,
-            &Line::styled("no snapshot yet", theme.dim()),
-            inner.width,
-        );
+        super::note(inner, buf, "no snapshot yet", theme);
         return;
     };
     if weights.tensors.is_empty() || inner.height == 0 {

@@ -316,6 +316,25 @@ fn render_too_small(area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
+/// `text` in `width` columns, cut with `…` when it is longer.
+pub(crate) fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(width.saturating_sub(1)).collect();
+    format!("{kept}…")
+}
+
+/// A dim line at the top of a panel's `inner` area, for a panel with nothing to show (yet).
+pub(crate) fn note(inner: Rect, buf: &mut Buffer, text: &str, theme: Theme) {
+    buf.set_line(
+        inner.x,
+        inner.y,
+        &Line::styled(fit(text, usize::from(inner.width)), theme.dim()),
+        inner.width,
+    );
+}
+
 /// A number in at most about 7 characters, with ~3 significant digits.
 pub(crate) fn fmt_num(v: f64) -> String {
     let a = v.abs();

@@ -19,8 +19,8 @@
 
 use super::Regions;
 use super::boundary::{BLUE, ORANGE, SHADES};
-use super::fmt_num;
 use super::theme::Theme;
+use super::{fit, fmt_num, note};
 use crate::app::App;
 use crate::app::mouse::{Panel, Target};
 use crate::app::network::{
@@ -243,27 +243,13 @@ fn wrapped(text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// `text` in `width` columns, cut with `…`.
-fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let kept: String = text.chars().take(width.saturating_sub(1)).collect();
-    format!("{kept}…")
-}
-
 fn render_diagram(scene: &Scene, area: Rect, buf: &mut Buffer, regions: &mut Regions) {
     let theme = scene.theme;
     let Some(network) = scene.network else {
         let block = Block::bordered().title(Line::styled(" Network ", theme.title()));
         let inner = block.inner(area);
         block.render(area, buf);
-        buf.set_line(
-            inner.x,
-            inner.y,
-            &Line::styled("waiting for the first snapshot…", theme.dim()),
-            inner.width,
-        );
+        note(inner, buf, "waiting for the first snapshot…", theme);
         return;
     };
     let mut block = Block::bordered().title(Line::styled(
@@ -291,14 +277,11 @@ fn render_diagram(scene: &Scene, area: Rect, buf: &mut Buffer, regions: &mut Reg
         ..inner
     };
     let Some(columns) = layout(scene, network, body) else {
-        buf.set_line(
-            inner.x,
-            inner.y,
-            &Line::styled(
-                "too narrow for the diagram: widen the terminal",
-                theme.dim(),
-            ),
-            inner.width,
+        note(
+            inner,
+            buf,
+            "too narrow for the diagram: widen the terminal",
+            theme,
         );
         return;
     };
@@ -687,12 +670,7 @@ fn render_inspector(
     let inner = block.inner(area);
     block.render(area, buf);
     let Some(inspection) = inspection else {
-        buf.set_line(
-            inner.x,
-            inner.y,
-            &Line::styled("↑ ↓ or a click picks a unit", theme.dim()),
-            inner.width,
-        );
+        note(inner, buf, "↑ ↓ or a click picks a unit", theme);
         return;
     };
     let width = usize::from(inner.width);
