@@ -14,11 +14,12 @@
 use burn::tensor::Transaction;
 use criterion::{Criterion, criterion_group, criterion_main};
 use nnfs_tui::data::{Dataset, Splits, load};
+use nnfs_tui::model::data::DeviceData;
 use nnfs_tui::model::device::{self, Backend};
 use nnfs_tui::model::network::{
     calc_loss, execute_epoch, init_coeffs, loss_and_accuracy, model_accuracy,
 };
-use nnfs_tui::model::{DeviceData, Run};
+use nnfs_tui::model::run::Run;
 use nnfs_tui::random::Generator;
 use nnfs_tui::settings::DataSpec;
 use std::time::Duration;

@@ -3,11 +3,12 @@
 
 use crate::data::{self, Splits};
 use crate::error::{Error, Result};
+use crate::model::data::Batches;
 use crate::model::device::{self, Compute};
 use crate::model::memory;
 use crate::model::network::init_weights;
-use crate::model::weights::Weights;
-use crate::model::{Batches, Run};
+use crate::model::run::Run;
+use crate::report::weights::Weights;
 use crate::settings;
 
 /// A run ready to train, with what the screen or the summary needs to know about it.
@@ -49,9 +50,7 @@ pub fn prepare(
 ) -> Result<Prepared> {
     let (splits, weights) = load_data_and_weights(config, progress)?;
     let compute = device::init(config.backend)?;
-    let batch_size = config.batch_size.map(settings::Count::get);
-    memory::check(&splits, &weights.hidden_sizes(), batch_size, &compute, 1)
-        .map_err(Error::Usage)?;
+    memory::check(config, &splits, &weights.hidden_sizes(), &compute, 1).map_err(Error::Usage)?;
     let run = Run::from_weights(
         &weights,
         &splits,

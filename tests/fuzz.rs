@@ -6,7 +6,7 @@ use nnfs_tui::cli::Cli;
 use nnfs_tui::data::prep::Recipe;
 use nnfs_tui::data::table::Table;
 use nnfs_tui::model::network::init_weights;
-use nnfs_tui::model::weights::Weights;
+use nnfs_tui::report::weights::Weights;
 use nnfs_tui::settings::{self, Scale};
 use proptest::prelude::*;
 

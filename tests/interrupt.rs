@@ -8,7 +8,7 @@
     reason = "a test that cannot set itself up fails there"
 )]
 
-use nnfs_tui::model::weights::Weights;
+use nnfs_tui::report::weights::Weights;
 use serde_json::Value;
 use std::io::Read;
 use std::path::Path;

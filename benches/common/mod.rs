@@ -1,11 +1,14 @@
 //! A dashboard fed with made-up training events, as the trainer would send them.
 
 use nnfs_tui::app::{App, DataInfo};
-use nnfs_tui::settings::{Count, HiddenSizes};
-use nnfs_tui::trainer::messages::{
-    EpochMetrics, Event, Health, LayerUnits, NamedTensor, Pace, RunId, RunInfo, RunSettings,
-    Snapshot,
-};
+use nnfs_tui::report::epoch::EpochMetrics;
+use nnfs_tui::report::health::Health;
+use nnfs_tui::report::run::{RunId, RunInfo};
+use nnfs_tui::report::snapshot::Snapshot;
+use nnfs_tui::report::units::LayerUnits;
+use nnfs_tui::report::weights::{Matrix, Weights};
+use nnfs_tui::settings::{Count, HiddenSizes, Pace, RunSettings};
+use nnfs_tui::trainer::messages::Event;
 use std::time::Duration;
 
 pub fn settings() -> RunSettings {
@@ -61,27 +64,31 @@ pub fn epochs(app: &mut App, run: RunId, first: usize, last: usize) {
 
 /// Sends a weight snapshot of the Titanic network at `epoch`.
 pub fn snapshot(app: &mut App, run: RunId, epoch: usize) {
-    let tensor = |name: &str, rows: usize, cols: usize| NamedTensor {
-        name: name.into(),
-        shape: vec![rows, cols],
-        values: (0..rows * cols)
+    let matrix = |rows: usize, cols: usize| {
+        let values = (0..rows * cols)
             .map(|i| ((i + epoch) as f32 * 0.37).sin())
-            .collect(),
+            .collect();
+        Matrix::new(rows, cols, values)
+    };
+    let weights = Weights {
+        hidden: vec![matrix(12, 20)],
+        output: matrix(20, 1),
+        bias: 0.0,
     };
     app.on_event(Event::Snapshot {
         run,
-        snapshot: Snapshot {
+        snapshot: Snapshot::new(
             epoch,
-            tensors: vec![tensor("wt_hidden", 12, 20), tensor("wt_output", 20, 1)],
-            health: Health {
+            weights,
+            Health {
                 dead_units: 2,
                 hidden_units: 20,
                 min_pred: 0.01,
                 max_pred: 0.98,
                 live_rows: 713,
             },
-            units: Vec::new(),
-        },
+            Vec::new(),
+        ),
     });
 }
 
@@ -92,15 +99,10 @@ pub fn snapshot(app: &mut App, run: RunId, epoch: usize) {
     reason = "the render bench draws the network view; the memory bench does not"
 )]
 pub fn network_snapshot(app: &mut App, run: RunId, epoch: usize, hidden: usize) {
-    let tensor = |name: &str, shape: Vec<usize>| {
-        let n = shape.iter().product::<usize>().max(1);
-        NamedTensor {
-            name: name.into(),
-            shape,
-            values: (0..n)
-                .map(|i| ((i * 7 + epoch) as f32 * 0.37).sin() / (1.0 + epoch as f32 / 1e4))
-                .collect(),
-        }
+    let values = |n: usize| -> Vec<f32> {
+        (0..n)
+            .map(|i| ((i * 7 + epoch) as f32 * 0.37).sin() / (1.0 + epoch as f32 / 1e4))
+            .collect()
     };
     let active: Vec<f32> = (0..hidden)
         .map(|u| {
@@ -113,21 +115,21 @@ pub fn network_snapshot(app: &mut App, run: RunId, epoch: usize, hidden: usize) 
         .collect();
     app.on_event(Event::Snapshot {
         run,
-        snapshot: Snapshot {
+        snapshot: Snapshot::new(
             epoch,
-            tensors: vec![
-                tensor("wt_hidden", vec![12, hidden]),
-                tensor("wt_output", vec![hidden, 1]),
-                tensor("bias_output", vec![]),
-            ],
-            health: Health {
+            Weights {
+                hidden: vec![Matrix::new(12, hidden, values(12 * hidden))],
+                output: Matrix::new(hidden, 1, values(hidden)),
+                bias: values(1)[0],
+            },
+            Health {
                 dead_units: hidden.div_ceil(7),
                 hidden_units: hidden,
                 min_pred: 0.01,
                 max_pred: 0.98,
                 live_rows: 713,
             },
-            units: vec![LayerUnits {
+            vec![LayerUnits {
                 peak: active
                     .iter()
                     .map(|&a| if a > 0.0 { 1.0 } else { 0.0 })
@@ -135,6 +137,6 @@ pub fn network_snapshot(app: &mut App, run: RunId, epoch: usize, hidden: usize) 
                 active,
                 grad_norm: Some(vec![1e-3; hidden]),
             }],
-        },
+        ),
     });
 }

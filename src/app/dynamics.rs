@@ -1,10 +1,13 @@
 //! What the dynamics view (key `2`) knows: each run's gradient statistics over time, its latest
 //! step slice and events, the learning-rate finder, and the advice an event gets.
 
-use crate::trainer::messages::{
-    EventKind, FinderSpec, FinderStep, Finding, RunId, StepSlice, StepStats, TrainingEvent,
-    format_lr,
-};
+use super::jobs::{JobStatus, JobView};
+use crate::report::dynamics::{StepSlice, StepStats};
+use crate::report::events::{EventKind, TrainingEvent};
+use crate::report::finder::{FinderStep, Finding};
+use crate::report::format_lr;
+use crate::report::run::RunId;
+use crate::settings::FinderSpec;
 
 /// Which of the dashboard's views is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -45,13 +48,7 @@ pub type StatsHistory = super::history::Thinned<StepStats, 2048>;
 pub const MAX_EVENTS: usize = 64;
 
 /// How the finder is doing.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FinderStatus {
-    Running,
-    Done(Finding),
-    Cancelled,
-    Failed(String),
-}
+pub type FinderStatus = JobStatus<Finding>;
 
 /// The learning-rate finder's steps so far, from run `run`'s start.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +65,44 @@ impl FinderView {
         match &self.status {
             FinderStatus::Done(finding) => finding.suggestions.valley,
             _ => None,
+        }
+    }
+}
+
+impl JobView for FinderView {
+    type Plan = FinderSpec;
+    type Piece = FinderStep;
+    type Found = Finding;
+    const NAME: &'static str = "finder";
+
+    fn started(run: RunId, spec: FinderSpec) -> Self {
+        FinderView {
+            run,
+            spec,
+            steps: Vec::new(),
+            status: FinderStatus::Running,
+        }
+    }
+
+    fn progress(&mut self, step: FinderStep) {
+        self.steps.push(step);
+    }
+
+    fn status(&self) -> &FinderStatus {
+        &self.status
+    }
+
+    fn status_mut(&mut self) -> &mut FinderStatus {
+        &mut self.status
+    }
+
+    fn ended(&self) -> String {
+        match &self.status {
+            FinderStatus::Done(finding) => format!(
+                "finder done: {} (A adopts the valley for the next run)",
+                finding.suggestions.line()
+            ),
+            _ => "finder cancelled".into(),
         }
     }
 }

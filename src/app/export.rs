@@ -1,7 +1,7 @@
 //! The `e` key: a run's kept history as CSV, in the format of headless `--history`.
 
 use super::run::RunView;
-use crate::trainer::messages::{EpochMetrics, HISTORY_HEADER, history_row};
+use crate::report::epoch::{EpochMetrics, HISTORY_HEADER, history_row};
 
 pub fn file_name(run: &RunView) -> String {
     format!("nnfs-run{}-history.csv", run.id())

@@ -1,11 +1,18 @@
 //! Synthetic trainer events for tests: a realistic run without burn.
 
 use super::{App, DataInfo};
-use crate::settings::{Count, DataSpec, Generated, HiddenSizes, LearningRate, Source};
-use crate::trainer::messages::{
-    BoundaryMap, EpochMetrics, Event, Health, LayerUnits, NamedTensor, Outcome, Pace, Playground,
-    RunId, RunInfo, RunSettings, RunState, SATURATION, Snapshot, SweepEvent, SweepPoint,
+use crate::report::epoch::EpochMetrics;
+use crate::report::health::{Health, Outcome, SATURATION};
+use crate::report::plane::BoundaryMap;
+use crate::report::run::{RunId, RunInfo, RunState};
+use crate::report::snapshot::Snapshot;
+use crate::report::sweep::SweepPoint;
+use crate::report::units::LayerUnits;
+use crate::report::weights::{Matrix, Weights};
+use crate::settings::{
+    Count, DataSpec, Generated, HiddenSizes, LearningRate, Pace, Playground, RunSettings, Source,
 };
+use crate::trainer::messages::{Event, JobEvent, SweepEvent, SweepPlan};
 use std::time::Duration;
 
 pub fn lr(lr: f64) -> LearningRate {
@@ -117,27 +124,15 @@ pub fn snapshot_with_inputs(run: RunId, epoch: usize, health: Health, inputs: us
         .collect();
     Event::Snapshot {
         run,
-        snapshot: Snapshot {
+        snapshot: Snapshot::new(
             epoch,
-            tensors: vec![
-                NamedTensor {
-                    name: "wt_hidden".into(),
-                    shape: vec![inputs, 4],
-                    values: hidden,
-                },
-                NamedTensor {
-                    name: "wt_output".into(),
-                    shape: vec![4, 1],
-                    values: vec![-0.21, 0.33, 0.52, 0.08],
-                },
-                NamedTensor {
-                    name: "bias_output".into(),
-                    shape: vec![],
-                    values: vec![0.41],
-                },
-            ],
+            Weights {
+                hidden: vec![Matrix::new(inputs, 4, hidden)],
+                output: Matrix::new(4, 1, vec![-0.21, 0.33, 0.52, 0.08]),
+                bias: 0.41,
+            },
             health,
-            units: vec![LayerUnits {
+            vec![LayerUnits {
                 peak: (0..4)
                     .map(|i| if i < health.dead_units { 0.0 } else { 1.5 })
                     .collect(),
@@ -148,7 +143,7 @@ pub fn snapshot_with_inputs(run: RunId, epoch: usize, health: Health, inputs: us
                     .collect(),
                 grad_norm: Some(vec![0.0, 0.021, 0.0043, 0.012]),
             }],
-        },
+        ),
     }
 }
 
@@ -258,8 +253,10 @@ pub fn sweep_events(done: &[usize]) -> Vec<Event> {
     let lrs = spec.learning_rates();
     let mut events = vec![Event::Sweep(SweepEvent::Started {
         run: 1,
-        lrs: lrs.clone(),
-        epochs: spec.epochs.get(),
+        plan: SweepPlan {
+            lrs: lrs.clone(),
+            epochs: spec.epochs.get(),
+        },
     })];
     for &i in done {
         let lr = lrs[i];
@@ -271,7 +268,7 @@ pub fn sweep_events(done: &[usize]) -> Vec<Event> {
             10 => (0.61, Outcome::Diverged),
             _ => (f32::NAN, Outcome::Diverged),
         };
-        events.push(Event::Sweep(SweepEvent::Point(sweep_point(
+        events.push(Event::Sweep(JobEvent::Progress(sweep_point(
             i, lr, loss, outcome,
         ))));
     }
@@ -283,8 +280,9 @@ pub fn sweep_events(done: &[usize]) -> Vec<Event> {
 /// the trainer would send after each of the epochs `at`, the last being the run's end. Times
 /// are 40 ms per epoch, so screens do not depend on the machine.
 pub fn trained(settings: RunSettings, at: &[usize]) -> App {
+    use crate::model::data::DeviceData;
     use crate::model::network::init_coeffs;
-    use crate::model::{DeviceData, Run};
+    use crate::model::run::Run;
     let splits = crate::data::load(&settings.data).expect("the test data");
     let device = burn::tensor::Device::flex();
     let hidden = settings.hidden_sizes();

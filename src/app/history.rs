@@ -5,7 +5,7 @@
 //! every other point and doubles its step when full. Together they cost at most
 //! `RECENT_EPOCHS + FULL_POINTS` points, whether the run has 30 epochs or 10^7.
 
-use crate::trainer::messages::EpochMetrics;
+use crate::report::epoch::EpochMetrics;
 use std::collections::VecDeque;
 use std::time::Duration;
 

@@ -1,12 +1,35 @@
-//! The dashboard's keys: which key does what ([`KEYMAP`]), and the `?` overlay's rows
-//! ([`help`]), made from the same table and from the ladders the keys step along.
+//! The dashboard's keys, every one of them in one table ([`KEYMAP`]): which key does what in
+//! which [`Mode`] (the overlay or view that reads keys first), and the `?` overlay's rows
+//! ([`help`]), made from the same table and from the ladders the keys step along. The settings
+//! form reads its own keys while it is open (typing goes into its fields).
 
 use super::history::SMOOTHING_WEIGHTS;
 use super::ladder::{HIDDEN_LADDER, LR_LADDER, PACES};
-use crate::trainer::messages::SweepSpec;
+use crate::settings::SweepSpec;
 use crossterm::event::KeyCode;
 
-/// What a key of the main view asks for.
+/// Who reads a key first: the help overlay has every key while it is open; otherwise the run
+/// table (while shown), the network view (while on), the chart cursor, then the main keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Help,
+    RunTable,
+    Network,
+    Chart,
+    Main,
+}
+
+/// Where a chart cursor key moves the cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CursorMove {
+    Back,
+    Forward,
+    First,
+    /// Drops the cursor.
+    Off,
+}
+
+/// What a key asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Pause,
@@ -39,48 +62,117 @@ pub enum Action {
     FindLr,
     Adopt,
     PauseOnEvent,
+    /// The help overlay: close it, or turn to page 0 or 1.
+    CloseHelp,
+    HelpPage(usize),
+    /// The run table: close it, select the run above (`false`) or below, show or hide the
+    /// selected run's curve.
+    CloseTable,
+    SelectRun(bool),
+    ToggleCurve,
+    /// The network view: the unit `n` places on from the inspected one.
+    Unit(isize),
+    /// The chart cursor.
+    Cursor(CursorMove),
 }
 
-/// The keys of the main view; `Ctrl-C` quits anywhere.
-pub const KEYMAP: &[(Action, &[KeyCode])] = &[
-    (Action::Pause, &[KeyCode::Char(' ')]),
-    (Action::Step, &[KeyCode::Char('n')]),
-    (Action::Stop, &[KeyCode::Char('s')]),
-    (Action::Restart, &[KeyCode::Char('r')]),
-    (Action::LrUp, &[KeyCode::Char('+'), KeyCode::Char('=')]),
-    (Action::LrDown, &[KeyCode::Char('-')]),
-    (Action::HiddenUp, &[KeyCode::Char(']')]),
-    (Action::HiddenDown, &[KeyCode::Char('[')]),
-    (Action::Pace, &[KeyCode::Char('p')]),
-    (Action::Test, &[KeyCode::Char('t')]),
-    (Action::Sweep, &[KeyCode::Char('L')]),
-    (Action::SaveWeights, &[KeyCode::Char('w')]),
-    (Action::SaveSession, &[KeyCode::Char('c')]),
-    (Action::ExportHistory, &[KeyCode::Char('e')]),
-    (Action::ExportRuns, &[KeyCode::Char('E')]),
-    (Action::LogY, &[KeyCode::Char('l')]),
-    (Action::Smoothing, &[KeyCode::Char('m')]),
-    (Action::SweepPanel, &[KeyCode::Char('v')]),
-    (Action::RunTable, &[KeyCode::Char('T')]),
-    (Action::Help, &[KeyCode::Char('?')]),
-    (Action::Form, &[KeyCode::Tab, KeyCode::Char('f')]),
-    (Action::Quit, &[KeyCode::Char('q'), KeyCode::Esc]),
-    (Action::Overview, &[KeyCode::Char('1')]),
-    (Action::Dynamics, &[KeyCode::Char('2')]),
-    (Action::Network, &[KeyCode::Char('3')]),
-    (Action::Mouse, &[KeyCode::Char('M')]),
-    (Action::Zoom, &[KeyCode::Char('z')]),
-    (Action::FindLr, &[KeyCode::Char('F')]),
-    (Action::Adopt, &[KeyCode::Char('A')]),
-    (Action::PauseOnEvent, &[KeyCode::Char('P')]),
+/// Every key: its mode, what it does, and the keys that do it. `Ctrl-C` quits anywhere and
+/// `Ctrl-Z` suspends.
+pub const KEYMAP: &[(Mode, Action, &[KeyCode])] = &[
+    (Mode::Main, Action::Pause, &[KeyCode::Char(' ')]),
+    (Mode::Main, Action::Step, &[KeyCode::Char('n')]),
+    (Mode::Main, Action::Stop, &[KeyCode::Char('s')]),
+    (Mode::Main, Action::Restart, &[KeyCode::Char('r')]),
+    (
+        Mode::Main,
+        Action::LrUp,
+        &[KeyCode::Char('+'), KeyCode::Char('=')],
+    ),
+    (Mode::Main, Action::LrDown, &[KeyCode::Char('-')]),
+    (Mode::Main, Action::HiddenUp, &[KeyCode::Char(']')]),
+    (Mode::Main, Action::HiddenDown, &[KeyCode::Char('[')]),
+    (Mode::Main, Action::Pace, &[KeyCode::Char('p')]),
+    (Mode::Main, Action::Test, &[KeyCode::Char('t')]),
+    (Mode::Main, Action::Sweep, &[KeyCode::Char('L')]),
+    (Mode::Main, Action::SaveWeights, &[KeyCode::Char('w')]),
+    (Mode::Main, Action::SaveSession, &[KeyCode::Char('c')]),
+    (Mode::Main, Action::ExportHistory, &[KeyCode::Char('e')]),
+    (Mode::Main, Action::ExportRuns, &[KeyCode::Char('E')]),
+    (Mode::Main, Action::LogY, &[KeyCode::Char('l')]),
+    (Mode::Main, Action::Smoothing, &[KeyCode::Char('m')]),
+    (Mode::Main, Action::SweepPanel, &[KeyCode::Char('v')]),
+    (Mode::Main, Action::RunTable, &[KeyCode::Char('T')]),
+    (Mode::Main, Action::Help, &[KeyCode::Char('?')]),
+    (
+        Mode::Main,
+        Action::Form,
+        &[KeyCode::Tab, KeyCode::Char('f')],
+    ),
+    (
+        Mode::Main,
+        Action::Quit,
+        &[KeyCode::Char('q'), KeyCode::Esc],
+    ),
+    (Mode::Main, Action::Overview, &[KeyCode::Char('1')]),
+    (Mode::Main, Action::Dynamics, &[KeyCode::Char('2')]),
+    (Mode::Main, Action::Network, &[KeyCode::Char('3')]),
+    (Mode::Main, Action::Mouse, &[KeyCode::Char('M')]),
+    (Mode::Main, Action::Zoom, &[KeyCode::Char('z')]),
+    (Mode::Main, Action::FindLr, &[KeyCode::Char('F')]),
+    (Mode::Main, Action::Adopt, &[KeyCode::Char('A')]),
+    (Mode::Main, Action::PauseOnEvent, &[KeyCode::Char('P')]),
+    (
+        Mode::Help,
+        Action::CloseHelp,
+        &[KeyCode::Esc, KeyCode::Char('?')],
+    ),
+    (
+        Mode::Help,
+        Action::HelpPage(1),
+        &[KeyCode::Right, KeyCode::PageDown, KeyCode::Char(' ')],
+    ),
+    (
+        Mode::Help,
+        Action::HelpPage(0),
+        &[KeyCode::Left, KeyCode::PageUp],
+    ),
+    (Mode::Help, Action::Quit, &[KeyCode::Char('q')]),
+    (Mode::RunTable, Action::CloseTable, &[KeyCode::Esc]),
+    (Mode::RunTable, Action::SelectRun(false), &[KeyCode::Up]),
+    (Mode::RunTable, Action::SelectRun(true), &[KeyCode::Down]),
+    (Mode::RunTable, Action::ToggleCurve, &[KeyCode::Enter]),
+    (Mode::Network, Action::Unit(-1), &[KeyCode::Up]),
+    (Mode::Network, Action::Unit(1), &[KeyCode::Down]),
+    (Mode::Network, Action::Unit(-10), &[KeyCode::PageUp]),
+    (Mode::Network, Action::Unit(10), &[KeyCode::PageDown]),
+    (
+        Mode::Chart,
+        Action::Cursor(CursorMove::Back),
+        &[KeyCode::Left],
+    ),
+    (
+        Mode::Chart,
+        Action::Cursor(CursorMove::Forward),
+        &[KeyCode::Right],
+    ),
+    (
+        Mode::Chart,
+        Action::Cursor(CursorMove::First),
+        &[KeyCode::Home],
+    ),
+    (
+        Mode::Chart,
+        Action::Cursor(CursorMove::Off),
+        &[KeyCode::End],
+    ),
 ];
 
-/// The action of `code` in the main view.
-pub fn action(code: KeyCode) -> Option<Action> {
+/// The action of `code` in `mode`.
+pub fn action(mode: Mode, code: KeyCode) -> Option<Action> {
     KEYMAP
         .iter()
-        .find(|(_, keys)| keys.contains(&code))
-        .map(|&(action, _)| action)
+        .find(|(m, _, keys)| *m == mode && keys.contains(&code))
+        .map(|&(_, action, _)| action)
 }
 
 /// How a key is written in the help.
@@ -90,22 +182,50 @@ fn key_name(code: KeyCode) -> String {
         KeyCode::Char(c) => c.to_string(),
         KeyCode::Tab => "Tab".into(),
         KeyCode::Esc => "Esc".into(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
         other => format!("{other:?}"),
     }
 }
 
-/// The keys of `actions` as the help writes them: `+ =  -`.
+/// `codes` as the help writes them, one space apart; `←` and `→` side by side as `←→`.
+fn names(codes: &[KeyCode]) -> String {
+    let mut text = String::new();
+    for (i, &code) in codes.iter().enumerate() {
+        let pair = i > 0 && codes[i - 1] == KeyCode::Left && code == KeyCode::Right;
+        if i > 0 && !pair {
+            text.push(' ');
+        }
+        text.push_str(&key_name(code));
+    }
+    text
+}
+
+/// The main keys of `actions` as the help writes them: `+ =  -`.
 fn keys(actions: &[Action]) -> String {
     let of = |action: &Action| {
         let codes = KEYMAP
             .iter()
-            .find(|(a, _)| a == action)
-            .map_or(&[][..], |(_, codes)| codes);
-        let names: Vec<String> = codes.iter().copied().map(key_name).collect();
-        names.join(" ")
+            .find(|(mode, a, _)| *mode == Mode::Main && a == action)
+            .map_or(&[][..], |(_, _, codes)| codes);
+        names(codes)
     };
     let keys: Vec<String> = actions.iter().map(of).collect();
     keys.join("  ")
+}
+
+/// Every key of `mode`, in the keymap's order: `↑ ↓ PgUp PgDn`.
+fn mode_keys(mode: Mode) -> String {
+    let codes: Vec<KeyCode> = KEYMAP
+        .iter()
+        .filter(|(m, _, _)| *m == mode)
+        .flat_map(|(_, _, codes)| codes.iter().copied())
+        .collect();
+    names(&codes)
 }
 
 fn list<T: ToString>(values: &[T]) -> String {
@@ -176,7 +296,7 @@ pub fn help() -> Vec<(String, String)> {
             "overview / dynamics (ratios, gradients, slice) / network",
         ),
         (
-            "↑ ↓ PgUp PgDn".into(),
+            mode_keys(Mode::Network),
             "network view: the unit to inspect (or click it)".into(),
         ),
         row(
@@ -184,7 +304,7 @@ pub fn help() -> Vec<(String, String)> {
             "mouse on / off: click panels, fields, units; scroll zooms",
         ),
         (
-            format!("←→ Home End {}", keys(&[Zoom])),
+            format!("{} {}", mode_keys(Mode::Chart), keys(&[Zoom])),
             "chart cursor: read any epoch (End drops it) / zoom around it".into(),
         ),
         row(
@@ -219,17 +339,30 @@ mod tests {
     #[test]
     fn every_key_is_in_the_help_and_has_one_action() {
         let help = help();
-        for (action, codes) in KEYMAP {
-            let shown = keys(&[*action]);
+        // The help's own keys are in its title; every other key has a row.
+        for (mode, action, codes) in KEYMAP.iter().filter(|(m, _, _)| *m != Mode::Help) {
+            let shown = names(codes);
             assert!(
                 help.iter().any(|(k, _)| k.contains(&shown)),
                 "{action:?} is not in the help"
             );
-            assert!(!codes.is_empty(), "{action:?}");
+            assert!(!codes.is_empty(), "{mode:?} {action:?}");
         }
-        let codes: Vec<KeyCode> = KEYMAP.iter().flat_map(|(_, c)| c.iter().copied()).collect();
-        for (i, code) in codes.iter().enumerate() {
-            assert!(!codes[..i].contains(code), "{code:?} has two actions");
+        for mode in [
+            Mode::Help,
+            Mode::RunTable,
+            Mode::Network,
+            Mode::Chart,
+            Mode::Main,
+        ] {
+            let codes: Vec<KeyCode> = KEYMAP
+                .iter()
+                .filter(|(m, _, _)| *m == mode)
+                .flat_map(|(_, _, c)| c.iter().copied())
+                .collect();
+            for (i, code) in codes.iter().enumerate() {
+                assert!(!codes[..i].contains(code), "{code:?} has two actions");
+            }
         }
     }
 
@@ -250,6 +383,6 @@ mod tests {
             text("+ =  -"),
             Some("learning rate up / down, 0.001 … 200 (live)")
         );
-        assert_eq!(action(KeyCode::Char('=')), Some(Action::LrUp));
+        assert_eq!(action(Mode::Main, KeyCode::Char('=')), Some(Action::LrUp));
     }
 }

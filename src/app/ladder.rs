@@ -1,6 +1,6 @@
 //! The steps the `+`/`-`, `]`/`[` and `p` keys move along.
 
-use crate::trainer::messages::Pace;
+use crate::settings::Pace;
 
 /// Learning rates, roughly log-spaced, including the tutorial's 1.4 and 20.
 pub const LR_LADDER: [f64; 14] = [

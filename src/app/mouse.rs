@@ -58,13 +58,12 @@ impl App {
     /// form field, a unit, a run, the loss chart's cursor); scrolling over the loss chart
     /// zooms it around the epoch under the mouse, and back out.
     pub fn on_mouse(&mut self, press: Press, hit: Hit) -> Vec<Effect> {
-        if !self.mouse {
+        if !self.screen.mouse {
             return Vec::new();
         }
-        if self.help {
+        if self.screen.help.is_some() {
             if press == Press::Click {
-                self.help = false;
-                self.help_page = 0;
+                self.screen.help = None;
             }
             return Vec::new();
         }
@@ -72,11 +71,13 @@ impl App {
             Press::Click => self.click(hit),
             Press::ScrollUp | Press::ScrollDown => {
                 if let Some(Target::Epoch(epoch)) = hit.target {
+                    let last = self.last_epoch();
+                    let chart = &mut self.screen.chart;
                     if press == Press::ScrollUp {
-                        self.cursor = self.on_chart(epoch);
-                        self.zoom = self.cursor.is_some();
+                        chart.cursor = last.map(|last| epoch.clamp(1, last));
+                        chart.zoom = chart.cursor.is_some();
                     } else {
-                        self.zoom = false;
+                        chart.zoom = false;
                     }
                 }
             }
@@ -92,26 +93,24 @@ impl App {
 
     fn click(&mut self, hit: Hit) {
         if hit.panel.is_some() {
-            self.focus = hit.panel;
+            self.screen.focus = hit.panel;
         }
         match hit.target {
-            Some(Target::Tab(_)) if self.form.is_some() => {
-                self.say("the form is open: Enter applies it, Esc leaves it");
+            Some(Target::Tab(_)) if self.screen.form.is_some() => {
+                self.screen
+                    .say("the form is open: Enter applies it, Esc leaves it");
             }
-            Some(Target::Tab(view)) => {
-                self.view = view;
-                if view != View::Overview {
-                    self.runs_view = false;
-                }
-            }
+            Some(Target::Tab(view)) => self.screen.show(view),
             Some(Target::Field(field)) => {
+                let next = &self.next;
                 let form = self
+                    .screen
                     .form
-                    .get_or_insert_with(|| Form::new(&self.settings, self.pace, &self.start));
+                    .get_or_insert_with(|| Form::new(&next.settings, next.pace, &next.start));
                 form.focus = field;
             }
-            Some(Target::Unit(unit)) => self.unit = Some(unit),
-            Some(Target::Epoch(epoch)) => self.cursor = self.on_chart(epoch),
+            Some(Target::Unit(unit)) => self.screen.unit = Some(unit),
+            Some(Target::Epoch(epoch)) => self.screen.chart.cursor = self.on_chart(epoch),
             None => {}
         }
     }

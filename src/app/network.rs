@@ -4,9 +4,10 @@
 //! agree.
 
 use super::history::{FULL_POINTS, Thinned};
-use crate::model::units::{self, LayerUnits};
-use crate::model::weights::{BIAS, Matrix, OUTPUT, Weights, hidden_name};
-use crate::trainer::messages::{Health, NamedTensor, Snapshot};
+use crate::report::health::Health;
+use crate::report::snapshot::Snapshot;
+use crate::report::units::{self, LayerUnits};
+use crate::report::weights::{Matrix, Weights, hidden_name};
 
 /// A tensor's distribution bands by epoch, kept as the loss history's downsampled record is.
 pub type BandHistory = Thinned<[f32; 9], FULL_POINTS>;
@@ -48,68 +49,25 @@ pub struct NetworkView {
     /// Each tensor's bands (`units::BAND_BASIS_POINTS`) by epoch, in network order.
     pub bands: Vec<(String, BandHistory)>,
     /// The inputs', then each hidden layer's units from the most important to the least
-    /// ([`NetworkView::ranking`]), worked out once per snapshot: a wide second layer has
-    /// millions of weights, too many to sum every frame.
+    /// ([`NetworkView::ranking`]), as the snapshot ranked them.
     ranking: Vec<Vec<usize>>,
-}
-
-/// Each unit's importance: the inputs' (by their weights into the first layer), then each
-/// hidden layer's (by their outgoing weights).
-fn importance_of(weights: &Weights) -> Vec<Vec<f32>> {
-    let first = weights.hidden.first().unwrap_or(&weights.output);
-    let inputs = first
-        .values
-        .chunks(first.cols.max(1))
-        .map(|row| row.iter().map(|w| w.abs()).sum())
-        .collect();
-    std::iter::once(inputs)
-        .chain((0..weights.hidden.len()).map(|layer| units::importance(weights, layer)))
-        .collect()
-}
-
-/// The coefficients in a snapshot's tensors, when they are the network's, its layers chained
-/// (taken, not copied).
-fn weights_of(mut tensors: Vec<NamedTensor>) -> Option<Weights> {
-    let mut take = |name: &str| {
-        let index = tensors.iter().position(|t| t.name == name)?;
-        Some(tensors.swap_remove(index))
-    };
-    let matrix = |t: NamedTensor| match t.shape.as_slice() {
-        &[rows, cols] if rows * cols == t.values.len() => Some(Matrix::new(rows, cols, t.values)),
-        _ => None,
-    };
-    let mut hidden: Vec<Matrix> = Vec::new();
-    while let Some(t) = take(&hidden_name(hidden.len())) {
-        hidden.push(matrix(t)?);
-    }
-    let output = matrix(take(OUTPUT)?)?;
-    let bias = *take(BIAS)?.values.first()?;
-    let chained = hidden
-        .iter()
-        .skip(1)
-        .chain([&output])
-        .zip(&hidden)
-        .all(|(next, before)| next.rows == before.cols);
-    chained.then_some(Weights {
-        hidden,
-        output,
-        bias,
-    })
 }
 
 impl NetworkView {
     /// The view after `snapshot`, from the view before it (if any).
-    pub fn observe(before: Option<NetworkView>, snapshot: Snapshot) -> Option<NetworkView> {
+    pub fn observe(before: Option<NetworkView>, snapshot: Snapshot) -> NetworkView {
         let Snapshot {
             epoch,
-            tensors,
+            weights,
             health,
             units: layers,
+            ranking,
         } = snapshot;
-        let names: Vec<String> = tensors.iter().map(|t| t.name.clone()).collect();
-        let bands: Vec<Option<[f32; 9]>> =
-            tensors.iter().map(|t| units::bands(&t.values)).collect();
-        let weights = weights_of(tensors)?;
+        let (names, bands): (Vec<String>, Vec<Option<[f32; 9]>>) = weights
+            .named()
+            .into_iter()
+            .map(|(name, values, _)| (name, units::bands(values)))
+            .unzip();
         let mut view = match before {
             Some(view) if view.weights.hidden_sizes() == weights.hidden_sizes() => view,
             _ => NetworkView {
@@ -152,14 +110,11 @@ impl NetworkView {
             view.grads = Some((epoch, grads));
         }
         view.epoch = epoch;
-        view.ranking = importance_of(&weights)
-            .iter()
-            .map(|importance| units::ranked(importance))
-            .collect();
+        view.ranking = ranking;
         view.weights = weights;
         view.layers = layers;
         view.health = health;
-        Some(view)
+        view
     }
 
     pub fn hidden_layers(&self) -> usize {
@@ -473,16 +428,14 @@ mod tests {
 
     #[test]
     fn a_unit_is_dead_since_the_first_snapshot_that_found_it_so() {
-        let first = NetworkView::observe(None, snapshot(5, vec![0.5, 1.0, 0.2, 0.1], None));
-        let view = first.unwrap();
+        let view = NetworkView::observe(None, snapshot(5, vec![0.5, 1.0, 0.2, 0.1], None));
         assert_eq!(view.state(0, 0), UnitState::Live);
         assert_eq!(view.state(0, 1), UnitState::AlwaysOn);
         let view = NetworkView::observe(Some(view), snapshot(9, vec![0.0, 1.0, 0.2, 0.0], None));
         let view = NetworkView::observe(
-            view,
+            Some(view),
             snapshot(14, vec![0.0, 1.0, 0.0, 0.3], Some(vec![0.0; 4])),
-        )
-        .unwrap();
+        );
         assert_eq!(view.state(0, 0), UnitState::Dead { since: 9 });
         assert_eq!(view.state(0, 2), UnitState::Dead { since: 14 });
         assert_eq!(view.state(0, 3), UnitState::Live, "it came back");
@@ -509,7 +462,7 @@ mod tests {
 
     #[test]
     fn the_selection_walks_every_unit_then_the_output() {
-        let view = NetworkView::observe(None, snapshot(1, vec![0.5; 4], None)).unwrap();
+        let view = NetworkView::observe(None, snapshot(1, vec![0.5; 4], None));
         let at = |layer, unit| UnitRef { layer, unit };
         assert_eq!(view.step(None, 1), at(0, 0));
         assert_eq!(view.step(Some(at(0, 3)), 1), at(1, 0));
@@ -520,7 +473,6 @@ mod tests {
     #[test]
     fn the_inspector_names_what_a_unit_looks_at() {
         let view = NetworkView::observe(None, snapshot(3, vec![0.0, 0.6, 1.0, 0.2], None));
-        let view = view.unwrap();
         let features: Vec<String> = (0..12).map(|i| format!("f{i}")).collect();
         let unit = view
             .inspect(UnitRef { layer: 0, unit: 1 }, &features)

@@ -4,10 +4,13 @@ use super::dynamics::{MAX_EVENTS, StatsHistory};
 use super::history::{History, Point};
 use super::network::NetworkView;
 use super::weights::TensorStats;
-use crate::trainer::messages::{
-    Detector, EpochMetrics, Evaluation, Health, Outcome, RunId, RunInfo, RunState, Snapshot,
-    StepSlice, TrainingEvent, diagnose,
-};
+use crate::report::dynamics::StepSlice;
+use crate::report::epoch::{EpochMetrics, Evaluation};
+use crate::report::events::{Detector, TrainingEvent};
+use crate::report::health::{Health, Outcome, diagnose};
+use crate::report::run::{RunId, RunInfo, RunState};
+use crate::report::snapshot::Snapshot;
+use crate::report::weights::tensor_names;
 use std::collections::VecDeque;
 
 /// Live learning-rate changes remembered per run (older ones are dropped).
@@ -48,7 +51,12 @@ impl From<&Snapshot> for WeightsView {
         WeightsView {
             epoch: snapshot.epoch,
             health: snapshot.health,
-            tensors: snapshot.tensors.iter().map(TensorStats::new).collect(),
+            tensors: snapshot
+                .weights
+                .named()
+                .into_iter()
+                .map(|(name, values, shape)| TensorStats::new(name, shape, values))
+                .collect(),
         }
     }
 }
@@ -152,7 +160,7 @@ impl RunView {
             .hidden
             .as_ref()
             .map_or(1, |h| h.sizes().len());
-        crate::model::dynamics::tensor_names(layers)
+        tensor_names(layers)
     }
 
     /// The learning rate in force at `epoch`.

@@ -2,7 +2,9 @@
 //! history is dropped, and the `E` key: all of them as CSV.
 
 use super::run::RunView;
-use crate::trainer::messages::{RunId, RunInfo, RunSettings, elapsed_ms};
+use crate::report::epoch::elapsed_ms;
+use crate::report::run::{RunId, RunInfo};
+use crate::settings::RunSettings;
 use std::collections::VecDeque;
 use std::time::Duration;
 

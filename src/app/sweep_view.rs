@@ -1,8 +1,11 @@
 //! The learning-rate sweep the dashboard shows (key `L`): the rates tried, the results so far,
 //! and how it ended. One sweep at a time; a new one replaces it.
 
-use crate::settings::Count;
-use crate::trainer::messages::{RunId, SweepPoint, SweepSpec, stops_learning_at};
+use super::jobs::{JobStatus, JobView};
+use crate::report::run::RunId;
+use crate::report::sweep::{SweepPoint, stops_learning_at};
+use crate::settings::{Count, SweepSpec};
+use crate::trainer::messages::SweepPlan;
 
 /// The most epochs a sweep from the dashboard trains at each rate.
 pub const MAX_SWEEP_EPOCHS: usize = 500;
@@ -18,14 +21,8 @@ pub fn spec(epochs: usize) -> SweepSpec {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum SweepStatus {
-    Running,
-    Done,
-    /// Cancelled by `L`: the points that had finished stay.
-    Cancelled,
-    Failed(String),
-}
+/// Where the sweep stands; done is every rate done.
+pub type SweepStatus = JobStatus<()>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepView {
@@ -86,7 +83,7 @@ impl SweepView {
     /// Where the network stops learning, once the sweep is done: `Some(Some(lr))`, or
     /// `Some(None)` when the largest rate still learned.
     pub fn result(&self) -> Option<Option<f64>> {
-        (self.status == SweepStatus::Done).then(|| stops_learning_at(&self.points))
+        (self.status == SweepStatus::Done(())).then(|| stops_learning_at(&self.points))
     }
 
     /// The whole decades (powers of ten) that the rates span, for a log10 axis: (-2, 2) is
@@ -118,9 +115,48 @@ impl SweepView {
     }
 }
 
+impl JobView for SweepView {
+    type Plan = SweepPlan;
+    type Piece = SweepPoint;
+    type Found = ();
+    const NAME: &'static str = "sweep";
+
+    fn started(run: RunId, plan: SweepPlan) -> Self {
+        let mut view = SweepView::new(plan.lrs, plan.epochs);
+        view.from_run = Some(run);
+        view
+    }
+
+    fn progress(&mut self, point: SweepPoint) {
+        self.push(point);
+    }
+
+    fn status(&self) -> &SweepStatus {
+        &self.status
+    }
+
+    fn status_mut(&mut self) -> &mut SweepStatus {
+        &mut self.status
+    }
+
+    fn ended(&self) -> String {
+        if self.status == SweepStatus::Cancelled {
+            return format!(
+                "sweep cancelled after {} of {} rates",
+                self.done(),
+                self.total()
+            );
+        }
+        match stops_learning_text(self) {
+            Some(text) => format!("sweep done: {text}"),
+            None => "sweep done".into(),
+        }
+    }
+}
+
 /// `lr` in at most three significant digits, without trailing zeros: 0.01, 0.0231, 3.51, 100.
 pub fn format_lr(lr: f64) -> String {
-    let text = crate::trainer::messages::format_lr(lr);
+    let text = crate::report::format_lr(lr);
     if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
@@ -141,7 +177,7 @@ pub fn stops_learning_text(sweep: &SweepView) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trainer::messages::Outcome;
+    use crate::report::health::Outcome;
 
     fn point(index: usize, lr: f64, outcome: Outcome) -> SweepPoint {
         SweepPoint {
@@ -191,7 +227,7 @@ mod tests {
         assert_eq!(lrs, [0.01, 1.0, 100.0]);
         assert_eq!((sweep.done(), sweep.total()), (3, 3));
         assert_eq!(sweep.result(), None, "not done yet");
-        sweep.status = SweepStatus::Done;
+        sweep.status = SweepStatus::Done(());
         assert_eq!(sweep.result(), Some(Some(100.0)));
     }
 
@@ -213,7 +249,7 @@ mod tests {
         sweep.push(point(0, 0.1, Outcome::Learned));
         sweep.push(point(1, 1.0, Outcome::Learned));
         assert_eq!(stops_learning_text(&sweep), None);
-        sweep.status = SweepStatus::Done;
+        sweep.status = SweepStatus::Done(());
         assert_eq!(
             stops_learning_text(&sweep).as_deref(),
             Some("learns at every rate, up to lr 1")
@@ -225,7 +261,7 @@ mod tests {
         );
         assert_eq!(
             stops_learning_text(&SweepView {
-                status: SweepStatus::Done,
+                status: SweepStatus::Done(()),
                 ..SweepView::new(vec![1.0], 1)
             }),
             None

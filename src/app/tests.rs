@@ -1,8 +1,13 @@
 use super::fixtures::*;
 use super::run::Problem;
 use super::*;
-use crate::trainer::messages::{Evaluation, Health, Outcome, Pace, SweepSpec};
+use crate::report::epoch::Evaluation;
+use crate::report::health::{Health, Outcome};
+use crate::report::run::{RunId, RunInfo};
+use crate::settings::{Backend, SweepSpec};
+use crate::trainer::messages::{Event, SweepEvent};
 use crossterm::event::{KeyEventState, KeyModifiers};
+use screen::Message;
 use std::path::Path;
 use sweep_view::{SweepStatus, SweepView};
 
@@ -59,18 +64,18 @@ fn started(lr_: f64) -> App {
 fn lr_keys_walk_the_ladder_live() {
     let mut app = started(1.4);
     assert_eq!(char(&mut app, '+'), [Command::SetLr(3.0)]);
-    assert_eq!(app.settings.lr.get(), 3.0);
+    assert_eq!(app.next.settings.lr.get(), 3.0);
     assert_eq!(char(&mut app, '-'), [Command::SetLr(1.4)]);
     assert_eq!(char(&mut app, '-'), [Command::SetLr(1.0)]);
 
     let mut app = started(20.0);
     assert_eq!(char(&mut app, '='), [Command::SetLr(50.0)]);
-    assert_eq!(app.settings.lr.get(), 50.0);
+    assert_eq!(app.next.settings.lr.get(), 50.0);
 
     let mut app = started(200.0);
     assert!(char(&mut app, '+').is_empty());
-    assert_eq!(app.settings.lr.get(), 200.0);
-    assert!(app.message.is_some(), "tells why nothing happened");
+    assert_eq!(app.next.settings.lr.get(), 200.0);
+    assert!(app.screen.message.is_some(), "tells why nothing happened");
 }
 
 #[test]
@@ -118,7 +123,7 @@ fn run_keys_send_their_commands() {
         char(&mut app, 'p'),
         [Command::SetPace(Pace::PerSecond(100.0))]
     );
-    assert_eq!(app.pace, Pace::PerSecond(100.0));
+    assert_eq!(app.next.pace, Pace::PerSecond(100.0));
     app.on_event(epochs(1, learning(1..=7)));
     assert_eq!(char(&mut app, 'w'), [Command::ExportWeights]);
 }
@@ -141,7 +146,7 @@ fn space_on_a_finished_run_sends_nothing() {
 fn test_key_needs_a_test_split() {
     let mut app = started(0.1);
     assert!(char(&mut app, 't').is_empty());
-    assert!(app.message.as_ref().is_some_and(|m| m.error));
+    assert!(app.screen.message.as_ref().is_some_and(|m| m.error));
 
     let mut app = super::fixtures::app();
     app.on_event(Event::Started(RunInfo {
@@ -164,11 +169,11 @@ fn test_key_needs_a_test_split() {
 fn view_keys_toggle_view_state_only() {
     let mut app = started(0.1);
     assert!(char(&mut app, 'l').is_empty());
-    assert!(app.log_y);
+    assert!(app.screen.chart.log_y);
     assert!(char(&mut app, 'm').is_empty());
-    assert_eq!(app.smoothing.weight(), Some(0.6));
+    assert_eq!(app.screen.chart.smoothing.weight(), Some(0.6));
     assert!(char(&mut app, '?').is_empty());
-    assert!(app.help);
+    assert!(app.screen.help.is_some());
 }
 
 #[test]
@@ -176,11 +181,11 @@ fn esc_closes_help_then_form_then_quits() {
     let mut app = started(0.1);
     char(&mut app, '?');
     assert!(press(&mut app, KeyCode::Esc).is_empty());
-    assert!(!app.help);
+    assert!(app.screen.help.is_none());
     press(&mut app, KeyCode::Tab);
-    assert!(app.form.is_some());
+    assert!(app.screen.form.is_some());
     assert!(press(&mut app, KeyCode::Esc).is_empty());
-    assert!(app.form.is_none());
+    assert!(app.screen.form.is_none());
     assert!(!app.should_quit());
     assert_eq!(press(&mut app, KeyCode::Esc), [Command::Shutdown]);
     assert!(app.should_quit());
@@ -224,16 +229,16 @@ fn form_never_applies_an_invalid_value() {
     press(&mut app, KeyCode::Backspace);
     char(&mut app, '0');
     assert!(press(&mut app, KeyCode::Enter).is_empty());
-    assert!(app.form.is_some(), "stays open to be fixed");
-    assert_eq!(app.settings, settings());
-    assert!(app.message.as_ref().is_some_and(|m| m.error));
+    assert!(app.screen.form.is_some(), "stays open to be fixed");
+    assert_eq!(app.next.settings, settings());
+    assert!(app.screen.message.as_ref().is_some_and(|m| m.error));
     // Leaving it applies nothing either.
     assert!(press(&mut app, KeyCode::Esc).is_empty());
-    assert_eq!(app.settings, settings());
+    assert_eq!(app.next.settings, settings());
     // The next time it opens from the settings again.
     press(&mut app, KeyCode::Tab);
     assert_eq!(
-        app.form.as_ref().map(|f| f.text(form::Field::Lr)),
+        app.screen.form.as_ref().map(|f| f.text(form::Field::Lr)),
         Some("0.1")
     );
 }
@@ -256,11 +261,11 @@ fn form_enter_applies_and_restarts() {
         press(&mut app, KeyCode::Enter),
         [Command::Restart(expected.clone())]
     );
-    assert!(app.form.is_none());
+    assert!(app.screen.form.is_none());
     // The settings shown are the trainer's: they change when the new run starts.
-    assert_eq!(app.settings, settings());
+    assert_eq!(app.next.settings, settings());
     app.on_event(Event::Started(info(2, expected.clone())));
-    assert_eq!(app.settings, expected);
+    assert_eq!(app.next.settings, expected);
 }
 
 #[test]
@@ -370,23 +375,23 @@ fn failed_run_and_trainer_messages() {
     assert_eq!(app.current().map(RunView::state_word), Some("failed"));
     app.on_event(Event::Error("could not save".into()));
     assert_eq!(
-        app.message,
+        app.screen.message,
         Some(Message {
             error: true,
             text: "could not save".into()
         })
     );
     app.on_event(Event::Notice("saved".into()));
-    assert_eq!(app.message.as_ref().map(|m| m.error), Some(false));
+    assert_eq!(app.screen.message.as_ref().map(|m| m.error), Some(false));
 }
 
 #[test]
 fn initializing_lasts_until_the_run_starts() {
     let mut app = app();
     app.on_event(Event::Initializing(Backend::Wgpu));
-    assert_eq!(app.initializing, Some(Backend::Wgpu));
+    assert_eq!(app.reported.initializing, Some(Backend::Wgpu));
     app.on_event(Event::Started(info(1, settings())));
-    assert_eq!(app.initializing, None);
+    assert_eq!(app.reported.initializing, None);
 }
 
 #[test]
@@ -396,7 +401,7 @@ fn run_list_keeps_the_latest_five() {
         app.on_event(Event::Started(info(id, settings())));
         app.on_event(epochs(id, learning(1..=3)));
     }
-    let ids: Vec<_> = app.runs.iter().map(RunView::id).collect();
+    let ids: Vec<_> = app.reported.runs.iter().map(RunView::id).collect();
     assert_eq!(ids, [4, 5, 6, 7, 8]);
 }
 
@@ -469,7 +474,7 @@ fn export_writes_the_history_as_csv() {
         text,
         "epoch,train_loss,valid_loss,valid_accuracy,elapsed_ms\n1,0.5,0.25,0.75,40\n2,NaN,0.5,0.5,80\n"
     );
-    let message = app.message.clone().expect("a status line");
+    let message = app.screen.message.clone().expect("a status line");
     assert!(!message.error);
     assert!(
         message.text.starts_with("exported 2 epochs to "),
@@ -484,7 +489,7 @@ fn export_failure_is_a_message_not_a_panic() {
     let mut app = started(0.1);
     app.on_event(epochs(1, learning(1..=2)));
     assert!(char_in(&mut app, 'e', &dir.path().join("no such directory")).is_empty());
-    let message = app.message.clone().expect("a status line");
+    let message = app.screen.message.clone().expect("a status line");
     assert!(message.error);
     assert!(
         message.text.starts_with("cannot write "),
@@ -505,7 +510,7 @@ fn keys_before_any_run_do_not_panic() {
 #[test]
 fn the_boundary_is_the_newest_runs_latest_map() {
     let mut app = planar_mid_run();
-    let boundary = app.boundary.as_ref().expect("a map");
+    let boundary = app.reported.boundary.as_ref().expect("a map");
     assert_eq!((boundary.run, boundary.epoch), (1, 12));
     assert_eq!((boundary.map.cols, boundary.map.rows), (96, 64));
     // A later map replaces it: one map is kept.
@@ -514,22 +519,22 @@ fn the_boundary_is_the_newest_runs_latest_map() {
         run: 1,
         map: circle_map(4, 3),
     });
-    let boundary = app.boundary.as_ref().expect("a map");
+    let boundary = app.reported.boundary.as_ref().expect("a map");
     assert_eq!((boundary.epoch, boundary.map.cols), (20, 4));
     // A new run starts without one; a late map of the old run is not taken.
     app.on_event(Event::Started(planar_info(2, planar_settings())));
-    assert!(app.boundary.is_none());
+    assert!(app.reported.boundary.is_none());
     app.on_event(Event::Boundary {
         run: 1,
         map: circle_map(4, 3),
     });
-    assert!(app.boundary.is_none());
+    assert!(app.reported.boundary.is_none());
     app.on_event(Event::Boundary {
         run: 2,
         map: circle_map(5, 3),
     });
     assert_eq!(
-        app.boundary.as_ref().map(|b| (b.run, b.epoch)),
+        app.reported.boundary.as_ref().map(|b| (b.run, b.epoch)),
         Some((2, 0))
     );
 }
@@ -569,13 +574,13 @@ fn sweep_key_asks_for_the_default_sweep() {
 fn sweep_events_fill_one_sweep() {
     let mut app = started(0.1);
     // Before a sweep starts, points have nowhere to go.
-    app.on_event(Event::Sweep(SweepEvent::Point(sweep_point(
+    app.on_event(Event::Sweep(SweepEvent::Progress(sweep_point(
         0,
         0.01,
         0.4,
         Outcome::Learned,
     ))));
-    assert!(app.sweep.is_none());
+    assert!(app.reported.sweep.is_none());
     for event in sweep_events(&[0, 11, 4]) {
         app.on_event(event);
     }
@@ -583,27 +588,27 @@ fn sweep_events_fill_one_sweep() {
     assert_eq!((sweep.done(), sweep.total(), sweep.epochs), (3, 12, 300));
     let indices: Vec<usize> = sweep.points.iter().map(|p| p.index).collect();
     assert_eq!(indices, [0, 4, 11], "ordered by lr");
-    app.on_event(Event::Sweep(SweepEvent::Done));
+    app.on_event(Event::Sweep(SweepEvent::Done(())));
     assert_eq!(
-        app.sweep.as_ref().map(|s| s.status.clone()),
-        Some(SweepStatus::Done)
+        app.reported.sweep.as_ref().map(|s| s.status.clone()),
+        Some(SweepStatus::Done(()))
     );
-    let message = app.message.clone().expect("said");
+    let message = app.screen.message.clone().expect("said");
     assert_eq!(message.text, "sweep done: stops learning at lr 100");
 
     // `v` hides and shows it; a new sweep replaces it and is shown.
     assert!(char(&mut app, 'v').is_empty());
-    assert!(app.shown_sweep().is_none() && app.sweep.is_some());
+    assert!(app.shown_sweep().is_none() && app.reported.sweep.is_some());
     for event in sweep_events(&[1]) {
         app.on_event(event);
     }
     assert_eq!(app.shown_sweep().map(SweepView::done), Some(1));
     app.on_event(Event::Sweep(SweepEvent::Failed("out of threads".into())));
     assert_eq!(
-        app.sweep.as_ref().map(|s| s.status.clone()),
+        app.reported.sweep.as_ref().map(|s| s.status.clone()),
         Some(SweepStatus::Failed("out of threads".into()))
     );
-    assert!(app.message.as_ref().is_some_and(|m| m.error));
+    assert!(app.screen.message.as_ref().is_some_and(|m| m.error));
 }
 
 #[test]
@@ -612,15 +617,15 @@ fn l_during_a_sweep_cancels_it() {
     for event in sweep_events(&[0, 1]) {
         app.on_event(event);
     }
-    app.show_sweep = false;
+    app.screen.show_sweep = false;
     assert_eq!(char(&mut app, 'L'), [Command::CancelSweep]);
-    assert!(app.show_sweep, "the sweep being cancelled is shown");
+    assert!(app.screen.show_sweep, "the sweep being cancelled is shown");
     app.on_event(Event::Sweep(SweepEvent::Cancelled));
-    let sweep = app.sweep.as_ref().expect("kept");
+    let sweep = app.reported.sweep.as_ref().expect("kept");
     assert_eq!((&sweep.status, sweep.done()), (&SweepStatus::Cancelled, 2));
     assert_eq!(sweep.result(), None, "no verdict from a part of the rates");
     assert_eq!(
-        app.message.as_ref().map(|m| m.text.as_str()),
+        app.screen.message.as_ref().map(|m| m.text.as_str()),
         Some("sweep cancelled after 2 of 12 rates")
     );
     // Once it has ended, L starts a new one.
@@ -635,7 +640,7 @@ fn v_without_a_sweep_says_how_to_start_one() {
     let mut app = started(0.1);
     assert!(char(&mut app, 'v').is_empty());
     assert_eq!(
-        app.message.map(|m| m.text).as_deref(),
+        app.screen.message.map(|m| m.text).as_deref(),
         Some("no sweep yet: L starts one")
     );
 }
@@ -658,12 +663,12 @@ fn session(n: u64) -> App {
 #[test]
 fn summaries_outlive_the_runs_histories() {
     let mut app = session(8);
-    assert_eq!(app.runs.len(), MAX_RUNS);
-    assert_eq!(app.summaries.len(), 8);
-    let first = app.summaries.get(1).expect("run 1 summarised");
+    assert_eq!(app.reported.runs.len(), MAX_RUNS);
+    assert_eq!(app.reported.summaries.len(), 8);
+    let first = app.reported.summaries.get(1).expect("run 1 summarised");
     assert_eq!((first.epochs, first.state), (1, "stopped"));
     assert!((first.lr - 0.1).abs() < 1e-12);
-    let last = app.summaries.get(8).expect("run 8");
+    let last = app.reported.summaries.get(8).expect("run 8");
     assert_eq!((last.epochs, last.state), (8, "running"));
     assert_eq!(last.settings.batch_size, Some(count(64)));
     assert_eq!(last.wall, std::time::Duration::from_millis(320));
@@ -677,7 +682,7 @@ fn summaries_outlive_the_runs_histories() {
         run: 8,
         state: RunState::Finished,
     });
-    let last = app.summaries.get(8).expect("run 8");
+    let last = app.reported.summaries.get(8).expect("run 8");
     assert_eq!((last.lr, last.state), (3.0, "finished"));
 }
 
@@ -687,24 +692,24 @@ fn summaries_are_bounded() {
     for id in 1..=(runs::MAX_SUMMARIES as u64 + 5) {
         app.on_event(Event::Started(info(id, settings())));
     }
-    assert_eq!(app.summaries.len(), runs::MAX_SUMMARIES);
-    assert_eq!(app.summaries.at(0).map(|s| s.id), Some(6));
+    assert_eq!(app.reported.summaries.len(), runs::MAX_SUMMARIES);
+    assert_eq!(app.reported.summaries.at(0).map(|s| s.id), Some(6));
 }
 
 #[test]
 fn run_table_selects_and_hides_curves() {
     let mut app = session(7);
     assert!(char(&mut app, 'T').is_empty());
-    assert!(app.runs_view);
+    assert!(app.screen.table.shown);
     assert_eq!(app.selected_index(), Some(6), "the newest first");
     press(&mut app, KeyCode::Up);
     press(&mut app, KeyCode::Up);
-    assert_eq!(app.selected, Some(5));
+    assert_eq!(app.screen.table.selected, Some(5));
     press(&mut app, KeyCode::Enter);
     assert!(!app.curve_shown(5));
     assert!(app.curve_shown(4) && app.curve_shown(7));
     assert_eq!(
-        app.message.as_ref().map(|m| m.text.as_str()),
+        app.screen.message.as_ref().map(|m| m.text.as_str()),
         Some("run #5's curve hidden")
     );
     press(&mut app, KeyCode::Enter);
@@ -715,26 +720,27 @@ fn run_table_selects_and_hides_curves() {
     for _ in 0..10 {
         press(&mut app, KeyCode::Up);
     }
-    assert_eq!(app.selected, Some(1));
+    assert_eq!(app.screen.table.selected, Some(1));
     press(&mut app, KeyCode::Enter);
     assert!(app.curve_shown(1));
     assert!(
-        app.message
+        app.screen
+            .message
             .as_ref()
             .is_some_and(|m| m.text.contains("has no curve"))
     );
     for _ in 0..10 {
         press(&mut app, KeyCode::Down);
     }
-    assert_eq!(app.selected, Some(7));
+    assert_eq!(app.screen.table.selected, Some(7));
 
     // Esc leaves the table first; the hidden curve stays hidden.
     assert!(press(&mut app, KeyCode::Esc).is_empty());
-    assert!(!app.runs_view && !app.should_quit());
+    assert!(!app.screen.table.shown && !app.should_quit());
     assert!(!app.curve_shown(5));
     // Outside the table the arrows and Enter do nothing.
     press(&mut app, KeyCode::Up);
-    assert_eq!(app.selected, Some(7));
+    assert_eq!(app.screen.table.selected, Some(7));
 }
 
 #[test]
@@ -742,7 +748,7 @@ fn the_form_leaves_the_run_table() {
     let mut app = session(2);
     char(&mut app, 'T');
     press(&mut app, KeyCode::Tab);
-    assert!(app.form.is_some() && !app.runs_view);
+    assert!(app.screen.form.is_some() && !app.screen.table.shown);
 }
 
 #[test]
@@ -778,7 +784,7 @@ fn export_all_runs_as_csv() {
         lines[7],
         "7,0.1,0.1,\"10,10\",full,titanic,442,cpu,1,30,NaN,0.5,0.25,diverged,40"
     );
-    let message = app.message.clone().expect("a status line");
+    let message = app.screen.message.clone().expect("a status line");
     assert!(!message.error);
     assert!(
         message.text.starts_with("exported 7 runs to "),
@@ -787,7 +793,7 @@ fn export_all_runs_as_csv() {
 
     // Before the first epoch the figures are empty.
     app.on_event(Event::Started(info(8, settings())));
-    let text = runs::csv(&app.summaries).expect("csv");
+    let text = runs::csv(&app.reported.summaries).expect("csv");
     assert!(
         text.ends_with("8,0.1,0.1,20,full,titanic,442,cpu,0,30,,,,running,0\n"),
         "{text}"
@@ -799,11 +805,11 @@ fn export_runs_failure_is_a_message() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut app = session(1);
     char_in(&mut app, 'E', &dir.path().join("missing"));
-    let message = app.message.clone().expect("a status line");
+    let message = app.screen.message.clone().expect("a status line");
     assert!(message.error && message.text.starts_with("cannot write "));
     let mut empty = super::fixtures::app();
     char(&mut empty, 'E');
-    assert!(empty.message.is_some_and(|m| !m.error));
+    assert!(empty.screen.message.is_some_and(|m| !m.error));
 }
 
 #[test]
@@ -822,7 +828,7 @@ fn the_form_restarts_with_batch_size_and_data() {
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Right);
     press(&mut app, KeyCode::Right);
-    let xor = crate::settings::Generated::new(crate::trainer::messages::Playground::Xor);
+    let xor = crate::settings::Generated::new(crate::settings::Playground::Xor);
     let expected = RunSettings {
         batch_size: Some(count(32)),
         data: settings()
@@ -877,8 +883,8 @@ fn c_saves_the_session_for_config() {
     let path = dir.path().join("nnfs-session-run1.toml");
     let saved = crate::config::load(&path).expect("a session file that loads");
     assert_eq!(saved.lr, Some(lr(0.3)));
-    assert_eq!(saved.hidden, app.settings.hidden.clone());
-    let message = app.message.clone().expect("a status line");
+    assert_eq!(saved.hidden, app.next.settings.hidden.clone());
+    let message = app.screen.message.clone().expect("a status line");
     assert!(!message.error, "{}", message.text);
     assert!(
         message.text.starts_with("saved the settings to "),

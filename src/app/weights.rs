@@ -1,8 +1,6 @@
 //! Summaries of a snapshot's coefficient tensors, computed once when the snapshot arrives so that
 //! drawing a histogram costs only its number of bins.
 
-use crate::trainer::messages::NamedTensor;
-
 /// Bins computed per tensor; the view merges neighbours to show fewer.
 pub const FINE_BINS: usize = 64;
 
@@ -31,10 +29,11 @@ pub struct TensorStats {
 }
 
 impl TensorStats {
-    pub fn new(tensor: &NamedTensor) -> Self {
-        let finite = || tensor.values.iter().copied().filter(|v| v.is_finite());
+    /// The figures of tensor `name` of `shape`, holding `values`.
+    pub fn new(name: String, shape: Vec<usize>, values: &[f32]) -> Self {
+        let finite = || values.iter().copied().filter(|v| v.is_finite());
         let count = finite().count();
-        let non_finite = tensor.values.len() - count;
+        let non_finite = values.len() - count;
         let (mut min, mut max) = (f32::INFINITY, f32::NEG_INFINITY);
         let mut sum = 0.0f64;
         for v in finite() {
@@ -65,8 +64,8 @@ impl TensorStats {
             fine[index] += 1;
         }
         TensorStats {
-            name: tensor.name.clone(),
-            shape: tensor.shape.clone(),
+            name,
+            shape,
             count,
             non_finite,
             mean,
@@ -106,17 +105,13 @@ impl TensorStats {
 mod tests {
     use super::*;
 
-    fn tensor(values: Vec<f32>) -> NamedTensor {
-        NamedTensor {
-            name: "wt_hidden".into(),
-            shape: vec![values.len()],
-            values,
-        }
+    fn tensor(values: &[f32]) -> TensorStats {
+        TensorStats::new("wt_hidden".into(), vec![values.len()], values)
     }
 
     #[test]
     fn stats_of_a_small_tensor() {
-        let stats = TensorStats::new(&tensor(vec![-1.0, 0.0, 1.0, 2.0, f32::NAN]));
+        let stats = tensor(&[-1.0, 0.0, 1.0, 2.0, f32::NAN]);
         assert_eq!(stats.count, 4);
         assert_eq!(stats.non_finite, 1);
         assert!((stats.mean - 0.5).abs() < 1e-12);
@@ -126,7 +121,7 @@ mod tests {
 
     #[test]
     fn bins_cover_the_range_and_count_every_value() {
-        let stats = TensorStats::new(&tensor(vec![-1.0, 0.0, 1.0, 2.0]));
+        let stats = tensor(&[-1.0, 0.0, 1.0, 2.0]);
         let bins = stats.bins(3);
         assert_eq!(bins.len(), 2, "rounded down to a power of two");
         assert_eq!(bins[0].low, -1.0);
@@ -140,9 +135,9 @@ mod tests {
 
     #[test]
     fn constant_and_empty_tensors_do_not_divide_by_zero() {
-        let constant = TensorStats::new(&tensor(vec![0.5; 3]));
+        let constant = tensor(&[0.5; 3]);
         assert_eq!(constant.bins(4)[0].count, 3);
-        let empty = TensorStats::new(&tensor(vec![f32::NAN]));
+        let empty = tensor(&[f32::NAN]);
         assert_eq!(empty.count, 0);
         assert_eq!(empty.mean, 0.0);
         assert!(empty.bins(4).iter().all(|b| b.count == 0));

@@ -1,12 +1,13 @@
 //! Headless `--lr-find`: fastai's learning-rate finder from the run's starting coefficients,
 //! one line per step and the suggestions.
 
-use super::{data_name, stdout_error, three_decimals};
+use super::{stdout_error, three_decimals};
 use crate::error::{Error, Result};
-use crate::model::finder::{self, FinderSpec, FinderStep, Finding, Suggestions};
-use crate::model::report::format_lr;
+use crate::model::finder;
 use crate::progress::Bar;
-use crate::settings::{Format, RunSettings};
+use crate::report::finder::{FinderStep, Finding};
+use crate::report::format_lr;
+use crate::settings::{FinderSpec, Format, RunSettings};
 use crate::setup::prepare;
 use crate::signals::{self, Caught, SIGINT, SIGTERM};
 use serde_json::json;
@@ -25,7 +26,7 @@ pub fn lr_find(
     let caught = Caught::once(&[SIGINT, SIGTERM]).ok();
     let interrupted = || caught.as_ref().and_then(Caught::pending);
     let mut prepared = {
-        let mut loading = Bar::loading(&data_name(config));
+        let mut loading = Bar::loading(&config.data.name());
         prepare(config, &mut |p| loading.data(p))?
     };
     if format == Format::Text {
@@ -77,17 +78,6 @@ fn print_step(format: Format, step: &FinderStep, out: &mut impl Write) -> Result
     .map_err(stdout_error)
 }
 
-/// fastai's three suggestions in one line: "valley 1.23, steep 2.85, minimum/10 4.98".
-pub fn suggestions_line(s: &Suggestions) -> String {
-    let rate = |lr: Option<f64>| lr.map_or_else(|| "-".to_string(), format_lr);
-    format!(
-        "valley {}, steep {}, minimum/10 {}",
-        rate(s.valley),
-        rate(s.steep),
-        rate(s.minimum)
-    )
-}
-
 fn print_summary(
     format: Format,
     finding: &Finding,
@@ -118,7 +108,7 @@ fn print_summary(
             writeln!(
                 out,
                 "suggested: {} ({} of {} steps, {ended})",
-                suggestions_line(s),
+                s.line(),
                 finding.steps.len(),
                 spec.steps
             )

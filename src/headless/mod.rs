@@ -3,22 +3,23 @@
 
 mod lr_find;
 
-pub use lr_find::{lr_find, suggestions_line};
+pub use lr_find::lr_find;
 
 use crate::error::{Error, Result};
 use crate::files::{Staged, write_error};
-use crate::model::dynamics::{Watch, tensor_names};
-use crate::model::events::{Detector, TrainingEvent};
-use crate::model::report::history_header;
-use crate::model::report::{
-    EpochMetrics, Evaluation, SweepPoint, elapsed_ms, format_lr, history_row, stops_learning_at,
-};
-use crate::model::{Batches, Budget, Split, train_model_checked};
+use crate::model::data::{Batches, Split};
+use crate::model::run::{Watch, train_model_checked};
+use crate::model::schedule::Budget;
+use crate::model::sweep;
 use crate::progress::Bar;
-use crate::settings::{Format, RunSettings, Session, Source, SweepSpec};
+use crate::report::epoch::{EpochMetrics, Evaluation, elapsed_ms, history_header, history_row};
+use crate::report::events::{Detector, TrainingEvent};
+use crate::report::format_lr;
+use crate::report::sweep::{SweepPoint, stops_learning_at};
+use crate::report::weights::tensor_names;
+use crate::settings::{Format, RunSettings, Session, SweepSpec};
 use crate::setup::{Prepared, load_data_and_weights, prepare};
 use crate::signals::{self, Caught, SIGINT, SIGTERM};
-use crate::sweep;
 use serde_json::json;
 use std::cell::RefCell;
 use std::io::Write;
@@ -110,7 +111,7 @@ pub fn run(
     let caught = Caught::once(&[SIGINT, SIGTERM]).ok();
     let interrupted = || caught.as_ref().and_then(Caught::pending);
     let mut prepared = {
-        let mut loading = Bar::loading(&data_name(config));
+        let mut loading = Bar::loading(&config.data.name());
         prepare(config, &mut |p| loading.data(p))?
     };
     // A note that cannot be shown is no reason not to train.
@@ -288,15 +289,14 @@ pub fn sweep(
     bars: bool,
 ) -> Result<()> {
     let (splits, weights) = {
-        let mut loading = Bar::loading(&data_name(config));
+        let mut loading = Bar::loading(&config.data.name());
         load_data_and_weights(config, &mut |p| loading.data(p))?
     };
     let mut bar = Bar::rates(spec.steps.get(), bars);
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let cpu = crate::model::device::init(crate::settings::Backend::Cpu)?;
     let copies = threads.min(spec.steps.get());
-    let batch_size = config.batch_size.map(crate::settings::Count::get);
-    crate::model::memory::check(&splits, &weights.hidden_sizes(), batch_size, &cpu, copies)
+    crate::model::memory::check(config, &splits, &weights.hidden_sizes(), &cpu, copies)
         .map_err(Error::Usage)?;
     let mut points: Vec<SweepPoint> = Vec::new();
     let mut failure = None;
@@ -397,13 +397,4 @@ fn table(
         (None, None) => format!("learned at every lr ({each})"),
     });
     table
-}
-
-/// How the data is named while it loads: the file, or what it is.
-pub(crate) fn data_name(config: &RunSettings) -> String {
-    match &config.data.source {
-        Source::File { path, .. } => path.display().to_string(),
-        Source::Titanic(_) => "titanic.csv".into(),
-        Source::Generated(generated) => generated.kind.to_string(),
-    }
 }

@@ -5,7 +5,7 @@
 
 use super::device::Compute;
 use crate::data::Splits;
-use crate::settings::Backend;
+use crate::settings::{Backend, Count, RunSettings};
 
 /// Bytes an epoch keeps alive per row and hidden unit at its peak (the activations, their
 /// ReLU masks and gradients, and burn's intermediate results), measured with
@@ -140,12 +140,12 @@ impl Room {
     }
 }
 
-/// Whether a run of `hidden` layers on `splits`, stepping `batch_size` rows, fits on
-/// `compute`, `copies` of it side by side.
+/// Whether a run of `settings` (its batch size) through hidden layers of `hidden` units on
+/// `splits` fits on `compute`, `copies` of it side by side.
 pub fn check(
+    settings: &RunSettings,
     splits: &Splits,
     hidden: &[usize],
-    batch_size: Option<usize>,
     compute: &Compute,
     copies: usize,
 ) -> Result<(), String> {
@@ -155,7 +155,7 @@ pub fn check(
         test_rows: splits.test.rows(),
         features: splits.features().len(),
         hidden: hidden.to_vec(),
-        batch_size,
+        batch_size: settings.batch_size.map(Count::get),
     };
     let room = Room {
         available: available(),

@@ -1,21 +1,18 @@
-//! The network ([`network`]), where it runs ([`device`]), its coefficients on disk
-//! ([`weights`]), a training run that reports each epoch ([`run`]), what it reports
-//! ([`report`]) and the plane of two features the decision boundary is drawn on ([`plane`]).
+//! The network on burn: the tutorial's functions ([`network`]), where they run ([`device`]), a
+//! run's data on that device ([`data`]), a training run that reports each epoch ([`run`]) and
+//! what it measures beside training ([`inspect`]), how often it reads back and looks
+//! ([`schedule`]), whether a run fits in memory ([`memory`]), learning-rate sweeps
+//! ([`sweep`]), the finder ([`finder`]) and the plane of two features the decision boundary is
+//! drawn on ([`plane`]). What all of it reports is plain data in [`crate::report`].
 
+pub mod data;
 pub mod device;
-pub mod dynamics;
-pub mod events;
 pub mod finder;
+pub mod inspect;
 pub mod memory;
 pub mod network;
 pub mod plane;
-pub mod report;
+mod readback;
 pub mod run;
-pub mod units;
-pub mod weights;
-
-pub use report::{EpochMetrics, Evaluation, HISTORY_HEADER, Health, SATURATION, elapsed_ms};
-pub use run::{
-    Batches, Budget, DeviceData, ReadBackBatch, Run, Split, SplitTensors, train_model,
-    train_model_checked,
-};
+pub mod schedule;
+pub mod sweep;

@@ -2,10 +2,10 @@
 //! fast.ai lesson 5): inputs → ReLU hidden layer(s) → one sigmoid output, mean absolute error,
 //! full-batch gradient descent written by hand.
 
-use super::weights::{Matrix, Weights};
 use crate::random::Generator;
+use crate::report::weights::{Matrix, Weights};
 use burn::tensor::Gradients;
-use burn::tensor::{Device, Tensor, activation};
+use burn::tensor::{Device, Tensor, TensorData, activation};
 
 /// The coefficients: the tutorial's `(l1, l2, const)`, with any number of hidden layers.
 ///
@@ -24,7 +24,10 @@ impl Coeffs {
     /// Leaves on `device.autodiff()` that require gradients.
     pub fn from_weights(weights: &Weights, device: &Device) -> Self {
         let autodiff = device.clone().autodiff();
-        let leaf = |m: &Matrix| Tensor::<2>::from_data(m.to_data(), &autodiff).require_grad();
+        let leaf = |m: &Matrix| {
+            let data = TensorData::new(m.values.clone(), [m.rows, m.cols]);
+            Tensor::<2>::from_data(data, &autodiff).require_grad()
+        };
         Coeffs {
             hidden: weights.hidden.iter().map(leaf).collect(),
             output: leaf(&weights.output),

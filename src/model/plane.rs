@@ -1,61 +1,8 @@
-//! The plane of two input features: a grid over it to run the network on, and what the
-//! network predicts there (the decision boundary the dashboard draws).
+//! The plane of two input features: a grid over it to run the network on, and the training
+//! points to show there (what the network predicts there is a `BoundaryMap`).
 
 use crate::data::Dataset;
-
-/// P(class 1) sampled on a grid over the plane of two features, and the points to show on it.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BoundaryMap {
-    pub cols: usize,
-    pub rows: usize,
-    /// `rows × cols` probabilities P(class 1), row-major, row 0 at the top (largest x2).
-    pub probs: Vec<f32>,
-    /// The x1 values from the left edge of the grid to its right edge.
-    pub x_range: (f32, f32),
-    /// The x2 values from the bottom edge of the grid to its top edge.
-    pub y_range: (f32, f32),
-    /// Training points (x1, x2, label).
-    pub points: Vec<(f32, f32, bool)>,
-}
-
-impl BoundaryMap {
-    /// The (x1, x2) centre of each cell of a `cols × rows` grid over the ranges, row-major from
-    /// the top row: `rows × cols × 2` values, in the order of [`BoundaryMap::probs`]. Running
-    /// the network on these gives the map.
-    pub fn grid_inputs(
-        cols: usize,
-        rows: usize,
-        x_range: (f32, f32),
-        y_range: (f32, f32),
-    ) -> Vec<f32> {
-        let dx = (x_range.1 - x_range.0) / cols as f32;
-        let dy = (y_range.1 - y_range.0) / rows as f32;
-        let mut inputs = Vec::with_capacity(rows.saturating_mul(cols).saturating_mul(2));
-        for row in 0..rows {
-            let x2 = y_range.1 - (row as f32 + 0.5) * dy;
-            for col in 0..cols {
-                inputs.push(x_range.0 + (col as f32 + 0.5) * dx);
-                inputs.push(x2);
-            }
-        }
-        inputs
-    }
-
-    /// P(class 1) at grid cell (`col`, `row`), if the map has that cell.
-    pub fn prob(&self, col: usize, row: usize) -> Option<f32> {
-        if col >= self.cols {
-            return None;
-        }
-        self.probs
-            .get(row.checked_mul(self.cols)?.checked_add(col)?)
-            .copied()
-    }
-
-    /// A grid of the size it claims, so there is something to draw.
-    pub fn has_grid(&self) -> bool {
-        self.cols > 0 && self.rows > 0 && self.cols.checked_mul(self.rows) == Some(self.probs.len())
-    }
-}
+use crate::report::plane::BoundaryMap;
 
 /// The decision boundary's grid (columns, rows): enough for a panel of 96 × 32 cells.
 const GRID: (usize, usize) = (96, 64);
@@ -67,7 +14,7 @@ const MAX_POINTS: usize = 1000;
 #[derive(Debug, Clone)]
 pub struct Plane {
     inputs: Vec<f32>,
-    /// The grid of the per-unit maps ([`crate::model::units::MAP_GRID`]) over the same ranges.
+    /// The grid of the per-unit maps ([`crate::report::units::MAP_GRID`]) over the same ranges.
     unit_inputs: Vec<f32>,
     map: BoundaryMap,
 }
@@ -85,7 +32,7 @@ impl Plane {
             .step_by(stride)
             .map(|i| (train.x[2 * i], train.x[2 * i + 1], train.y[i] > 0.5))
             .collect();
-        let (unit_cols, unit_rows) = crate::model::units::MAP_GRID;
+        let (unit_cols, unit_rows) = crate::report::units::MAP_GRID;
         Some(Plane {
             inputs: BoundaryMap::grid_inputs(cols, rows, x_range, y_range),
             unit_inputs: BoundaryMap::grid_inputs(unit_cols, unit_rows, x_range, y_range),
@@ -142,4 +89,39 @@ fn padded<'a>(values: impl Iterator<Item = &'a f32>) -> (f32, f32) {
     let span = high - low;
     let pad = if span > 0.0 { span * 0.1 } else { 1.0 };
     (low - pad, high + pad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_ranges_pad_each_feature() {
+        let data = Dataset {
+            features: vec!["x1".into(), "x2".into()],
+            x: vec![0.0, -1.0, 2.0, 1.0, 1.0, f32::NAN],
+            y: vec![0.0, 1.0, 0.0],
+        };
+        let (x, y) = data_ranges(&data);
+        assert!(
+            (x.0 + 0.2).abs() < 1e-6 && (x.1 - 2.2).abs() < 1e-6,
+            "{x:?}"
+        );
+        assert!(
+            (y.0 + 1.2).abs() < 1e-6 && (y.1 - 1.2).abs() < 1e-6,
+            "{y:?}"
+        );
+        let flat = Dataset {
+            features: vec!["only".into()],
+            x: vec![3.0, 3.0],
+            y: vec![0.0, 1.0],
+        };
+        assert_eq!(data_ranges(&flat), ((2.0, 4.0), (-1.0, 1.0)));
+        let empty = Dataset {
+            features: Vec::new(),
+            x: Vec::new(),
+            y: Vec::new(),
+        };
+        assert_eq!(data_ranges(&empty), ((-1.0, 1.0), (-1.0, 1.0)));
+    }
 }

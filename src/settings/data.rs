@@ -147,6 +147,16 @@ impl DataSpec {
         }
     }
 
+    /// How the data is named while it loads, on the dashboard and headless alike: the file,
+    /// `titanic.csv`, or the generated set's kind.
+    pub fn name(&self) -> String {
+        match &self.source {
+            Source::File { path, .. } => path.display().to_string(),
+            Source::Titanic(_) => "titanic.csv".into(),
+            Source::Generated(generated) => generated.kind.to_string(),
+        }
+    }
+
     /// The generated set, if the data is one.
     pub fn generated(&self) -> Option<Generated> {
         match self.source {

@@ -1,18 +1,15 @@
-//! What the trainer thread and the UI say to each other: plain data, no burn, no terminal.
+//! What the trainer thread and the UI say to each other: commands one way, events the other.
+//! The events carry plain reports ([`crate::report`]); nothing here knows burn or the terminal.
 
-pub use crate::model::dynamics::{StepSlice, StepStats};
-pub use crate::model::events::{Detector, EventKind, TrainingEvent};
-pub use crate::model::finder::{FinderSpec, FinderStep, Finding, Suggestions};
-pub use crate::model::plane::BoundaryMap;
-pub use crate::model::report::{
-    EpochMetrics, Evaluation, HISTORY_HEADER, Health, Outcome, SATURATION, SweepPoint, diagnose,
-    elapsed_ms, format_lr, history_row, stops_learning_at,
-};
-pub use crate::model::units::{LayerUnits, UnitMap};
-pub use crate::settings::{Backend, Pace, Playground, RunSettings, SweepSpec};
-
-/// Runs are numbered from 1 in the order they start.
-pub type RunId = u64;
+use crate::report::dynamics::StepSlice;
+use crate::report::epoch::{EpochMetrics, Evaluation};
+use crate::report::finder::{FinderStep, Finding};
+use crate::report::plane::BoundaryMap;
+use crate::report::run::{RunId, RunInfo, RunState};
+use crate::report::snapshot::Snapshot;
+use crate::report::sweep::SweepPoint;
+use crate::report::units::UnitMap;
+use crate::settings::{Backend, FinderSpec, Pace, RunSettings, SweepSpec};
 
 /// UI → trainer.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,59 +43,8 @@ pub enum Command {
     Shutdown,
 }
 
-/// What a run is doing.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RunState {
-    Running,
-    Paused,
-    Finished,
-    Stopped,
-    Failed(String),
-}
-
-/// Facts about a run, sent when it starts.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunInfo {
-    pub id: RunId,
-    /// What it trains with; the hidden sizes are always given.
-    pub settings: RunSettings,
-    /// The adapter's or CPU backend's name.
-    pub device: String,
-    pub data_name: String,
-    pub train_rows: usize,
-    pub valid_rows: usize,
-    pub test_rows: usize,
-    pub features: Vec<String>,
-    /// Whether the run starts from the `--init` file's coefficients (a session file that
-    /// replays it must name that file).
-    pub from_init: bool,
-}
-
-/// One coefficient tensor's values.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NamedTensor {
-    /// `wt_hidden`, `wt_output`, `bias_output`, ...
-    pub name: String,
-    pub shape: Vec<usize>,
-    pub values: Vec<f32>,
-}
-
-/// The coefficients at some epoch, sent at a limited rate for the histograms.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Snapshot {
-    pub epoch: usize,
-    pub tensors: Vec<NamedTensor>,
-    pub health: Health,
-    /// Each hidden layer's units (the network view).
-    pub units: Vec<LayerUnits>,
-}
-
 /// Trainer → UI.
 #[derive(Debug, Clone, PartialEq)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "a run starts a few times a session; the frequent events are small"
-)]
 pub enum Event {
     /// Setting up a backend (a GPU can take seconds).
     Initializing(Backend),
@@ -159,36 +105,29 @@ pub enum Event {
     Error(String),
 }
 
-/// How the learning-rate finder is going.
+/// How a job beside the run is going: a learning-rate sweep, the finder (and the next such
+/// jobs). It starts from run `run`'s starting coefficients with its `plan`, reports its
+/// progress a piece at a time, and ends once: done with what it found, cancelled (the pieces
+/// that had finished stay), or failed.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FinderEvent {
-    /// From the starting coefficients of run `run`.
-    Started {
-        run: RunId,
-        spec: FinderSpec,
-    },
-    Step(FinderStep),
-    /// Every rate tried, or the smoothed loss passed 4x its best.
-    Done(Finding),
+pub enum JobEvent<Plan, Piece, Found> {
+    Started { run: RunId, plan: Plan },
+    Progress(Piece),
+    Done(Found),
     Cancelled,
     Failed(String),
 }
 
-/// How a learning-rate sweep is going.
+/// A sweep's pieces are its rates' points, in the order they finish; done is every rate done.
+pub type SweepEvent = JobEvent<SweepPlan, SweepPoint, ()>;
+
+/// The finder's pieces are its steps; done is every rate tried, or the smoothed loss past 4×
+/// its best.
+pub type FinderEvent = JobEvent<FinderSpec, FinderStep, Finding>;
+
+/// The learning rates a sweep is about to try, in increasing order, and the epochs of each.
 #[derive(Debug, Clone, PartialEq)]
-pub enum SweepEvent {
-    /// The learning rates about to be tried, in increasing order, and the epochs of each,
-    /// from the starting coefficients of run `run`.
-    Started {
-        run: RunId,
-        lrs: Vec<f64>,
-        epochs: usize,
-    },
-    /// One learning rate is done (points arrive in the order they finish).
-    Point(SweepPoint),
-    /// Every learning rate is done.
-    Done,
-    /// Cancelled: the rates that had not finished are left out.
-    Cancelled,
-    Failed(String),
+pub struct SweepPlan {
+    pub lrs: Vec<f64>,
+    pub epochs: usize,
 }

@@ -2,20 +2,21 @@
 //! of the terminal; the UI never waits on it. [`Trainer`] is the UI's handle, [`worker`] the
 //! thread's loop, [`policy`] how a run starts.
 
-mod finding;
 pub mod messages;
 mod policy;
+pub mod side_job;
 pub mod snapshot;
 mod worker;
 
 use crate::data::Splits;
-use crate::model::weights::Weights;
+use crate::error::panic_text;
+use crate::report::weights::Weights;
 use crate::settings::{Pace, RunSettings};
 use messages::{Command, Event};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
-use worker::{Worker, panic_text};
+use worker::Worker;
 
 /// The trainer thread's name (the panic hook tells its panics from the UI's by it).
 pub const THREAD_NAME: &str = "trainer";

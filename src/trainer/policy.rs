@@ -2,7 +2,7 @@
 //! goes when its backend fails, and which coefficients it starts from.
 
 use crate::model::network::init_weights;
-use crate::model::weights::Weights;
+use crate::report::weights::Weights;
 use crate::settings::{Backend, DataSpec, RunSettings};
 
 /// Which data a new run trains on.

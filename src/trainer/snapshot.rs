@@ -1,12 +1,12 @@
 //! What a snapshot of a run holds: its coefficients, its units' health, and on two-feature data
 //! the decision boundary and what the hidden units that matter most respond to.
 
-use super::messages::{BoundaryMap, NamedTensor, Snapshot, UnitMap};
 use crate::error::Result;
-use crate::model::Run;
 use crate::model::plane::Plane;
-use crate::model::units::{self, MAX_MAPS};
-use crate::model::weights::Weights;
+use crate::model::run::Run;
+use crate::report::plane::BoundaryMap;
+use crate::report::snapshot::Snapshot;
+use crate::report::units::{MAX_MAPS, UnitMap};
 
 /// One look at a run.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,35 +22,22 @@ pub struct Observation {
 pub fn take(run: &Run, plane: Option<&Plane>, grads: bool) -> Result<Observation> {
     let weights = run.weights()?;
     let (health, layers) = run.inspect(grads)?;
-    let tensors = weights
-        .named()
-        .into_iter()
-        .map(|(name, values, shape)| NamedTensor {
-            name,
-            shape,
-            values: values.to_vec(),
-        })
-        .collect();
-    let snapshot = Snapshot {
-        epoch: run.epoch(),
-        tensors,
-        health,
-        units: layers,
-    };
-    let boundary = plane.and_then(|plane| maps(run, &weights, plane).ok());
+    let snapshot = Snapshot::new(run.epoch(), weights, health, layers);
+    let boundary = plane.and_then(|plane| maps(run, &snapshot, plane).ok());
     Ok(Observation { snapshot, boundary })
 }
 
-/// P(class 1) over `plane`, and what the units that matter most respond to there.
-fn maps(run: &Run, weights: &Weights, plane: &Plane) -> Result<(BoundaryMap, Vec<UnitMap>)> {
+/// P(class 1) over `plane`, and what the units that matter most (by the snapshot's ranking)
+/// respond to there.
+fn maps(run: &Run, snapshot: &Snapshot, plane: &Plane) -> Result<(BoundaryMap, Vec<UnitMap>)> {
     let map = plane.map(run.predict(plane.inputs())?);
     let activations = run.activations(plane.unit_inputs())?;
-    let chosen: Vec<Vec<usize>> = (0..weights.hidden.len())
-        .map(|layer| {
-            let mut order = units::ranked(&units::importance(weights, layer));
-            order.truncate(MAX_MAPS);
-            order
-        })
+    // The ranking's first entry is the inputs'; then one per hidden layer.
+    let chosen: Vec<Vec<usize>> = snapshot
+        .ranking
+        .iter()
+        .skip(1)
+        .map(|order| order.iter().copied().take(MAX_MAPS).collect())
         .collect();
     Ok((map, UnitMap::pick(&activations, &chosen)))
 }

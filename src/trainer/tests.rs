@@ -1,8 +1,9 @@
 //! The trainer thread, driven through its handle as the dashboard drives it.
 
-use super::messages::{RunState, SweepEvent};
+use super::messages::{SweepEvent, SweepPlan};
 use super::*;
 use crate::model::network::init_weights;
+use crate::report::run::RunState;
 use crate::settings::{
     Count, Generated, HiddenSizes, LearningRate, LrRange, Playground, Seed, Source, Steps,
     SweepSpec,
@@ -236,7 +237,7 @@ fn a_sweep_reports_every_rate_then_done() {
     until(&events, |e| matches!(e, Event::Started(_)));
     let spec = sweep(0.1, 100.0, 4, 20);
     trainer.send(Command::Sweep(spec));
-    let seen = until(&events, |e| matches!(e, Event::Sweep(SweepEvent::Done)));
+    let seen = until(&events, |e| matches!(e, Event::Sweep(SweepEvent::Done(()))));
     let sweep: Vec<&SweepEvent> = seen
         .iter()
         .filter_map(|e| match e {
@@ -244,11 +245,13 @@ fn a_sweep_reports_every_rate_then_done() {
             _ => None,
         })
         .collect();
-    assert!(matches!(sweep[0], SweepEvent::Started { lrs, epochs: 20, .. } if lrs.len() == 4));
+    assert!(
+        matches!(sweep[0], SweepEvent::Started { plan: SweepPlan { lrs, epochs: 20 }, .. } if lrs.len() == 4)
+    );
     let mut lrs: Vec<f64> = sweep
         .iter()
         .filter_map(|s| match s {
-            SweepEvent::Point(p) => Some(p.lr),
+            SweepEvent::Progress(p) => Some(p.lr),
             _ => None,
         })
         .collect();
@@ -267,7 +270,10 @@ fn a_cancelled_sweep_ends_early_and_says_so() {
     });
     trainer.send(Command::CancelSweep);
     let seen = until(&events, |e| {
-        matches!(e, Event::Sweep(SweepEvent::Cancelled | SweepEvent::Done))
+        matches!(
+            e,
+            Event::Sweep(SweepEvent::Cancelled | SweepEvent::Done(()))
+        )
     });
     assert!(matches!(
         seen.last(),
@@ -275,7 +281,7 @@ fn a_cancelled_sweep_ends_early_and_says_so() {
     ));
     let points = seen
         .iter()
-        .filter(|e| matches!(e, Event::Sweep(SweepEvent::Point(_))))
+        .filter(|e| matches!(e, Event::Sweep(SweepEvent::Progress(_))))
         .count();
     assert_eq!(points, 0, "no rate of 100000 epochs finished");
     // A new sweep can start at once.
@@ -283,7 +289,7 @@ fn a_cancelled_sweep_ends_early_and_says_so() {
         epochs: Count::new(5).unwrap(),
         ..spec
     }));
-    let seen = until(&events, |e| matches!(e, Event::Sweep(SweepEvent::Done)));
+    let seen = until(&events, |e| matches!(e, Event::Sweep(SweepEvent::Done(()))));
     assert!(
         !seen
             .iter()
@@ -360,10 +366,10 @@ fn a_restart_too_big_is_refused_and_the_run_goes_on() {
     assert!(message.ends_with("; the current run goes on"), "{message}");
     // Still Titanic: a sweep starts from it.
     trainer.send(Command::Sweep(sweep(0.1, 1.0, 2, 2)));
-    let seen = until(&events, |e| matches!(e, Event::Sweep(SweepEvent::Done)));
+    let seen = until(&events, |e| matches!(e, Event::Sweep(SweepEvent::Done(()))));
     assert!(
         seen.iter()
-            .any(|e| matches!(e, Event::Sweep(SweepEvent::Point(_))))
+            .any(|e| matches!(e, Event::Sweep(SweepEvent::Progress(_))))
     );
 }
 
@@ -391,13 +397,13 @@ fn a_paced_run_starts_slowly_with_gradient_statistics_and_a_step_slice() {
         seen.iter()
             .any(|e| matches!(e, Event::Slice { slice, .. } if slice.points.len() == 49))
     );
-    trainer.send(Command::FindLr(crate::model::finder::FinderSpec::default()));
+    trainer.send(Command::FindLr(crate::settings::FinderSpec::default()));
     let found = until(&events, |e| {
         matches!(e, Event::Finder(FinderEvent::Done(_)))
     });
     let steps = found
         .iter()
-        .filter(|e| matches!(e, Event::Finder(FinderEvent::Step(_))))
+        .filter(|e| matches!(e, Event::Finder(FinderEvent::Progress(_))))
         .count();
     assert_eq!(steps, 100);
 }

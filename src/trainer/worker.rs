@@ -1,16 +1,23 @@
 //! The trainer thread's loop: obeys commands, trains the active run at its pace, and reports
 //! epochs in batches, snapshots at a bounded rate.
 
-use super::finding::{self, Finding};
-use super::messages::{Command, Event, FinderSpec, RunId, RunSettings, RunState};
+use super::messages::{Command, Event, SweepPlan};
 use super::policy::First;
+use super::side_job::{self, JobKind, SideJob};
 use crate::data::Splits;
+use crate::error::panic_text;
+use crate::model::data::{Batches, Split};
 use crate::model::device::Compute;
+use crate::model::finder::lr_find;
 use crate::model::plane::Plane;
-use crate::model::weights::Weights;
-use crate::model::{Batches, Budget, EpochMetrics, ReadBackBatch, Run, Split};
-use crate::settings::{DataSpec, Pace, SweepSpec};
-use crate::sweep::{self, Sweeping};
+use crate::model::run::Run;
+use crate::model::schedule::{Budget, ReadBackBatch};
+use crate::model::sweep::sweep;
+use crate::report::epoch::EpochMetrics;
+use crate::report::run::{RunId, RunState};
+use crate::report::weights::Weights;
+use crate::settings::{DataSpec, FinderSpec, Pace, RunSettings, SweepSpec};
+use burn::tensor::Device;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -90,25 +97,16 @@ pub(super) struct Worker {
     snapshot_at: Instant,
     /// Epochs per read-back at pace max.
     read_back: ReadBackBatch,
-    /// The latest learning-rate sweep (its thread is never waited for).
-    sweeping: Option<Sweeping>,
+    /// The latest learning-rate sweep (its threads are never waited for).
+    sweeping: Option<SideJob>,
     /// The latest learning-rate finder (likewise).
-    finding: Option<Finding>,
+    finding: Option<SideJob>,
     slice_budget: Budget,
     /// Snapshots that measure the units' gradients.
     unit_budget: Budget,
     /// Timed snapshots (a run's last one, and a single step's, are always taken).
     snapshot_budget: Budget,
     shutdown: bool,
-}
-
-/// Text of a panic payload.
-pub(super) fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "the trainer panicked".into())
 }
 
 impl Worker {
@@ -316,13 +314,20 @@ impl Worker {
             Command::Restart(settings) => self.start(settings, None),
             Command::EvaluateTest => self.evaluate_test(),
             Command::Sweep(spec) => self.sweep(spec),
-            Command::CancelSweep => self.cancel_sweep(),
+            Command::CancelSweep => {
+                if let Some(job) = &self.sweeping {
+                    job.cancel();
+                }
+            }
             Command::ExportWeights => self.export_weights(),
             Command::FindLr(spec) => self.find_lr(spec),
-            Command::CancelFinder => self.cancel_finder(),
+            Command::CancelFinder => {
+                if let Some(job) = &self.finding {
+                    job.cancel();
+                }
+            }
             Command::Shutdown => {
-                self.cancel_sweep();
-                self.cancel_finder();
+                self.cancel_jobs();
                 self.shutdown = true;
             }
         }
@@ -342,75 +347,95 @@ impl Worker {
         self.emit(Event::LrChanged { run, epoch, lr });
     }
 
+    /// The active run, when a `kind` job may start beside it: there is one, and no job of
+    /// that kind is running (else the user is told why not).
+    fn beside(&self, kind: JobKind) -> Option<&Active> {
+        let running = match kind {
+            JobKind::Sweep => &self.sweeping,
+            JobKind::Finder => &self.finding,
+        };
+        let noun = kind.noun();
+        let refusal = match &self.active {
+            None => format!("start a run first: {noun} starts from its coefficients"),
+            Some(_) if running.as_ref().is_some_and(SideJob::is_running) => {
+                format!("{noun} is already running")
+            }
+            Some(active) => return Some(active),
+        };
+        self.emit(Event::Notice(refusal));
+        None
+    }
+
     /// Starts a learning-rate sweep from the active run's starting coefficients on its own
     /// threads, leaving a core to the active run; one sweep at a time.
     fn sweep(&mut self, spec: SweepSpec) {
-        let Some(active) = &self.active else {
-            self.emit(Event::Notice(
-                "start a run first: a sweep starts from its coefficients".into(),
-            ));
+        let Some(active) = self.beside(JobKind::Sweep) else {
             return;
         };
-        if self.sweeping.as_ref().is_some_and(Sweeping::is_running) {
-            self.emit(Event::Notice("a sweep is already running".into()));
-            return;
-        }
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1));
+        let plan = SweepPlan {
+            lrs: spec.learning_rates(),
+            epochs: spec.epochs.get(),
+        };
+        let total = plan.lrs.len();
+        let (splits, weights) = (self.current.splits.clone(), active.initial.clone());
+        let batches = Batches::of(&active.settings);
         let outbox = self.outbox.clone();
-        let spawned = sweep::spawn(
+        let spawned = side_job::spawn(
+            JobKind::Sweep,
             active.id,
-            self.current.splits.clone(),
-            active.initial.clone(),
-            Batches::of(&active.settings),
-            spec,
-            threads,
+            plan,
+            move |stop, progress| {
+                let mut done = 0;
+                sweep(&splits, &weights, batches, &spec, threads, stop, |point| {
+                    done += 1;
+                    progress(point);
+                })?;
+                Ok(done)
+            },
+            move |done, _| (done == total).then_some(()),
             move |event| {
                 let _ = outbox.send(Event::Sweep(event));
             },
         );
         match spawned {
-            Ok(sweeping) => self.sweeping = Some(sweeping),
+            Ok(job) => self.sweeping = Some(job),
             Err(error) => self.emit(Event::Error(format!("cannot start the sweep: {error}"))),
         }
     }
 
-    /// Starts the finder from the active run's starting coefficients on its own thread.
+    /// Starts the finder from the active run's starting coefficients on its own thread: a
+    /// copy of them on the CPU, one full-batch step per rate.
     fn find_lr(&mut self, spec: FinderSpec) {
-        let Some(active) = &self.active else {
-            self.emit(Event::Notice(
-                "start a run first: the finder starts from its coefficients".into(),
-            ));
+        let Some(active) = self.beside(JobKind::Finder) else {
             return;
         };
-        if self.finding.as_ref().is_some_and(Finding::is_running) {
-            self.emit(Event::Notice("the finder is already running".into()));
-            return;
-        }
+        let (splits, weights) = (self.current.splits.clone(), active.initial.clone());
         let outbox = self.outbox.clone();
-        let spawned = finding::spawn(
+        let spawned = side_job::spawn(
+            JobKind::Finder,
             active.id,
-            self.current.splits.clone(),
-            active.initial.clone(),
             spec,
+            move |stop, progress| {
+                let mut copy =
+                    Run::from_weights(&weights, &splits, &Device::flex(), 0.0, Batches::FULL);
+                let stopped = || stop.load(std::sync::atomic::Ordering::Relaxed);
+                lr_find(&mut copy, &spec, &stopped, |step| progress(*step))
+            },
+            |finding, stopped| (!stopped).then_some(finding),
             move |event| {
                 let _ = outbox.send(Event::Finder(event));
             },
         );
         match spawned {
-            Ok(finding) => self.finding = Some(finding),
+            Ok(job) => self.finding = Some(job),
             Err(error) => self.emit(Event::Error(format!("cannot start the finder: {error}"))),
         }
     }
 
-    fn cancel_finder(&mut self) {
-        if let Some(finding) = &self.finding {
-            finding.cancel();
-        }
-    }
-
-    fn cancel_sweep(&mut self) {
-        if let Some(sweeping) = &self.sweeping {
-            sweeping.cancel();
+    fn cancel_jobs(&mut self) {
+        for job in [&self.sweeping, &self.finding].into_iter().flatten() {
+            job.cancel();
         }
     }
 

@@ -4,7 +4,7 @@
 //! ratatui's `TestBackend` and scripted keys.
 
 use crate::app::mouse::Press;
-use crate::app::{App, Effect};
+use crate::app::{App, Contents, Effect, FileWrite};
 use crate::error::{Error, Result};
 use crate::signals::SIGTSTP;
 use crate::trainer::messages::{Command, Event};
@@ -74,16 +74,33 @@ pub fn perform(
             Effect::Suspend => asked.suspend = true,
             Effect::Mouse(on) => asked.mouse = Some(on),
             Effect::Send(command) => send(command),
-            Effect::Write(file) => {
-                let path = folder.join(&file.name);
-                let written = crate::files::write(&path, &file.contents)
-                    .map(|()| path)
-                    .map_err(|error| error.to_string());
-                app.on_written(file.kind, written);
+            Effect::Write(FileWrite {
+                kind,
+                name,
+                contents,
+            }) => {
+                let path = folder.join(&name);
+                let written = bytes(contents, &name)
+                    .and_then(|bytes| {
+                        crate::files::write(&path, &bytes).map_err(|error| error.to_string())
+                    })
+                    .map(|()| path);
+                app.on_written(kind, written);
             }
         }
     }
     asked
+}
+
+/// The bytes of the file `name`: a session file in its own format (relative paths from the
+/// file's name, in the working folder); `Err` says why it cannot be written.
+fn bytes(contents: Contents, name: &str) -> std::result::Result<Vec<u8>, String> {
+    match contents {
+        Contents::Bytes(bytes) => Ok(bytes),
+        Contents::Session { settings, pace } => {
+            crate::config::session_text(&settings, pace, Path::new(name)).map(String::into_bytes)
+        }
+    }
 }
 
 /// Runs the dashboard until `app` quits, or a signal ends it (returned): draws `app` on

@@ -7,7 +7,7 @@ mod terminal;
 use crate::app::{App, DataInfo};
 use crate::error::Result;
 use crate::progress::Bar;
-use crate::settings::{HiddenSizes, RunSettings, Session, Source};
+use crate::settings::{HiddenSizes, RunSettings, Session};
 use crate::setup::load_data_and_weights;
 use crate::trainer::Trainer;
 use std::path::Path;
@@ -17,19 +17,14 @@ use terminal::Screen;
 pub fn run(session: &Session) -> Result<()> {
     // Bad data or weights end here, before the screen changes, with the usual one-line error.
     let (splits, weights) = {
-        let name = match &session.run.data.source {
-            Source::File { path, .. } => path.display().to_string(),
-            _ => "data".to_string(),
-        };
-        let mut bar = Bar::loading(&name);
+        let mut bar = Bar::loading(&session.run.data.name());
         load_data_and_weights(&session.run, &mut |p| bar.data(p))?
     };
     // A first run too big ends here too, with its one line: later ones are refused on screen.
     if let Ok(compute) = crate::model::device::init(crate::settings::Backend::Cpu)
         && session.run.backend == crate::settings::Backend::Cpu
     {
-        let batch_size = session.run.batch_size.map(crate::settings::Count::get);
-        crate::model::memory::check(&splits, &weights.hidden_sizes(), batch_size, &compute, 1)
+        crate::model::memory::check(&session.run, &splits, &weights.hidden_sizes(), &compute, 1)
             .map_err(crate::error::Error::Usage)?;
     }
     let settings = RunSettings {

@@ -6,8 +6,8 @@
 //! sample, background the lower). Without colour, cells are shaded from ' ' (P 0) to '█' (P 1)
 //! and points are `o` (class 0) and `x` (class 1).
 
-use super::theme::Theme;
-pub use crate::model::plane::{BoundaryMap, data_ranges};
+use super::theme::{BLUE, ORANGE, SHADES, Theme};
+pub use crate::report::plane::BoundaryMap;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
@@ -17,28 +17,12 @@ use ratatui::widgets::{Block, Widget};
 /// The panel's title unless [`BoundaryPanel::title`] sets another.
 pub const TITLE: &str = "Decision boundary · P(class 1)";
 
-/// From |P − 0.5| (weak) to sure, for class 0 and class 1; xterm's 256 colours, which more
-/// terminals show than 24-bit ones.
-pub(crate) const ORANGE: [Color; 4] = [
-    Color::Indexed(94),
-    Color::Indexed(130),
-    Color::Indexed(172),
-    Color::Indexed(208),
-];
-pub(crate) const BLUE: [Color; 4] = [
-    Color::Indexed(24),
-    Color::Indexed(25),
-    Color::Indexed(32),
-    Color::Indexed(33),
-];
 /// Within 0.1 of 0.5: the boundary itself, a grey band.
 pub(crate) const UNSURE: Color = Color::Indexed(238);
 /// Points, class 0 and class 1: lighter than the map, so a point shows on its own class too.
 const POINT_COLOURS: [Color; 2] = [Color::Indexed(222), Color::Indexed(117)];
 const POINT_MARKS: [&str; 2] = ["○", "●"];
 const PLAIN_MARKS: [&str; 2] = ["o", "x"];
-/// P from 0 to 1 without colour.
-pub(crate) const SHADES: [&str; 5] = [" ", "░", "▒", "▓", "█"];
 /// Below this many inner rows the legend gives its row to the map.
 const LEGEND_FROM: u16 = 3;
 /// A cell shows one mark, so points beyond a few per cell would only cost time.
@@ -268,7 +252,6 @@ fn shade_of(p: f32) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::Dataset;
     use insta::assert_snapshot;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
@@ -359,46 +342,6 @@ mod tests {
             }
         }
         lines.join("\n")
-    }
-
-    #[test]
-    fn grid_inputs_are_cell_centres_from_the_top_row() {
-        let inputs = BoundaryMap::grid_inputs(2, 3, (0.0, 2.0), (-3.0, 3.0));
-        assert_eq!(
-            inputs,
-            [0.5, 2.0, 1.5, 2.0, 0.5, 0.0, 1.5, 0.0, 0.5, -2.0, 1.5, -2.0]
-        );
-        assert!(BoundaryMap::grid_inputs(0, 5, RANGE, RANGE).is_empty());
-    }
-
-    #[test]
-    fn data_ranges_pad_each_feature() {
-        let data = Dataset {
-            features: vec!["x1".into(), "x2".into()],
-            x: vec![0.0, -1.0, 2.0, 1.0, 1.0, f32::NAN],
-            y: vec![0.0, 1.0, 0.0],
-        };
-        let (x, y) = data_ranges(&data);
-        assert!(
-            (x.0 + 0.2).abs() < 1e-6 && (x.1 - 2.2).abs() < 1e-6,
-            "{x:?}"
-        );
-        assert!(
-            (y.0 + 1.2).abs() < 1e-6 && (y.1 - 1.2).abs() < 1e-6,
-            "{y:?}"
-        );
-        let flat = Dataset {
-            features: vec!["only".into()],
-            x: vec![3.0, 3.0],
-            y: vec![0.0, 1.0],
-        };
-        assert_eq!(data_ranges(&flat), ((2.0, 4.0), (-1.0, 1.0)));
-        let empty = Dataset {
-            features: Vec::new(),
-            x: Vec::new(),
-            y: Vec::new(),
-        };
-        assert_eq!(data_ranges(&empty), ((-1.0, 1.0), (-1.0, 1.0)));
     }
 
     #[test]

@@ -51,12 +51,13 @@ impl Frame {
 /// Draws the loss chart; returns its graph's area and the epochs from its left edge to its
 /// right, for the mouse.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<(Rect, [f64; 2])> {
+    let chart = &app.screen.chart;
     let mut title = vec![Span::styled(" Loss ", theme.title())];
     let mut options = Vec::new();
-    if app.log_y {
+    if chart.log_y {
         options.push("log y".to_string());
     }
-    if let Some(w) = app.smoothing.weight() {
+    if let Some(w) = chart.smoothing.weight() {
         options.push(format!("smoothed {w}"));
     }
     if !options.is_empty() {
@@ -81,11 +82,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<(
         return None;
     };
     // Runs whose curves the run table hid are left out, the current one too.
-    let shown: Vec<&RunView> = app
-        .runs
-        .iter()
-        .filter(|r| app.curve_shown(r.id()))
-        .collect();
+    let shown = app.shown_runs();
     let current_shown = app.curve_shown(current.id());
     let legend_rows = render_legend(current, current_shown, &shown, inner, buf, theme);
 
@@ -96,16 +93,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<(
     }
 
     let x_max = shown.iter().map(|r| r.epoch()).max().unwrap_or(0).max(2);
-    let x = x_window(app.cursor.filter(|_| app.zoom), x_max);
+    let x = x_window(chart.cursor.filter(|_| chart.zoom), x_max);
     // Thin to ~2 points per braille dot column; the width is known once the y labels are.
     let columns = usize::from(inner.width) * 2;
     let series: Vec<Series> = shown
         .iter()
-        .map(|run| series(run, app.smoothing, app.log_y, columns))
+        .map(|run| series(run, chart.smoothing, chart.log_y, columns))
         .collect();
     let y = y_bounds(&series);
     let labels = [y[1], f64::midpoint(y[0], y[1]), y[0]].map(|v| {
-        if app.log_y {
+        if chart.log_y {
             fmt_num(10f64.powf(v))
         } else {
             fmt_num(v)
@@ -160,7 +157,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<(
         draw(buf, frame, &s.valid, valid_marker, theme.valid());
         mark(buf, frame, current, s, theme);
     }
-    mark_cursor(buf, frame, app.cursor, theme);
+    mark_cursor(buf, frame, chart.cursor, theme);
     Some((graph, x))
 }
 

@@ -16,7 +16,8 @@ use crate::app::App;
 use crate::app::dynamics::{FinderStatus, FinderView};
 use crate::app::mouse::Panel;
 use crate::app::run::RunView;
-use crate::trainer::messages::{StepSlice, format_lr};
+use crate::report::dynamics::StepSlice;
+use crate::report::format_lr;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
@@ -36,10 +37,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme, regions: &m
     let [slice_area, finder_area] =
         Layout::vertical([Constraint::Fill(1), Constraint::Fill(1)]).areas(right);
     let run = app.current();
-    render_stats(run, true, app.cursor, ratio_area, buf, theme);
-    render_stats(run, false, app.cursor, grad_area, buf, theme);
+    render_stats(run, true, app.screen.chart.cursor, ratio_area, buf, theme);
+    render_stats(run, false, app.screen.chart.cursor, grad_area, buf, theme);
     render_slice(run.and_then(|r| r.slice.as_ref()), slice_area, buf, theme);
-    render_finder(app.finder.as_ref(), finder_area, buf, theme);
+    render_finder(app.reported.finder.as_ref(), finder_area, buf, theme);
     for (area, panel) in [
         (ratio_area, Panel::Ratios),
         (grad_area, Panel::Gradients),

@@ -17,7 +17,7 @@ const LABEL_WIDTH: usize = 16;
 pub const HEIGHT: u16 = Field::ALL.len() as u16 + 3;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
-    let editing = app.form.as_ref();
+    let editing = app.screen.form.as_ref();
     let title = if editing.is_some() {
         " Settings — editing "
     } else {
@@ -33,7 +33,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let form = if let Some(form) = editing {
         form
     } else {
-        shown = Form::new(&app.settings, app.pace, &app.start);
+        shown = Form::new(&app.next.settings, app.next.pace, &app.next.start);
         &shown
     };
     let mut lines: Vec<Line> = Field::ALL

@@ -118,7 +118,7 @@ impl StatefulWidget for &App {
 
     fn render(self, area: Rect, buf: &mut Buffer, regions: &mut Regions) {
         *regions = Regions::default();
-        let theme = Theme::new(self.color);
+        let theme = Theme::new(self.screen.color);
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             render_too_small(area, buf);
             return;
@@ -130,10 +130,10 @@ impl StatefulWidget for &App {
         ])
         .areas(area);
         render_tabs(self, tabs_area, buf, theme, regions);
-        match self.view {
+        match self.screen.view {
             View::Dynamics => dynamics::render(self, main, buf, theme, regions),
             View::Network => network::render(self, main, buf, theme, regions),
-            View::Overview if self.runs_view => {
+            View::Overview if self.screen.table.shown => {
                 let [chart_area, table_area] = Layout::vertical([
                     Constraint::Fill(1),
                     Constraint::Length(runs::height(self, main.height)),
@@ -145,12 +145,12 @@ impl StatefulWidget for &App {
             }
             View::Overview => render_panels(self, main, buf, theme, regions),
         }
-        if let Some(focus) = self.focus.and_then(|panel| regions.area_of(panel)) {
+        if let Some(focus) = self.screen.focus.and_then(|panel| regions.area_of(panel)) {
             bold_border(focus, buf, theme);
         }
         status::render(self, status_area, buf, theme);
-        if self.help {
-            help::render(area, buf, theme, self.help_page);
+        if let Some(page) = self.screen.help {
+            help::render(area, buf, theme, page);
         }
     }
 }
@@ -198,7 +198,7 @@ fn render_tabs(app: &App, area: Rect, buf: &mut Buffer, theme: Theme, regions: &
             Target::Tab(view),
         );
         x = x.saturating_add(width);
-        spans.push(if view == app.view {
+        spans.push(if view == app.screen.view {
             Span::styled(text, theme.selected())
         } else {
             Span::styled(text, theme.dim())
@@ -286,7 +286,7 @@ fn render_panels(app: &App, main: Rect, buf: &mut Buffer, theme: Theme, regions:
 
 fn render_boundary(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let empty = BoundaryMap::default();
-    let (map, title) = match &app.boundary {
+    let (map, title) = match &app.reported.boundary {
         Some(b) => (&b.map, format!("Decision boundary (epoch {})", b.epoch)),
         None => (&empty, "Decision boundary".to_string()),
     };

@@ -9,7 +9,7 @@ use crate::app::fixtures::{count, lr, mid_run, settings, trained};
 use crate::app::form::Field;
 use crate::app::mouse::{Hit, Panel, Press, Target};
 use crate::app::network::UnitRef;
-use crate::trainer::messages::RunSettings;
+use crate::settings::RunSettings;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -63,8 +63,11 @@ fn clicking_a_field_opens_the_form_there_and_focuses_the_panel() {
         }
     );
     click(&mut app, &regions, at);
-    assert_eq!(app.form.as_ref().map(|f| f.focus), Some(Field::Epochs));
-    assert_eq!(app.focus, Some(Panel::Settings));
+    assert_eq!(
+        app.screen.form.as_ref().map(|f| f.focus),
+        Some(Field::Epochs)
+    );
+    assert_eq!(app.screen.focus, Some(Panel::Settings));
 }
 
 #[test]
@@ -75,7 +78,7 @@ fn a_click_focuses_the_panel_under_it() {
     let corner = (x - 1, y);
     assert!(!buffer[corner].modifier.contains(Modifier::BOLD));
     click(&mut app, &regions, (x + 3, y + 2));
-    assert_eq!(app.focus, Some(Panel::Weights));
+    assert_eq!(app.screen.focus, Some(Panel::Weights));
     let (buffer, _) = draw(&app, 120, 40);
     assert!(
         buffer[corner].modifier.contains(Modifier::BOLD),
@@ -88,10 +91,10 @@ fn clicking_a_tab_switches_the_view() {
     let mut app = mid_run();
     let (buffer, regions) = draw(&app, 120, 40);
     click(&mut app, &regions, find(&buffer, "3 network"));
-    assert_eq!(app.view, View::Network);
+    assert_eq!(app.screen.view, View::Network);
     let (buffer, regions) = draw(&app, 120, 40);
     click(&mut app, &regions, find(&buffer, "2 dynamics"));
-    assert_eq!(app.view, View::Dynamics);
+    assert_eq!(app.screen.view, View::Dynamics);
 }
 
 #[test]
@@ -102,18 +105,21 @@ fn the_loss_chart_takes_the_cursor_and_zooms_under_the_wheel() {
     assert_eq!(from, 1.0, "the chart starts at epoch 1");
     let (x, y) = (graph.x, graph.y + 1);
     click(&mut app, &regions, (x, y));
-    assert_eq!(app.cursor, Some(1));
+    assert_eq!(app.screen.chart.cursor, Some(1));
     let Some(Target::Epoch(far)) = regions.hit(x + 40, y).target else {
         panic!("the chart is under the mouse");
     };
     assert!(far > 1);
     app.on_mouse(Press::ScrollUp, regions.hit(x + 40, y));
-    assert_eq!((app.cursor, app.zoom), (Some(far.min(12)), true));
+    assert_eq!(
+        (app.screen.chart.cursor, app.screen.chart.zoom),
+        (Some(far.min(12)), true)
+    );
     app.on_mouse(Press::ScrollDown, regions.hit(x + 40, y));
-    assert!(!app.zoom);
+    assert!(!app.screen.chart.zoom);
     // The chart spans 30 epochs, the run 12: a click past its end is its last epoch.
     click(&mut app, &regions, (graph.right() - 1, y));
-    assert_eq!(app.cursor, Some(12));
+    assert_eq!(app.screen.chart.cursor, Some(12));
 }
 
 #[test]
@@ -122,8 +128,8 @@ fn a_tab_click_leaves_an_open_form_where_it_is() {
     press(&mut app, KeyCode::Char('f'));
     let (buffer, regions) = draw(&app, 120, 40);
     click(&mut app, &regions, find(&buffer, "3 network"));
-    assert_eq!(app.view, View::Overview, "the form stays on screen");
-    assert!(app.form.is_some());
+    assert_eq!(app.screen.view, View::Overview, "the form stays on screen");
+    assert!(app.screen.form.is_some());
 }
 
 #[test]
@@ -137,11 +143,11 @@ fn clicking_a_unit_inspects_it() {
     press(&mut app, KeyCode::Char('3'));
     let (buffer, regions) = draw(&app, 120, 40);
     click(&mut app, &regions, find(&buffer, "● 9"));
-    assert_eq!(app.unit, Some(UnitRef { layer: 0, unit: 9 }));
+    assert_eq!(app.screen.unit, Some(UnitRef { layer: 0, unit: 9 }));
     let (buffer, regions) = draw(&app, 120, 40);
     find(&buffer, "Inspector · h1.9");
     click(&mut app, &regions, find(&buffer, "◉ out"));
-    assert_eq!(app.unit, Some(UnitRef { layer: 1, unit: 0 }));
+    assert_eq!(app.screen.unit, Some(UnitRef { layer: 1, unit: 0 }));
 }
 
 #[test]
@@ -150,8 +156,8 @@ fn with_the_mouse_off_clicks_do_nothing_and_m_turns_it_back_on() {
     assert_eq!(press(&mut app, KeyCode::Char('M')), [Effect::Mouse(false)]);
     let (buffer, regions) = draw(&app, 120, 40);
     click(&mut app, &regions, find(&buffer, "3 network"));
-    assert_eq!(app.view, View::Overview);
+    assert_eq!(app.screen.view, View::Overview);
     assert_eq!(press(&mut app, KeyCode::Char('M')), [Effect::Mouse(true)]);
     click(&mut app, &regions, find(&buffer, "3 network"));
-    assert_eq!(app.view, View::Network);
+    assert_eq!(app.screen.view, View::Network);
 }

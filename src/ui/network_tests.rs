@@ -5,7 +5,7 @@ use super::tests::{press, terminal};
 use crate::app::App;
 use crate::app::fixtures::{count, hidden, lr, planar_settings, settings, trained};
 use crate::app::network::UnitState;
-use crate::trainer::messages::RunSettings;
+use crate::settings::RunSettings;
 use crossterm::event::KeyCode;
 use insta::assert_snapshot;
 
@@ -56,7 +56,7 @@ fn titanic_at_20_units_marks_the_dead_ones() {
 #[test]
 fn the_same_view_without_colour_uses_glyphs() {
     let mut app = titanic_lr20();
-    app.color = false;
+    app.screen.color = false;
     let screen = terminal(&app, 120, 40);
     let buffer = screen.backend().buffer();
     assert!(
@@ -117,11 +117,11 @@ fn circle_data_shows_what_each_unit_responds_to() {
     };
     let mut app = trained(settings, &[50, 200]);
     press(&mut app, KeyCode::Char('3'));
-    let maps = &app.boundary.as_ref().unwrap().units;
+    let maps = &app.reported.boundary.as_ref().unwrap().units;
     assert_eq!(maps.len(), 8, "a map per hidden unit");
     let screen = terminal(&app, 120, 40);
     assert_snapshot!("network_circle_unit_maps", screen.backend());
-    app.color = false;
+    app.screen.color = false;
     let screen = terminal(&app, 120, 40);
     assert_snapshot!("network_circle_unit_maps_no_color", screen.backend());
 }

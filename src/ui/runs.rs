@@ -33,7 +33,7 @@ const COLUMNS: [(&str, usize, bool); 11] = [
 
 /// Rows of the panel in a main area `main` rows high: every run if it can, at most 2/5.
 pub fn height(app: &App, main: u16) -> u16 {
-    let wanted = u16::try_from(app.summaries.len())
+    let wanted = u16::try_from(app.reported.summaries.len())
         .unwrap_or(u16::MAX)
         .saturating_add(3);
     wanted.min((main * 2 / 5).max(5))
@@ -82,7 +82,7 @@ fn figures(summary: &RunSummary) -> [String; 3] {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let block = Block::bordered()
         .title(Line::styled(
-            format!("{TITLE}({}) ", app.summaries.len()),
+            format!("{TITLE}({}) ", app.reported.summaries.len()),
             theme.title(),
         ))
         .title_top(Line::styled(KEYS, theme.dim()).right_aligned())
@@ -114,11 +114,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     // The window keeps the selection in its middle where it can; at first the newest runs.
     let first = selected
         .saturating_sub(rows / 2)
-        .min(app.summaries.len().saturating_sub(rows));
+        .min(app.reported.summaries.len().saturating_sub(rows));
     let current = app.current().map(crate::app::run::RunView::id);
-    for (y, summary) in (inner.y + 1..inner.bottom()).zip(app.summaries.range(first, rows)) {
-        let kept = app.runs.iter().any(|r| r.id() == summary.id);
-        let is_selected = app.summaries.index_of(summary.id) == Some(selected);
+    for (y, summary) in (inner.y + 1..inner.bottom()).zip(app.reported.summaries.range(first, rows))
+    {
+        let kept = app.reported.runs.iter().any(|r| r.id() == summary.id);
+        let is_selected = app.reported.summaries.index_of(summary.id) == Some(selected);
         let marker = format!(
             "{}{}",
             if is_selected { "▶" } else { " " },

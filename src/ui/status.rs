@@ -4,7 +4,8 @@
 use super::fmt_num;
 use super::theme::Theme;
 use crate::app::App;
-use crate::trainer::messages::{Backend, RunState};
+use crate::report::run::RunState;
+use crate::settings::Backend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -44,7 +45,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
 /// The state word with a symbol, then epoch, speed and the diagnosis.
 fn run_line<'a>(app: &App, theme: Theme) -> Line<'a> {
     let Some(run) = app.current() else {
-        let word = match app.initializing {
+        let word = match app.reported.initializing {
             Some(Backend::Wgpu) => "initializing GPU…",
             Some(Backend::Cpu) => "initializing CPU…",
             None => "waiting for the trainer…",
@@ -101,7 +102,7 @@ fn message_line<'a>(app: &App, theme: Theme) -> Line<'a> {
             ));
         }
     }
-    match &app.message {
+    match &app.screen.message {
         Some(m) if m.error => {
             sep(&mut spans);
             spans.push(Span::styled("error:", theme.error()));
@@ -126,9 +127,9 @@ fn sep(spans: &mut Vec<Span>) {
 fn setup_line<'a>(app: &App, theme: Theme, room: usize) -> Line<'a> {
     let device = match app.current() {
         Some(run) => format!("{}: {}", run.info.settings.backend, run.info.device),
-        None => app.settings.backend.to_string(),
+        None => app.next.settings.backend.to_string(),
     };
-    let d = &app.data;
+    let d = &app.reported.data;
     let long = format!(
         ": {} train, {} valid, {} test rows, {} features",
         d.train_rows, d.valid_rows, d.test_rows, d.features

@@ -6,7 +6,7 @@
 use super::fmt_num;
 use super::theme::Theme;
 use crate::app::sweep_view::{SweepStatus, SweepView, stops_learning_text};
-use crate::trainer::messages::Outcome;
+use crate::report::health::Outcome;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -74,7 +74,7 @@ pub fn render(sweep: &SweepView, area: Rect, buf: &mut Buffer, theme: Theme) {
         status => {
             let mut spans = Vec::new();
             let about =
-                if let (SweepStatus::Done, Some(text)) = (status, stops_learning_text(sweep)) {
+                if let (SweepStatus::Done(()), Some(text)) = (status, stops_learning_text(sweep)) {
                     spans.push(Span::styled(text, theme.title()));
                     spans.push(Span::raw(" · "));
                     format!("loss after {} epochs", sweep.epochs)

@@ -2,7 +2,10 @@
 
 use crate::app::App;
 use crate::app::fixtures::*;
-use crate::trainer::messages::{Backend, Event, Outcome, RunSettings, RunState, SweepEvent};
+use crate::report::health::Outcome;
+use crate::report::run::RunState;
+use crate::settings::{Backend, RunSettings};
+use crate::trainer::messages::{Event, SweepEvent};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
 use ratatui::Terminal;
@@ -59,7 +62,7 @@ fn main_screen_large_has_detailed_histograms() {
     app.on_event(Event::TestEvaluated {
         run: 1,
         epoch: 12,
-        evaluation: crate::trainer::messages::Evaluation {
+        evaluation: crate::report::epoch::Evaluation {
             loss: 0.21,
             accuracy: 0.8,
         },
@@ -74,7 +77,7 @@ fn main_screen_large_has_detailed_histograms() {
 #[test]
 fn main_screen_without_colour() {
     let mut app = mid_run();
-    app.color = false;
+    app.screen.color = false;
     let terminal = terminal(&app, 80, 24);
     let buffer = terminal.backend().buffer();
     for cell in &buffer.content {
@@ -219,7 +222,7 @@ fn stalled_run_is_told_apart_from_a_converged_one() {
     app.on_event(snapshot(
         1,
         10,
-        crate::trainer::messages::Health {
+        crate::report::health::Health {
             dead_units: 4,
             hidden_units: 32,
             min_pred: 0.0,
@@ -290,7 +293,7 @@ fn no_size_panics() {
     states.push(long);
     states.push(planar_mid_run());
     let mut planar_plain = planar_mid_run();
-    planar_plain.color = false;
+    planar_plain.screen.color = false;
     states.push(planar_plain);
     states.push(with_sweep(mid_run(), &[0, 4, 11], false));
     let all: Vec<usize> = (0..12).collect();
@@ -363,7 +366,7 @@ fn two_features_large_has_boundary_and_weights() {
 #[test]
 fn two_features_without_colour() {
     let mut app = planar_mid_run();
-    app.color = false;
+    app.screen.color = false;
     let terminal = terminal(&app, 80, 24);
     let buffer = terminal.backend().buffer();
     assert_no_colour(buffer);
@@ -386,7 +389,7 @@ fn with_sweep(mut app: App, done: &[usize], finished: bool) -> App {
         app.on_event(event);
     }
     if finished {
-        app.on_event(Event::Sweep(SweepEvent::Done));
+        app.on_event(Event::Sweep(SweepEvent::Done(())));
     }
     app
 }
@@ -435,7 +438,7 @@ fn sweep_cancelled_keeps_its_points_without_a_verdict() {
 fn sweep_without_colour_tells_outcomes_by_marker() {
     let all: Vec<usize> = (0..12).collect();
     let mut app = with_sweep(mid_run(), &all, true);
-    app.color = false;
+    app.screen.color = false;
     let terminal = terminal(&app, 100, 30);
     let buffer = terminal.backend().buffer();
     assert_no_colour(buffer);
@@ -462,7 +465,7 @@ fn sweep_with_only_non_finite_losses_draws() {
             Outcome::Diverged,
         );
         point.first_loss = f32::NAN;
-        app.on_event(Event::Sweep(SweepEvent::Point(point)));
+        app.on_event(Event::Sweep(SweepEvent::Progress(point)));
     }
     let screen = screen(&app, 80, 24);
     assert!(screen.contains("4/12 done"), "{screen}");
@@ -599,10 +602,12 @@ fn form_shows_batch_size_and_data() {
 /// epoch's gradient statistics and the step slice fed to the dashboard as the trainer sends
 /// them; with `finder`, the learning-rate finder's steps and result too.
 fn trained(lr: f64, epochs: usize, finder: bool) -> App {
-    use crate::model::dynamics::Watch;
-    use crate::model::finder::{FinderSpec, lr_find};
+    use crate::model::data::DeviceData;
+    use crate::model::finder::lr_find;
     use crate::model::network::init_coeffs;
-    use crate::model::{DeviceData, Run};
+    use crate::model::run::Run;
+    use crate::model::run::Watch;
+    use crate::settings::FinderSpec;
     use crate::trainer::messages::FinderEvent;
     let splits = crate::data::load(&crate::settings::DataSpec::default()).expect("titanic");
     let device = burn::tensor::Device::flex();
@@ -627,7 +632,7 @@ fn trained(lr: f64, epochs: usize, finder: bool) -> App {
         .steps(epochs)
         .expect("epochs")
         .into_iter()
-        .map(|m| crate::trainer::messages::EpochMetrics {
+        .map(|m| crate::report::epoch::EpochMetrics {
             elapsed: std::time::Duration::from_millis(40 * m.epoch as u64),
             ..m
         })
@@ -637,11 +642,11 @@ fn trained(lr: f64, epochs: usize, finder: bool) -> App {
     app.on_event(Event::Slice { run: 1, slice });
     if finder {
         let spec = FinderSpec::default();
-        app.on_event(Event::Finder(FinderEvent::Started { run: 1, spec }));
+        app.on_event(Event::Finder(FinderEvent::Started { run: 1, plan: spec }));
         let mut steps = Vec::new();
         let found = lr_find(&mut make(), &spec, &|| false, |s| steps.push(*s)).expect("finder");
         for step in steps {
-            app.on_event(Event::Finder(FinderEvent::Step(step)));
+            app.on_event(Event::Finder(FinderEvent::Progress(step)));
         }
         app.on_event(Event::Finder(FinderEvent::Done(found)));
     }
@@ -672,6 +677,7 @@ fn dynamics_view_at_lr_20_explains_the_overshoot() {
     // The loss that rose at epoch 4 is an event, marked and explained.
     let mut run = trained(20.0, 6, false);
     let text = run
+        .screen
         .message
         .as_ref()
         .map(|m| m.text.clone())

@@ -3,6 +3,25 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+/// TensorFlow Playground's palette: orange for class 0 and negative weights, blue for class 1
+/// and positive ones, each from weak (or unsure) to strong (or sure); xterm's 256 colours,
+/// which more terminals show than 24-bit ones. The decision boundary, the network's edges and
+/// its units' maps share it.
+pub(crate) const ORANGE: [Color; 4] = [
+    Color::Indexed(94),
+    Color::Indexed(130),
+    Color::Indexed(172),
+    Color::Indexed(208),
+];
+pub(crate) const BLUE: [Color; 4] = [
+    Color::Indexed(24),
+    Color::Indexed(25),
+    Color::Indexed(32),
+    Color::Indexed(33),
+];
+/// From 0 to 1 without colour, as shading.
+pub(crate) const SHADES: [&str; 5] = [" ", "░", "▒", "▓", "█"];
+
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     pub color: bool,

@@ -1,15 +1,18 @@
 //! How the worker starts a run: its data (loaded when new), its device (the CPU when a GPU
 //! fails for the first run), its starting coefficients ([`super::super::policy`]).
 
-use super::super::messages::{Event, RunInfo, RunSettings, RunState};
+use super::super::messages::Event;
 use super::super::policy::{self, DataChoice, Fallback, First};
-use super::{Active, BATCH_TIME, Loaded, Worker, panic_text};
-use crate::error::Result;
+use super::{Active, BATCH_TIME, Loaded, Worker};
+use crate::error::{Result, panic_text};
+use crate::model::data::Batches;
 use crate::model::device::{self, Compute};
 use crate::model::memory;
-use crate::model::weights::Weights;
-use crate::model::{Batches, ReadBackBatch, Run};
-use crate::settings::{Backend, DataSpec, HiddenSizes};
+use crate::model::run::{Run, Watch};
+use crate::model::schedule::ReadBackBatch;
+use crate::report::run::{RunInfo, RunState};
+use crate::report::weights::Weights;
+use crate::settings::{Backend, DataSpec, HiddenSizes, RunSettings};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Instant;
 
@@ -82,9 +85,8 @@ impl Worker {
             || settings.hidden_sizes().sizes().to_vec(),
             Weights::hidden_sizes,
         );
-        let batch_size = settings.batch_size.map(crate::settings::Count::get);
         let on = loaded.as_ref().map_or(&self.current.splits, |l| &l.splits);
-        if let Err(why) = memory::check(on, &hidden, batch_size, &compute, 1) {
+        if let Err(why) = memory::check(&settings, on, &hidden, &compute, 1) {
             self.emit(Event::Error(format!("{why}; the current run goes on")));
             return;
         }
@@ -134,7 +136,7 @@ impl Worker {
                 self.read_back = ReadBackBatch::new(BATCH_TIME);
                 self.active = Some(Active {
                     id,
-                    run: run.watching(crate::model::dynamics::Watch::Sampled),
+                    run: run.watching(Watch::Sampled),
                     settings,
                     state: RunState::Running,
                     initial: start.weights,

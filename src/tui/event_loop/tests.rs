@@ -219,7 +219,7 @@ fn a_click_lands_where_the_last_frame_drew_and_m_asks_for_the_mouse() {
     input.0.extend(Script::keys("M").0);
     input.0.extend([Some(click(13, 0)), None]);
     run_ignoring_commands(&mut terminal, &mut app, &events, &mut input);
-    assert_eq!(app.view, crate::app::dynamics::View::Network);
+    assert_eq!(app.screen.view, crate::app::dynamics::View::Network);
     assert_eq!(input.3, [false], "M gives the mouse back to the terminal");
     assert!(
         screen(&terminal).contains("Network"),

@@ -5,7 +5,6 @@
 //! names its further hidden layers `wt_hidden_2` `[h1, h2]`, `wt_hidden_3` `[h2, h3]`, ...
 
 use crate::error::{Error, Result};
-use burn::tensor::TensorData;
 use safetensors::{Dtype, SafeTensors, tensor::TensorView};
 use std::path::Path;
 
@@ -21,10 +20,6 @@ impl Matrix {
     pub fn new(rows: usize, cols: usize, values: Vec<f32>) -> Self {
         debug_assert_eq!(values.len(), rows * cols);
         Matrix { rows, cols, values }
-    }
-
-    pub fn to_data(&self) -> TensorData {
-        TensorData::new(self.values.clone(), [self.rows, self.cols])
     }
 
     pub fn shape(&self) -> [usize; 2] {
@@ -50,6 +45,15 @@ pub fn hidden_name(index: usize) -> String {
         0 => HIDDEN.to_string(),
         i => format!("{HIDDEN}_{}", i + 1),
     }
+}
+
+/// The coefficient tensors' names for `hidden_layers` hidden layers, in the order of
+/// `StepStats` (`super::dynamics`): `wt_hidden`, `wt_hidden_2`, ..., `wt_output`, `bias_output`.
+pub fn tensor_names(hidden_layers: usize) -> Vec<String> {
+    (0..hidden_layers)
+        .map(hidden_name)
+        .chain([OUTPUT.to_string(), BIAS.to_string()])
+        .collect()
 }
 
 fn shape_text(shape: &[usize]) -> String {

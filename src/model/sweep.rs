@@ -1,89 +1,18 @@
 //! Learning-rate sweeps: the same starting coefficients trained at log-spaced learning rates,
-//! on parallel worker threads, to find where the network stops learning; headless mode waits
-//! for one ([`sweep`]), the dashboard's trainer runs one beside its run ([`spawn`]).
+//! on parallel worker threads, to find where the network stops learning. Headless mode waits
+//! for one; the dashboard's trainer runs one beside its run.
 
+use super::data::{Batches, Split};
+use super::run::Run;
 use crate::data::Splits;
 use crate::error::{Error, Result};
-use crate::model::report::{SweepPoint, diagnose};
-use crate::model::weights::Weights;
-use crate::model::{Batches, Run, Split};
+use crate::report::health::diagnose;
+use crate::report::sweep::SweepPoint;
+use crate::report::weights::Weights;
 use crate::settings::SweepSpec;
-use crate::trainer::messages::{RunId, SweepEvent};
 use burn::tensor::Device;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::channel;
-
-/// A sweep on its own threads; dropping the handle leaves it running.
-pub struct Sweeping {
-    flags: Arc<Flags>,
-}
-
-/// Shared by the sweep's thread and its handle.
-#[derive(Default)]
-struct Flags {
-    /// Set by the handle: stop training and report what finished.
-    stop: AtomicBool,
-    /// Set by the sweep's thread just before it sends its last event.
-    ended: AtomicBool,
-}
-
-impl Sweeping {
-    /// Whether the sweep has yet to send its last event.
-    pub fn is_running(&self) -> bool {
-        !self.flags.ended.load(Ordering::Acquire)
-    }
-
-    /// Asks the sweep to stop; it then reports [`SweepEvent::Cancelled`].
-    pub fn cancel(&self) {
-        self.flags.stop.store(true, Ordering::Relaxed);
-    }
-}
-
-/// Starts a sweep of `weights` (run `run`'s start) on `threads` threads of its own, which
-/// reports [`SweepEvent::Started`], each [`SweepEvent::Point`] as it finishes, then
-/// [`SweepEvent::Done`], `Cancelled` or `Failed` through `send`.
-pub fn spawn(
-    run: RunId,
-    splits: Splits,
-    weights: Weights,
-    batches: Batches,
-    spec: SweepSpec,
-    threads: usize,
-    send: impl Fn(SweepEvent) + Send + 'static,
-) -> std::io::Result<Sweeping> {
-    let flags = Arc::new(Flags::default());
-    let shared = Arc::clone(&flags);
-    std::thread::Builder::new()
-        .name(format!("{}-sweep", crate::trainer::THREAD_NAME))
-        .spawn(move || {
-            let lrs = spec.learning_rates();
-            let total = lrs.len();
-            let epochs = spec.epochs.get();
-            send(SweepEvent::Started { run, lrs, epochs });
-            let mut done = 0;
-            let swept = sweep(
-                &splits,
-                &weights,
-                batches,
-                &spec,
-                threads,
-                &shared.stop,
-                |point| {
-                    done += 1;
-                    send(SweepEvent::Point(point));
-                },
-            );
-            // Ended before it says so: a new sweep asked for after this event starts.
-            shared.ended.store(true, Ordering::Release);
-            send(match swept {
-                Ok(()) if done < total => SweepEvent::Cancelled,
-                Ok(()) => SweepEvent::Done,
-                Err(error) => SweepEvent::Failed(error.to_string()),
-            });
-        })?;
-    Ok(Sweeping { flags })
-}
 
 /// Trains `weights` on `splits` at every learning rate of `spec`, on up to `threads` worker
 /// threads (burn's CPU backend, one run per thread), calling `on_point` as each finishes.
@@ -184,7 +113,8 @@ mod tests {
     use super::*;
     use crate::data::load;
     use crate::model::network::init_weights;
-    use crate::model::report::{Outcome, stops_learning_at};
+    use crate::report::health::Outcome;
+    use crate::report::sweep::stops_learning_at;
     use crate::settings::{Count, DataSpec, LrRange, Steps};
 
     fn spec(from: f64, to: f64, steps: usize, epochs: usize) -> SweepSpec {

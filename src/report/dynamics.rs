@@ -1,18 +1,8 @@
 //! Why a run converges or diverges, in numbers: each coefficient tensor's gradient norm and
 //! update:data ratio at a step, and the training loss along the step's direction (where the
-//! step lands). Plain data; [`super::run::Run`] measures them.
+//! step lands). Plain data; the model measures them.
 
-use super::report::format_lr;
-use super::weights::{BIAS, OUTPUT, hidden_name};
-
-/// The coefficient tensors' names for `hidden_layers` hidden layers, in the order of
-/// [`StepStats`]: `wt_hidden`, `wt_hidden_2`, ..., `wt_output`, `bias_output`.
-pub fn tensor_names(hidden_layers: usize) -> Vec<String> {
-    (0..hidden_layers)
-        .map(hidden_name)
-        .chain([OUTPUT.to_string(), BIAS.to_string()])
-        .collect()
-}
+use super::format_lr;
 
 /// Each coefficient tensor's figures at one gradient step, taken before the update, in the
 /// order of the tensors (`wt_hidden`, `wt_hidden_2`, ..., `wt_output`, `bias_output`).
@@ -43,19 +33,6 @@ impl StepStats {
             update_ratio,
         }
     }
-}
-
-/// How a run measures [`StepStats`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Watch {
-    /// Not at all: the tutorial's epoch, nothing added.
-    #[default]
-    Off,
-    /// At every epoch.
-    Every,
-    /// At the last epoch of each read-back batch: the dashboard's, every epoch of a paced run
-    /// (one epoch per batch) and a sample at pace max.
-    Sampled,
 }
 
 /// The training loss along the current step's direction: L(w − t·grad) for t from 0 to

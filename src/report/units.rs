@@ -1,6 +1,6 @@
 //! The network one unit at a time: how often each hidden unit is active, its gradient, what it
 //! responds to over the input plane, which units matter most, and the spread of each tensor.
-//! Plain data; [`super::run::Run`] measures it.
+//! Plain data; the model measures it.
 
 use super::weights::Weights;
 
@@ -108,6 +108,21 @@ pub fn ranked(importance: &[f32]) -> Vec<usize> {
     order
 }
 
+/// Each layer's units from the most important to the least ([`ranked`]): first the inputs
+/// (by the sum of |w| over their weights into the first hidden layer, or into the output with
+/// none), then each hidden layer's units (by [`importance`]).
+pub fn rankings(weights: &Weights) -> Vec<Vec<usize>> {
+    let first = weights.hidden.first().unwrap_or(&weights.output);
+    let inputs: Vec<f32> = first
+        .values
+        .chunks(first.cols.max(1))
+        .map(|row| row.iter().map(|w| w.abs()).sum())
+        .collect();
+    std::iter::once(ranked(&inputs))
+        .chain((0..weights.hidden.len()).map(|layer| ranked(&importance(weights, layer))))
+        .collect()
+}
+
 /// TensorBoard's distribution bands, in basis points: the minimum, −1.5σ, −1σ, −0.5σ, the
 /// median, +0.5σ, +1σ, +1.5σ and the maximum of a normal distribution (its percentiles 0, 7,
 /// 16, 31, 50, 69, 84, 93 and 100).
@@ -166,7 +181,7 @@ pub fn bands(values: &[f32]) -> Option<[f32; 9]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::weights::Matrix;
+    use crate::report::weights::Matrix;
 
     #[test]
     fn bands_are_numpys_percentiles() {

@@ -3,7 +3,7 @@
 //! divergence), every prediction saturated, hidden units dying.
 
 use super::finder::Smoother;
-use super::report::Health;
+use super::health::Health;
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -14,7 +14,7 @@ pub enum EventKind {
     LossRose,
     /// The smoothed training loss passed 4× its best, the rule fastai's `lr_find` stops at.
     Diverged,
-    /// Every training row's prediction is within [`super::report::SATURATION`] of 0 or 1: no
+    /// Every training row's prediction is within [`super::health::SATURATION`] of 0 or 1: no
     /// gradient flows back through the sigmoid.
     Stalled,
     /// More hidden units output zero on every training row than before.

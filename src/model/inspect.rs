@@ -1,0 +1,216 @@
+//! What a run measures beside training, at its current coefficients: the step slice, its
+//! units' health and activity (with their gradients), predictions and activations over the
+//! plane.
+
+use super::network::{self, Coeffs};
+use super::readback::{read_error, scalars};
+use super::run::Run;
+use crate::error::Result;
+use crate::report::dynamics::StepSlice;
+use crate::report::health::{Health, SATURATION};
+use crate::report::units::LayerUnits;
+use burn::tensor::{Int, Tensor, TensorData, Transaction};
+
+impl Run {
+    /// The training loss along the current step's direction, [`StepSlice`]: L(w − t·grad)
+    /// for each t of [`StepSlice::ts`] at the run's rate. On more than
+    /// [`StepSlice::MAX_ROWS`] training rows, the gradient and the losses are those of that
+    /// many rows, evenly spaced. The run is not changed.
+    #[expect(
+        clippy::cast_possible_wrap,
+        reason = "row indices fit in memory, far below i64::MAX"
+    )]
+    pub fn step_slice(&self) -> Result<StepSlice> {
+        let train = &self.data.train;
+        let (x, y, sampled) = if train.rows > StepSlice::MAX_ROWS {
+            let n = StepSlice::MAX_ROWS;
+            let indices: Vec<i64> = (0..n).map(|i| (i * train.rows / n) as i64).collect();
+            let indices =
+                Tensor::<1, Int>::from_data(TensorData::new(indices, [n]), &train.x.device());
+            (
+                train.x.clone().select(0, indices.clone()),
+                train.y.clone().select(0, indices),
+                Some(n),
+            )
+        } else {
+            (train.x.clone(), train.y.clone(), None)
+        };
+        let loss = network::calc_loss(&self.coeffs, &x, &y);
+        let grads = loss.backward();
+        let here = self.coeffs.detached();
+        let directions: Vec<Tensor<2>> = self
+            .coeffs
+            .tensors()
+            .zip(here.tensors())
+            .map(|(coeff, value)| coeff.grad(&grads).unwrap_or_else(|| value.zeros_like()))
+            .collect();
+        let ts = StepSlice::ts(self.lr);
+        let mut reads = Transaction::default();
+        for &t in &ts {
+            let mut moved = here
+                .tensors()
+                .zip(&directions)
+                .map(|(w, g)| w.clone() - g.clone().mul_scalar(t));
+            let mut hidden = Vec::with_capacity(here.hidden.len());
+            for _ in 0..here.hidden.len() {
+                hidden.extend(moved.next());
+            }
+            let (Some(output), Some(bias)) = (moved.next(), moved.next()) else {
+                return Err(read_error("the coefficients lost a tensor"));
+            };
+            let at = Coeffs {
+                hidden,
+                output,
+                bias,
+            };
+            reads = reads.register(network::calc_loss(&at, &x, &y));
+        }
+        let losses = scalars(reads)?;
+        Ok(StepSlice {
+            epoch: self.epoch(),
+            lr: self.lr,
+            at_lr: losses[StepSlice::AT_LR],
+            points: ts.into_iter().zip(losses).collect(),
+            sampled,
+        })
+    }
+
+    /// P(class 1) for each row of `inputs` (rows of as many values as the data has
+    /// features), from the current model.
+    pub fn predict(&self, inputs: &[f32]) -> Result<Vec<f32>> {
+        let features = self.data.train.x.dims()[1];
+        let rows = inputs.len() / features.max(1);
+        if rows == 0 {
+            return Ok(Vec::new());
+        }
+        let device = self.data.train.x.device();
+        let x = Tensor::<2>::from_data(
+            TensorData::new(inputs[..rows * features].to_vec(), [rows, features]),
+            &device,
+        );
+        let preds = network::calc_preds(&self.coeffs.detached(), &x);
+        preds
+            .into_data()
+            .try_to_vec::<f32>()
+            .map_err(|e| read_error(format!("{e:?}")))
+    }
+
+    /// Dead hidden units and the range of the predictions, on the training rows.
+    pub fn health(&self) -> Result<Health> {
+        Ok(self.inspect(false)?.0)
+    }
+
+    /// [`Run::health`], and each hidden layer's units: the share of training rows each is
+    /// active on and, with `grads`, the gradient norm of its incoming weights at the current
+    /// coefficients (one backward pass more). One forward pass, one read-back.
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "counts read back as f32 are whole numbers from 0 to the rows"
+    )]
+    pub fn inspect(&self, grads: bool) -> Result<(Health, Vec<LayerUnits>)> {
+        let model = if grads {
+            self.coeffs.clone()
+        } else {
+            self.coeffs.detached()
+        };
+        let mut reads = Transaction::default();
+        let mut activations = self.data.train.x.clone();
+        let mut hidden_units = 0;
+        for layer in &model.hidden {
+            activations = burn::tensor::activation::relu(activations.matmul(layer.clone()));
+            hidden_units += layer.dims()[1];
+            let plain = activations.clone().inner();
+            // A unit is dead when its largest output over all rows is zero.
+            let peak = plain.clone().max_dim(0);
+            let active = plain.greater_elem(0.0).float().sum_dim(0);
+            reads = reads.register(peak).register(active);
+        }
+        let preds = network::output(&model, activations);
+        let measured = grads.then(|| {
+            let loss = network::mean_absolute_error(preds.clone(), &self.data.train.y);
+            let gradients = loss.backward();
+            model
+                .hidden
+                .iter()
+                .map(|layer| layer.grad(&gradients))
+                .collect::<Option<Vec<Tensor<2>>>>()
+        });
+        let measured = measured.flatten();
+        for grad in measured.iter().flatten() {
+            reads = reads.register(grad.clone().mul(grad.clone()).sum_dim(0));
+        }
+        let preds = preds.inner();
+        let live = (preds.clone() - 0.5)
+            .abs()
+            .lower_elem(0.5 - SATURATION)
+            .float()
+            .sum();
+        reads = reads
+            .register(preds.clone().min())
+            .register(preds.max())
+            .register(live);
+        let data = reads.try_execute().map_err(read_error)?;
+        let values = data
+            .iter()
+            .map(|d| {
+                d.try_to_vec::<f32>()
+                    .map_err(|e| read_error(format!("{e:?}")))
+            })
+            .collect::<Result<Vec<Vec<f32>>>>()?;
+        let first = |v: &Vec<f32>| v.first().copied().unwrap_or(f32::NAN);
+        let dead = |peaks: &[f32]| peaks.iter().filter(|&&p| p == 0.0).count();
+        let layers = model.hidden.len();
+        let (per_layer, rest) = values.split_at(2 * layers);
+        let (grad_squares, range) = rest.split_at(rest.len().saturating_sub(3));
+        let [min_pred, max_pred, live_rows] =
+            [0, 1, 2].map(|i| range.get(i).map_or(f32::NAN, first));
+        let rows = self.data.train.rows;
+        let units = per_layer
+            .chunks_exact(2)
+            .enumerate()
+            .map(|(layer, pair)| {
+                let grad = grad_squares.get(layer).map(Vec::as_slice);
+                LayerUnits::from_counts(&pair[0], &pair[1], rows, grad)
+            })
+            .collect();
+        let health = Health {
+            dead_units: per_layer.chunks_exact(2).map(|pair| dead(&pair[0])).sum(),
+            hidden_units,
+            min_pred,
+            max_pred,
+            live_rows: live_rows as usize,
+        };
+        Ok((health, units))
+    }
+
+    /// Each hidden layer's ReLU outputs at `inputs` (rows of as many values as the data has
+    /// features): `rows × units` values per layer, row-major.
+    pub fn activations(&self, inputs: &[f32]) -> Result<Vec<Vec<f32>>> {
+        let features = self.data.train.x.dims()[1];
+        let rows = inputs.len() / features.max(1);
+        let model = self.coeffs.detached();
+        if rows == 0 {
+            return Ok(vec![Vec::new(); model.hidden.len()]);
+        }
+        let device = self.data.train.x.device();
+        let mut res = Tensor::<2>::from_data(
+            TensorData::new(inputs[..rows * features].to_vec(), [rows, features]),
+            &device,
+        );
+        let mut reads = Transaction::default();
+        for layer in &model.hidden {
+            res = burn::tensor::activation::relu(res.matmul(layer.clone()));
+            reads = reads.register(res.clone());
+        }
+        reads
+            .try_execute()
+            .map_err(read_error)?
+            .iter()
+            .map(|d| {
+                d.try_to_vec::<f32>()
+                    .map_err(|e| read_error(format!("{e:?}")))
+            })
+            .collect()
+    }
+}

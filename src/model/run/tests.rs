@@ -1,0 +1,241 @@
+//! The training loop against PyTorch's numbers, and what a run measures.
+
+use super::*;
+use crate::model::network::init_coeffs;
+use crate::settings::DataSpec;
+
+fn titanic_run(lr: f64, hidden: &[usize], seed: u64) -> Run {
+    let splits = crate::data::load(&DataSpec::default()).unwrap();
+    let device = Device::flex();
+    let coeffs = init_coeffs(splits.features().len(), hidden, seed, &device);
+    Run::new(coeffs, DeviceData::new(&splits, &device), lr)
+}
+
+/// Each unit's gradient is a column of the layer's: together they make the tensor's norm,
+/// which the seeded tests hold to PyTorch's; a unit active on no row is a dead one.
+#[test]
+fn unit_gradients_make_up_the_layers_and_dead_units_are_inactive() {
+    let mut run = titanic_run(20.0, &[20], 442).watching(Watch::Every);
+    let at_start = run.health().unwrap().dead_units;
+    run.steps(1).unwrap();
+    let (health, units) = run.inspect(true).unwrap();
+    let stats = run.step().unwrap().stats.unwrap();
+    let columns = units[0].grad_norm.as_ref().unwrap();
+    let total = columns.iter().map(|g| g * g).sum::<f32>().sqrt();
+    assert!(
+        (total - stats.grad_norm[0]).abs() <= 1e-5 * stats.grad_norm[0],
+        "{total} against {}",
+        stats.grad_norm[0]
+    );
+    let inactive = units[0].active.iter().filter(|&&a| a == 0.0).count();
+    assert_eq!(inactive, health.dead_units);
+    assert_eq!(
+        (at_start, health.dead_units),
+        (1, 8),
+        "lr 20's first step kills 7 of the 20 units"
+    );
+    assert!(units[0].active.iter().all(|a| (0.0..=1.0).contains(a)));
+    assert_eq!(run.inspect(false).unwrap().1[0].grad_norm, None);
+}
+
+/// tests/fixtures/reference.py slice: the tutorial's run after a few epochs, and the loss
+/// along its next step in PyTorch.
+#[test]
+fn the_step_slice_matches_pytorch() {
+    for (name, verdict) in [
+        (
+            "tutorial-lr20",
+            "lr 20.0 overshoots: lands at 0.391, best 0.204 at t = 2.50",
+        ),
+        (
+            "tutorial-lr1.4",
+            "lr 1.40 undershoots: lands at 0.484, best 0.446 at t = 4.20, the end of the slice (the loss still falls)",
+        ),
+        (
+            "tutorial-lr0.1",
+            "lr 0.100 undershoots: lands at 0.535, best 0.534 at t = 0.300, the end of the slice (the loss still falls)",
+        ),
+    ] {
+        let path = format!(
+            "{}/tests/fixtures/seeded/{name}/slice.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let expected: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let lr = expected["lr"].as_f64().unwrap();
+        let mut run = titanic_run(lr, &[20], 442);
+        let epochs = expected["epochs"].as_u64().unwrap();
+        for _ in 0..epochs {
+            run.step().unwrap();
+        }
+        let slice = run.step_slice().unwrap();
+        assert_eq!(slice.sampled, None);
+        let points = expected["points"].as_array().unwrap();
+        assert_eq!(slice.points.len(), points.len());
+        for (&(t, loss), want) in slice.points.iter().zip(points) {
+            assert!(
+                (t - want[0].as_f64().unwrap()).abs() < 1e-12,
+                "{name}: t {t}"
+            );
+            let want = want[1].as_f64().unwrap();
+            assert!(
+                (f64::from(loss) - want).abs() < 1e-5,
+                "{name} t {t}: {loss} vs PyTorch {want}"
+            );
+        }
+        assert_eq!(slice.verdict(), verdict);
+        // At t = lr the slice is where the next epoch's step lands: the loss that the
+        // epoch after it reports (the tutorial's loss is taken before the update).
+        run.step().unwrap();
+        let next = run.step().unwrap().train_loss;
+        assert!(
+            (next - slice.at_lr).abs() < 1e-6,
+            "{name}: {next} vs {}",
+            slice.at_lr
+        );
+    }
+}
+
+#[test]
+fn a_healthy_run_has_live_rows_and_a_prediction_range() {
+    let run = titanic_run(0.1, &[20], 442);
+    let health = run.health().unwrap();
+    assert_eq!(health.hidden_units, 20);
+    assert_eq!(health.live_rows, 713);
+    assert!(0.0 < health.min_pred && health.min_pred < health.max_pred && health.max_pred < 1.0);
+}
+
+#[test]
+fn a_huge_learning_rate_saturates_every_row() {
+    let mut run = titanic_run(1000.0, &[8], 1);
+    for _ in 0..20 {
+        run.step().unwrap();
+    }
+    let health = run.health().unwrap();
+    assert_eq!(health.live_rows, 0, "{health:?}");
+}
+
+#[test]
+fn a_batch_reports_the_same_epochs_as_single_steps() {
+    let mut single = titanic_run(1.4, &[20], 442);
+    let mut batched = titanic_run(1.4, &[20], 442);
+    let one_by_one: Vec<EpochMetrics> = (0..5).map(|_| single.step().unwrap()).collect();
+    let together = batched.steps(5).unwrap();
+    assert_eq!(batched.epoch(), 5);
+    assert_eq!(together.len(), 5);
+    for (a, b) in one_by_one.iter().zip(&together) {
+        assert_eq!(a.epoch, b.epoch);
+        assert_eq!(
+            (a.train_loss, a.valid_loss, a.valid_accuracy),
+            (b.train_loss, b.valid_loss, b.valid_accuracy)
+        );
+    }
+    assert!(together.windows(2).all(|w| w[0].elapsed <= w[1].elapsed));
+}
+
+#[test]
+fn a_batch_as_large_as_the_data_is_the_full_batch() {
+    let mut full = titanic_run(1.4, &[20], 442);
+    let mut whole = titanic_run(1.4, &[20], 442);
+    whole.batch_size = Some(713);
+    assert_eq!(
+        full.steps(3).unwrap()[2].train_loss,
+        whole.steps(3).unwrap()[2].train_loss
+    );
+}
+
+#[test]
+fn mini_batches_take_several_steps_per_epoch_and_repeat_exactly() {
+    let mut full = titanic_run(0.1, &[20], 442);
+    let mut mini = titanic_run(0.1, &[20], 442);
+    let mut again = titanic_run(0.1, &[20], 442);
+    mini.batch_size = Some(64);
+    again.batch_size = Some(64);
+    let full = full.steps(5).unwrap();
+    let mini = mini.steps(5).unwrap();
+    // The first epoch's loss averages losses taken along the way, so it differs already;
+    // 12 steps per epoch learn faster than one at this small learning rate.
+    assert_ne!(mini[0].train_loss, full[0].train_loss);
+    assert!(
+        mini[4].train_loss < full[4].train_loss,
+        "{mini:?} vs {full:?}"
+    );
+    let figures = |m: &[EpochMetrics]| -> Vec<(f32, f32, f32)> {
+        m.iter()
+            .map(|m| (m.train_loss, m.valid_loss, m.valid_accuracy))
+            .collect()
+    };
+    assert_eq!(figures(&mini), figures(&again.steps(5).unwrap()));
+}
+
+#[test]
+fn the_batch_size_follows_the_time_a_batch_takes() {
+    let target = Duration::from_millis(10);
+    let mut batch = ReadBackBatch::new(target);
+    assert_eq!(batch.get(), 1);
+    batch.record(Duration::from_millis(1));
+    batch.record(Duration::from_millis(4));
+    assert_eq!(batch.get(), 4);
+    batch.record(Duration::from_millis(7));
+    assert_eq!(
+        batch.get(),
+        4,
+        "between half the target and the target it stays"
+    );
+    batch.record(Duration::from_millis(30));
+    assert_eq!(batch.get(), 2);
+    for _ in 0..20 {
+        batch.record(Duration::ZERO);
+    }
+    assert_eq!(batch.get(), ReadBackBatch::MAX);
+    for _ in 0..20 {
+        batch.record(Duration::from_secs(1));
+    }
+    assert_eq!(batch.get(), 1);
+}
+
+#[test]
+fn weights_read_back_as_they_went_in() {
+    let weights = crate::model::network::init_weights(12, &[5, 3], 9);
+    let splits = crate::data::load(&DataSpec::default()).unwrap();
+    let device = Device::flex();
+    let coeffs = Coeffs::from_weights(&weights, &device);
+    let run = Run::new(coeffs, DeviceData::new(&splits, &device), 0.1);
+    assert_eq!(run.weights().unwrap(), weights);
+}
+
+mod saturation_tests {
+    use super::*;
+    use crate::settings::{DataSpec, Scale, Source, TableSpec};
+    use std::path::PathBuf;
+
+    /// The PyTorch reference run at hidden 32, lr 60: after 30 epochs every prediction is
+    /// exactly 0 or 1 and 12 of 32 units are dead (measured in PyTorch).
+    #[test]
+    fn the_saturated_reference_run_has_no_live_rows() {
+        let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let spec = DataSpec {
+            source: Source::File {
+                path: fixtures.join("seed-lr1.4/train.csv"),
+                table: TableSpec {
+                    valid: Some(fixtures.join("seed-lr1.4/valid.csv")),
+                    scale: Scale::None,
+                    ..TableSpec::default()
+                },
+            },
+            ..DataSpec::default()
+        };
+        let splits = crate::data::load(&spec).unwrap();
+        let weights = Weights::load(&fixtures.join("seed442-h32-lr60/init.safetensors")).unwrap();
+        let device = Device::flex();
+        let coeffs = Coeffs::from_weights(&weights, &device);
+        let mut run = Run::new(coeffs, DeviceData::new(&splits, &device), 60.0);
+        for _ in 0..30 {
+            run.step().unwrap();
+        }
+        let health = run.health().unwrap();
+        assert_eq!((health.dead_units, health.hidden_units), (12, 32));
+        assert_eq!(health.live_rows, 0, "{health:?}");
+        assert_eq!((health.min_pred, health.max_pred), (0.0, 1.0));
+    }
+}
