@@ -336,8 +336,11 @@ fn dynamics_view_cursor_finder_and_pause_on_event() {
     session.wait_for("paused: 7 hidden units died by epoch");
     session.wait_for("PAUSED");
     session.keys(" ");
-    session
-        .wait_for("the training loss rose from 0.245 to 0.391 at epoch 4: the step went too far");
+    // The advice taken where the rising step started (epoch 2): a rate below 20.
+    session.wait_for("the training loss rose from 0.245 to 0.391 at epoch 4: try lr ≈ 2.50");
+    session.keys("i");
+    session.wait_for("the step went too far; try lr ≈ 2.50 (the step slice at epoch 2)");
+    session.keys("i");
     session.keys("2");
     session.wait_for("Update:data ratio");
     session.wait_for("Where this step lands");

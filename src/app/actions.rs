@@ -20,6 +20,8 @@ impl App {
             Action::Quit => return self.quit(),
             Action::Help => screen.help = Some(0),
             Action::CloseHelp => screen.help = None,
+            Action::Events => screen.events = true,
+            Action::CloseEvents => screen.events = false,
             Action::HelpPage(page) => screen.help = Some(page),
             Action::Form => {
                 // The form is not drawn in the run table's view.

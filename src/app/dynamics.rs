@@ -1,11 +1,9 @@
 //! What the dynamics view (key `2`) knows: each run's gradient statistics over time, its latest
-//! step slice and events, the learning-rate finder, and the advice an event gets.
+//! step slice and events, and the learning-rate finder.
 
 use super::jobs::{JobStatus, JobView};
-use crate::report::dynamics::{StepSlice, StepStats};
-use crate::report::events::{EventKind, TrainingEvent};
+use crate::report::dynamics::StepStats;
 use crate::report::finder::{FinderStep, Finding};
-use crate::report::format_lr;
 use crate::report::run::RunId;
 use crate::settings::FinderSpec;
 
@@ -107,25 +105,6 @@ impl JobView for FinderView {
     }
 }
 
-/// What to try after `event`, from the step slice (where the step lands now) or the finder,
-/// whichever is known; `None` when neither says anything.
-pub fn advice(
-    event: &TrainingEvent,
-    slice: Option<&StepSlice>,
-    finder: Option<&FinderView>,
-) -> Option<String> {
-    let (rate, basis) = match finder.and_then(FinderView::valley) {
-        Some(valley) => (valley, "the finder's valley"),
-        None => (slice?.best().0, "the step slice's lowest loss"),
-    };
-    let what = match event.kind {
-        EventKind::LossRose | EventKind::Diverged | EventKind::NonFinite => "the step went too far",
-        EventKind::Stalled => "the sigmoid saturated",
-        EventKind::UnitsDied => "large steps push units below zero for good",
-    };
-    Some(format!("{what}; try lr ≈ {} ({basis})", format_lr(rate)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,26 +131,5 @@ mod tests {
         );
         assert_eq!(h.at(4).map(|p| p.0), Some(3));
         assert_eq!(h.at(0), None);
-    }
-
-    #[test]
-    fn advice_names_its_basis() {
-        let event = TrainingEvent {
-            epoch: 4,
-            kind: EventKind::LossRose,
-            detail: String::new(),
-        };
-        assert_eq!(advice(&event, None, None), None);
-        let slice = StepSlice {
-            epoch: 2,
-            lr: 20.0,
-            points: vec![(0.0, 0.5), (2.5, 0.2), (20.0, 0.39)],
-            at_lr: 0.39,
-            sampled: None,
-        };
-        assert_eq!(
-            advice(&event, Some(&slice), None).as_deref(),
-            Some("the step went too far; try lr ≈ 2.50 (the step slice's lowest loss)")
-        );
     }
 }

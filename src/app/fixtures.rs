@@ -97,6 +97,18 @@ pub fn epochs(run: RunId, metrics: Vec<EpochMetrics>) -> Event {
     Event::Epochs { run, metrics }
 }
 
+/// The events the trainer's detector finds in `metrics` and then in `health` (after the last
+/// epoch), as the trainer sends them; without advice, since a made-up run has no step slice.
+pub fn found(run: RunId, metrics: &[EpochMetrics], health: Option<&Health>) -> Event {
+    let mut detector = crate::report::events::Detector::new();
+    let mut events: Vec<_> = metrics.iter().flat_map(|m| detector.epoch(m)).collect();
+    if let Some(health) = health {
+        let epoch = metrics.last().map_or(0, |m| m.epoch);
+        events.extend(detector.health(epoch, health));
+    }
+    Event::Training { run, events }
+}
+
 pub fn health(dead: usize, min_pred: f32, max_pred: f32) -> Health {
     Health {
         dead_units: dead,
@@ -299,18 +311,24 @@ pub fn trained(settings: RunSettings, at: &[usize]) -> App {
         ..info(1, settings)
     }));
     let mut done = 0;
+    let mut explainer = crate::model::explain::Explainer::new();
     for &epoch in at {
+        explainer.mark(&run);
         let mut metrics = run.steps(epoch - done).expect("training");
         done = epoch;
         for m in &mut metrics {
             m.elapsed = Duration::from_millis(40 * m.epoch as u64);
         }
+        let events = explainer.epochs(&run, &metrics);
         app.on_event(Event::Epochs { run: 1, metrics });
+        app.on_event(Event::Training { run: 1, events });
         let seen = crate::trainer::snapshot::take(&run, plane.as_ref(), true).expect("a snapshot");
+        let events = explainer.health(&run, &seen.snapshot.health);
         app.on_event(Event::Snapshot {
             run: 1,
             snapshot: seen.snapshot,
         });
+        app.on_event(Event::Training { run: 1, events });
         if let Some((map, maps)) = seen.boundary {
             app.on_event(Event::Boundary { run: 1, map });
             app.on_event(Event::UnitMaps { run: 1, maps });

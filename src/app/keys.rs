@@ -8,11 +8,13 @@ use super::ladder::{HIDDEN_LADDER, LR_LADDER, PACES};
 use crate::settings::SweepSpec;
 use crossterm::event::KeyCode;
 
-/// Who reads a key first: the help overlay has every key while it is open; otherwise the run
+/// Who reads a key first: the help overlay, or the events', has every key while it is open;
+/// otherwise the run
 /// table (while shown), the network view (while on), the chart cursor, then the main keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Help,
+    Events,
     RunTable,
     Network,
     Chart,
@@ -62,6 +64,9 @@ pub enum Action {
     FindLr,
     Adopt,
     PauseOnEvent,
+    /// The run's events, each explained, in an overlay (and closing it).
+    Events,
+    CloseEvents,
     /// The help overlay: close it, or turn to page 0 or 1.
     CloseHelp,
     HelpPage(usize),
@@ -121,6 +126,13 @@ pub const KEYMAP: &[(Mode, Action, &[KeyCode])] = &[
     (Mode::Main, Action::FindLr, &[KeyCode::Char('F')]),
     (Mode::Main, Action::Adopt, &[KeyCode::Char('A')]),
     (Mode::Main, Action::PauseOnEvent, &[KeyCode::Char('P')]),
+    (Mode::Main, Action::Events, &[KeyCode::Char('i')]),
+    (
+        Mode::Events,
+        Action::CloseEvents,
+        &[KeyCode::Esc, KeyCode::Char('i')],
+    ),
+    (Mode::Events, Action::Quit, &[KeyCode::Char('q')]),
     (
         Mode::Help,
         Action::CloseHelp,
@@ -237,7 +249,7 @@ fn list<T: ToString>(values: &[T]) -> String {
 /// keys come from [`KEYMAP`], the ladders from the ladders themselves.
 pub fn help() -> Vec<(String, String)> {
     use Action::{
-        Adopt, Dynamics, ExportHistory, ExportRuns, FindLr, Form, Help, HiddenDown, HiddenUp, LogY,
+        Adopt, Dynamics, Events, ExportHistory, ExportRuns, FindLr, Form, Help, HiddenDown, HiddenUp, LogY,
         LrDown, LrUp, Mouse, Network, Overview, Pace, Pause, PauseOnEvent, Quit, Restart, RunTable,
         SaveSession, SaveWeights, Smoothing, Step, Stop, Sweep, SweepPanel, Test, Zoom,
     };
@@ -311,6 +323,7 @@ pub fn help() -> Vec<(String, String)> {
             &[FindLr, Adopt, PauseOnEvent],
             "lr finder (fastai's) / adopt its valley / pause at events",
         ),
+        row(&[Events], "the run's events, each explained, with what to try"),
         heading("Settings form"),
         row(
             &[Form],
@@ -340,7 +353,8 @@ mod tests {
     fn every_key_is_in_the_help_and_has_one_action() {
         let help = help();
         // The help's own keys are in its title; every other key has a row.
-        for (mode, action, codes) in KEYMAP.iter().filter(|(m, _, _)| *m != Mode::Help) {
+        let overlays = [Mode::Help, Mode::Events];
+        for (mode, action, codes) in KEYMAP.iter().filter(|(m, _, _)| !overlays.contains(m)) {
             let shown = names(codes);
             assert!(
                 help.iter().any(|(k, _)| k.contains(&shown)),

@@ -84,6 +84,11 @@ pub enum FileKind {
     },
     Session,
     Weights,
+    /// The weights of epoch `epoch`, the best on the validation rows (written after the
+    /// current ones).
+    BestWeights {
+        epoch: usize,
+    },
 }
 
 /// What the next run starts with: `r` restarts with it, the form starts from it, `c` saves it.
@@ -237,10 +242,16 @@ impl App {
                 run,
                 epoch,
                 safetensors,
+                best,
             } => {
+                let (which, kind) = if best {
+                    ("best-", FileKind::BestWeights { epoch })
+                } else {
+                    ("", FileKind::Weights)
+                };
                 return vec![Effect::Write(FileWrite {
-                    kind: FileKind::Weights,
-                    name: format!("nnfs-run{run}-epoch{epoch}.safetensors"),
+                    kind,
+                    name: format!("nnfs-run{run}-{which}epoch{epoch}.safetensors"),
                     contents: Contents::Bytes(safetensors),
                 })];
             }
@@ -262,23 +273,21 @@ impl App {
         let Some(run) = self.current().filter(|r| r.id() == id) else {
             return Vec::new();
         };
-        let finder = self.reported.finder.as_ref().filter(|f| f.run == id);
-        let advice = dynamics::advice(event, run.slice.as_ref(), finder);
         let pause =
             self.next.pause_on_event && !run.paused_at_event && run.state == RunState::Running;
-        let mut text = event.detail.clone();
-        if let Some(advice) = advice {
-            text = format!("{text}: {advice}");
-        }
+        let mut text = event.explained();
+        let mut brief = event.brief();
         let mut effects = Vec::new();
         if pause {
             text = format!("paused: {text} (space resumes, P stops pausing)");
+            brief = format!("paused: {brief} (space resumes)");
             if let Some(run) = self.reported.run_mut(id) {
                 run.paused_at_event = true;
             }
             effects.push(Effect::Send(Command::Pause));
         }
         self.screen.say(text);
+        self.screen.brief = Some(brief);
         effects
     }
 
@@ -302,6 +311,9 @@ impl App {
                 format!("saved the settings to {path} (replay: nnfs-tui --config {path})")
             }
             FileKind::Weights => format!("saved weights to {path}"),
+            FileKind::BestWeights { epoch } => format!(
+                "saved the current weights, and those of epoch {epoch} (the best on validation) to {path}"
+            ),
         };
         self.screen.say(text);
     }
@@ -310,6 +322,9 @@ impl App {
     fn modes(&self) -> Vec<Mode> {
         if self.screen.help.is_some() {
             return vec![Mode::Help];
+        }
+        if self.screen.events {
+            return vec![Mode::Events];
         }
         let mut modes = Vec::with_capacity(4);
         if self.screen.table.shown {
@@ -337,6 +352,7 @@ impl App {
             return vec![Effect::Suspend];
         }
         if self.screen.help.is_none()
+            && !self.screen.events
             && let Some(form) = &mut self.screen.form
         {
             return match form.on_key(key) {

@@ -75,11 +75,13 @@ pub enum News {
     Started(RunSettings),
     /// What happened in run `run`'s training, oldest first.
     Training(RunId, Vec<TrainingEvent>),
-    /// Run `run`'s coefficients after `epoch` epochs, as a safetensors file.
+    /// Run `run`'s coefficients after `epoch` epochs (with `best`, its best validation
+    /// epoch), as a safetensors file.
     Weights {
         run: RunId,
         epoch: usize,
         safetensors: Vec<u8>,
+        best: bool,
     },
     /// A sweep started: its panel is wanted.
     SweepStarted,
@@ -161,12 +163,20 @@ impl Reported {
                 run,
                 epoch,
                 safetensors,
+                best,
             } => {
                 return News::Weights {
                     run,
                     epoch,
                     safetensors,
+                    best,
                 };
+            }
+            Event::Training { run: id, events } => {
+                if let Some(run) = self.run_mut(id) {
+                    run.keep_events(&events);
+                }
+                return News::Training(id, events);
             }
             Event::Sweep(event) => {
                 let change = jobs::follow(&mut self.sweep, event);
@@ -179,24 +189,19 @@ impl Reported {
             Event::Initializing(backend) => self.initializing = Some(backend),
             Event::Started(info) => return self.on_started(info),
             Event::Epochs { run: id, metrics } => {
-                let mut events = Vec::new();
                 if let Some(run) = self.run_mut(id) {
                     for m in &metrics {
-                        events.extend(run.push(m));
+                        run.push(m);
                     }
                     self.sync_summary(id);
                 }
-                return News::Training(id, events);
             }
             Event::Snapshot { run: id, snapshot } => {
-                let mut events = Vec::new();
                 if let Some(run) = self.run_mut(id) {
                     run.weights = Some(WeightsView::from(&snapshot));
                     run.network = Some(NetworkView::observe(run.network.take(), snapshot));
-                    events = run.check_health();
                     self.sync_summary(id);
                 }
-                return News::Training(id, events);
             }
             Event::Slice { run: id, slice } => {
                 if let Some(run) = self.run_mut(id) {

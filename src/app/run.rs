@@ -6,7 +6,7 @@ use super::network::NetworkView;
 use super::weights::TensorStats;
 use crate::report::dynamics::StepSlice;
 use crate::report::epoch::{EpochMetrics, Evaluation};
-use crate::report::events::{Detector, TrainingEvent};
+use crate::report::events::TrainingEvent;
 use crate::report::health::{Health, Outcome, diagnose};
 use crate::report::run::{RunId, RunInfo, RunState};
 use crate::report::snapshot::Snapshot;
@@ -79,9 +79,10 @@ pub struct RunView {
     pub stats: StatsHistory,
     /// The latest step slice.
     pub slice: Option<StepSlice>,
-    /// Its events, oldest first (bounded).
+    /// Its events, oldest first (bounded), each explained at its epoch by the trainer.
     pub events: VecDeque<TrainingEvent>,
-    detector: Detector,
+    /// The epoch with the lowest validation loss so far, and that loss.
+    pub best_valid: Option<(usize, f32)>,
     /// Whether the run was paused at its first event (`--pause-on-event`).
     pub paused_at_event: bool,
     /// Its units and weights at the latest snapshot, and the tensors' spread over time.
@@ -103,7 +104,7 @@ impl RunView {
             stats: StatsHistory::default(),
             slice: None,
             events: VecDeque::new(),
-            detector: Detector::new(),
+            best_valid: None,
             paused_at_event: false,
             network: None,
         }
@@ -113,14 +114,20 @@ impl RunView {
         self.info.id
     }
 
-    /// Keeps an epoch's figures; returns the events it brought.
-    pub fn push(&mut self, metrics: &EpochMetrics) -> Vec<TrainingEvent> {
+    /// Keeps an epoch's figures.
+    pub fn push(&mut self, metrics: &EpochMetrics) {
         self.history.push(metrics);
         if let Some(stats) = &metrics.stats {
             self.stats.push(metrics.epoch, stats.clone());
         }
-        let events = self.detector.epoch(metrics.epoch, metrics.train_loss);
-        self.keep_events(&events);
+        // The first of equal losses stays the best, as the trainer's kept weights do.
+        if metrics.valid_loss.is_finite()
+            && self
+                .best_valid
+                .is_none_or(|(_, best)| metrics.valid_loss < best)
+        {
+            self.best_valid = Some((metrics.epoch, metrics.valid_loss));
+        }
         let loss = metrics.train_loss;
         if self.first_train_loss.is_none() {
             self.first_train_loss = Some(loss);
@@ -130,20 +137,10 @@ impl RunView {
         } else if self.first_non_finite.is_none() {
             self.first_non_finite = Some(metrics.epoch);
         }
-        events
     }
 
-    /// The events the latest snapshot's health brought.
-    pub fn check_health(&mut self) -> Vec<TrainingEvent> {
-        let Some(weights) = &self.weights else {
-            return Vec::new();
-        };
-        let events = self.detector.health(weights.epoch, &weights.health);
-        self.keep_events(&events);
-        events
-    }
-
-    fn keep_events(&mut self, events: &[TrainingEvent]) {
+    /// Keeps `events`, found by the trainer.
+    pub fn keep_events(&mut self, events: &[TrainingEvent]) {
         for event in events {
             if self.events.len() == MAX_EVENTS {
                 self.events.pop_front();

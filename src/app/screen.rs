@@ -74,6 +74,8 @@ pub struct Screen {
     pub color: bool,
     /// The help overlay's page while it is open (two when the terminal is small).
     pub help: Option<usize>,
+    /// The current run's events, each explained, in an overlay (`i`).
+    pub events: bool,
     /// `Some` while the form has the focus.
     pub form: Option<Form>,
     pub table: RunTable,
@@ -87,6 +89,9 @@ pub struct Screen {
     /// The panel last clicked, drawn with a bold border.
     pub focus: Option<Panel>,
     pub message: Option<Message>,
+    /// The message's short form, when it has one (an event's: what happened and the rate to
+    /// try), for a status line too narrow for the whole of it.
+    pub brief: Option<String>,
     pub quit: bool,
 }
 
@@ -96,6 +101,7 @@ impl Screen {
             view: View::Overview,
             color,
             help: None,
+            events: false,
             form: None,
             table: RunTable::default(),
             chart: Chart::default(),
@@ -104,11 +110,13 @@ impl Screen {
             mouse: true,
             focus: None,
             message: None,
+            brief: None,
             quit: false,
         }
     }
 
     pub fn say(&mut self, text: impl Into<String>) {
+        self.brief = None;
         self.message = Some(Message {
             error: false,
             text: text.into(),
@@ -116,6 +124,7 @@ impl Screen {
     }
 
     pub fn complain(&mut self, text: impl Into<String>) {
+        self.brief = None;
         self.message = Some(Message {
             error: true,
             text: text.into(),

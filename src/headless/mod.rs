@@ -150,7 +150,7 @@ pub fn run(
     let on_epoch = |m: &EpochMetrics| {
         bar.set(m.epoch);
         let earlier: Vec<TrainingEvent> = pending.borrow_mut().drain(..).collect();
-        let now = detector.borrow_mut().epoch(m.epoch, m.train_loss);
+        let now = detector.borrow_mut().epoch(m);
         let printed = print_events(format, &earlier, out)
             .and_then(|()| print_epoch(format, m, &tensors, out))
             .and_then(|()| print_events(format, &now, out));

@@ -16,11 +16,21 @@ impl Run {
     /// for each t of [`StepSlice::ts`] at the run's rate. On more than
     /// [`StepSlice::MAX_ROWS`] training rows, the gradient and the losses are those of that
     /// many rows, evenly spaced. The run is not changed.
+    pub fn step_slice(&self) -> Result<StepSlice> {
+        self.slice_along(StepSlice::ts(self.lr))
+    }
+
+    /// The same along [`StepSlice::wide`]: up to a thousand times the step.
+    pub fn wide_slice(&self) -> Result<StepSlice> {
+        self.slice_along(StepSlice::wide(self.lr))
+    }
+
+    /// The step slice at the steps `ts`, which hold the run's rate.
     #[expect(
         clippy::cast_possible_wrap,
         reason = "row indices fit in memory, far below i64::MAX"
     )]
-    pub fn step_slice(&self) -> Result<StepSlice> {
+    fn slice_along(&self, ts: Vec<f64>) -> Result<StepSlice> {
         let train = &self.data.train;
         let (x, y, sampled) = if train.rows > StepSlice::MAX_ROWS {
             let n = StepSlice::MAX_ROWS;
@@ -44,7 +54,6 @@ impl Run {
             .zip(here.tensors())
             .map(|(coeff, value)| coeff.grad(&grads).unwrap_or_else(|| value.zeros_like()))
             .collect();
-        let ts = StepSlice::ts(self.lr);
         let mut reads = Transaction::default();
         for &t in &ts {
             let mut moved = here
@@ -66,10 +75,15 @@ impl Run {
             reads = reads.register(network::calc_loss(&at, &x, &y));
         }
         let losses = scalars(reads)?;
+        let at_lr = ts
+            .iter()
+            .zip(&losses)
+            .find(|&(&t, _)| t == self.lr)
+            .map_or(f32::NAN, |(_, &loss)| loss);
         Ok(StepSlice {
             epoch: self.epoch(),
             lr: self.lr,
-            at_lr: losses[StepSlice::AT_LR],
+            at_lr,
             points: ts.into_iter().zip(losses).collect(),
             sampled,
         })

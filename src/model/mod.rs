@@ -8,7 +8,9 @@
 pub mod data;
 pub mod device;
 pub mod finder;
+pub mod explain;
 pub mod inspect;
+pub mod keep;
 pub mod memory;
 pub mod network;
 pub mod plane;

@@ -3,6 +3,7 @@
 //! the step slice, the plane) is in [`super::inspect`].
 
 use super::data::{Batches, DeviceData, Split};
+use super::keep::Best;
 use super::network::{Coeffs, execute_epoch, execute_epoch_watched, loss_and_accuracy};
 use super::readback::{read_error, scalars};
 use super::schedule::ReadBackBatch;
@@ -43,14 +44,17 @@ pub struct Run {
     pub batch_size: Option<usize>,
     /// Draws each epoch's order of the rows for mini-batches: one `torch.randperm` of the
     /// training rows per epoch, from `torch.Generator().manual_seed(seed)`.
-    order: Generator,
-    epoch: usize,
-    started: Instant,
+    pub(super) order: Generator,
+    pub(super) epoch: usize,
+    pub(super) started: Instant,
     /// A pool of one thread that small runs train in (see [`threads_pay`]); `None` trains on
     /// rayon's global pool, every core.
-    pool: Option<Arc<ThreadPool>>,
+    pub(super) pool: Option<Arc<ThreadPool>>,
     /// Which epochs measure their gradient norms and update ratios.
     pub watch: Watch,
+    /// The coefficients of the epoch with the lowest validation loss, kept on the device when
+    /// asked for ([`Run::keeping_best`]).
+    pub(super) best: Option<Best>,
 }
 
 /// Below this many rows × hidden units a CPU epoch is faster on one thread than spread over
@@ -97,6 +101,7 @@ impl Run {
             started: Instant::now(),
             pool,
             watch: Watch::Off,
+            best: None,
         }
     }
 
@@ -164,6 +169,9 @@ impl Run {
             let valid = &self.data.valid;
             let (valid_loss, valid_accuracy) =
                 loss_and_accuracy(&self.coeffs.detached(), &valid.x, &valid.y);
+            if let Some(best) = &mut self.best {
+                best.offer(&valid_loss, &self.coeffs);
+            }
             reads = reads.register(loss);
             watched.push(sums.len());
             for [grad, value] in sums {
@@ -253,31 +261,36 @@ impl Run {
 
     /// The current coefficients, read back from the device.
     pub fn weights(&self) -> Result<Weights> {
-        let mut reads = Transaction::default();
-        for tensor in self.coeffs.tensors() {
-            reads = reads.register(tensor.clone().inner());
-        }
-        let data = reads.try_execute().map_err(read_error)?;
-        let mut matrices = data
-            .iter()
-            .map(|d| {
-                let shape = d.shape();
-                let values = d
-                    .try_to_vec::<f32>()
-                    .map_err(|e| read_error(format!("{e:?}")))?;
-                Ok(Matrix::new(shape[0], shape[1], values))
-            })
-            .collect::<Result<Vec<Matrix>>>()?;
-        let bias = matrices.pop().map_or(0.0, |m| m.values[0]);
-        let output = matrices
-            .pop()
-            .ok_or_else(|| read_error("missing output layer"))?;
-        Ok(Weights {
-            hidden: matrices,
-            output,
-            bias,
-        })
+        read_weights(&self.coeffs)
     }
+}
+
+/// `coeffs` read back from the device.
+pub(super) fn read_weights(coeffs: &Coeffs) -> Result<Weights> {
+    let mut reads = Transaction::default();
+    for tensor in coeffs.tensors() {
+        reads = reads.register(tensor.clone().inner());
+    }
+    let data = reads.try_execute().map_err(read_error)?;
+    let mut matrices = data
+        .iter()
+        .map(|d| {
+            let shape = d.shape();
+            let values = d
+                .try_to_vec::<f32>()
+                .map_err(|e| read_error(format!("{e:?}")))?;
+            Ok(Matrix::new(shape[0], shape[1], values))
+        })
+        .collect::<Result<Vec<Matrix>>>()?;
+    let bias = matrices.pop().map_or(0.0, |m| m.values[0]);
+    let output = matrices
+        .pop()
+        .ok_or_else(|| read_error("missing output layer"))?;
+    Ok(Weights {
+        hidden: matrices,
+        output,
+        bias,
+    })
 }
 
 /// The tutorial's `train_model`: `epochs` epochs of [`execute_epoch`] at the run's learning

@@ -84,6 +84,14 @@ impl StepSlice {
             .collect()
     }
 
+    /// The steps of a slice that looks far past the step (when steps seem too small): 0, then
+    /// `lr` times 10^(k/8) for k = 0..=24, from the step itself to a thousand times it.
+    pub fn wide(lr: f64) -> Vec<f64> {
+        std::iter::once(0.0)
+            .chain((0..=24).map(|k| lr * 10f64.powf(f64::from(k) / 8.0)))
+            .collect()
+    }
+
     /// The point with the lowest loss (the first, on a tie); NaN losses never win.
     pub fn best(&self) -> (f64, f32) {
         self.points

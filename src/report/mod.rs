@@ -5,9 +5,10 @@
 //! [`run`] what a run is, [`epoch`] each epoch's figures and the history rows, [`weights`]
 //! the coefficients on the host (and their safetensors files), [`snapshot`] one look at a
 //! run, [`health`] how it is doing, [`units`] its units one at a time, [`plane`] the decision
-//! boundary, [`dynamics`] gradient statistics and the step slice, [`events`] what happened,
+//! boundary, [`dynamics`] gradient statistics and the step slice, [`events`] what happened, [`advice`] what to try after it,
 //! [`finder`] the learning-rate finder's curve, [`sweep`] a sweep's points.
 
+pub mod advice;
 pub mod dynamics;
 pub mod epoch;
 pub mod events;

@@ -3,6 +3,7 @@
 
 use crate::report::dynamics::StepSlice;
 use crate::report::epoch::{EpochMetrics, Evaluation};
+use crate::report::events::TrainingEvent;
 use crate::report::finder::{FinderStep, Finding};
 use crate::report::plane::BoundaryMap;
 use crate::report::run::{RunId, RunInfo, RunState};
@@ -86,10 +87,17 @@ pub enum Event {
         maps: Vec<UnitMap>,
     },
     /// Run `run`'s coefficients after `epoch` epochs, as a safetensors file.
+    /// With `best`, those of its best validation epoch.
     Weights {
         run: RunId,
         epoch: usize,
         safetensors: Vec<u8>,
+        best: bool,
+    },
+    /// What happened in run `run`'s training, each event explained at its epoch.
+    Training {
+        run: RunId,
+        events: Vec<TrainingEvent>,
     },
     Sweep(SweepEvent),
     /// The training loss along the current step's direction, sent with snapshots within a

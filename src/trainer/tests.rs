@@ -330,6 +330,7 @@ fn exported_weights_are_a_loadable_file() {
         run,
         epoch,
         safetensors,
+        best: false,
     }) = told.last()
     else {
         panic!("{told:?}");

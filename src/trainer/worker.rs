@@ -1,25 +1,28 @@
 //! The trainer thread's loop: obeys commands, trains the active run at its pace, and reports
 //! epochs in batches, snapshots at a bounded rate.
 
-use super::messages::{Command, Event, SweepPlan};
+use super::messages::{Command, Event, JobEvent, SweepPlan};
 use super::policy::First;
 use super::side_job::{self, JobKind, SideJob};
 use crate::data::Splits;
 use crate::error::panic_text;
 use crate::model::data::{Batches, Split};
 use crate::model::device::Compute;
+use crate::model::explain::Explainer;
 use crate::model::finder::lr_find;
 use crate::model::plane::Plane;
 use crate::model::run::Run;
 use crate::model::schedule::{Budget, ReadBackBatch};
 use crate::model::sweep::sweep;
 use crate::report::epoch::EpochMetrics;
+use crate::report::events::TrainingEvent;
 use crate::report::run::{RunId, RunState};
 use crate::report::weights::Weights;
 use crate::settings::{DataSpec, FinderSpec, Pace, RunSettings, SweepSpec};
 use burn::tensor::Device;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 mod start;
@@ -58,6 +61,8 @@ struct Active {
     initial: Weights,
     /// When the next epoch is due (pace).
     due: Instant,
+    /// Finds its events and explains each at its epoch.
+    explainer: Explainer,
 }
 
 /// Data loaded for runs, and what it was loaded from.
@@ -102,6 +107,8 @@ pub(super) struct Worker {
     /// The latest learning-rate finder (likewise).
     finding: Option<SideJob>,
     slice_budget: Budget,
+    /// The finder's valley, and the run it started from (its job says so when it is done).
+    valley: Arc<Mutex<Option<(RunId, f64)>>>,
     /// Snapshots that measure the units' gradients.
     unit_budget: Budget,
     /// Timed snapshots (a run's last one, and a single step's, are always taken).
@@ -136,6 +143,7 @@ impl Worker {
             sweeping: None,
             finding: None,
             slice_budget: Budget::new(SLICE_SHARE),
+            valley: Arc::default(),
             unit_budget: Budget::new(UNIT_SHARE),
             snapshot_budget: Budget::new(SNAPSHOT_SHARE),
             shutdown: false,
@@ -188,13 +196,18 @@ impl Worker {
         let taken = catch_unwind(AssertUnwindSafe(|| {
             super::snapshot::take(&active.run, plane, grads)
         }));
+        let taken = match taken {
+            Ok(Ok(observation)) => Some(observation),
+            _ => None,
+        };
         // The look's own cost: the step slice below keeps its own budget.
         self.snapshot_budget.spent(started.elapsed());
         if grads {
             self.unit_budget.spent(started.elapsed());
         }
         let id = active.id;
-        if let Ok(Ok(observation)) = taken {
+        if let Some(observation) = taken {
+            let health = observation.snapshot.health;
             self.emit(Event::Snapshot {
                 run: id,
                 snapshot: observation.snapshot,
@@ -203,7 +216,9 @@ impl Worker {
                 self.emit(Event::Boundary { run: id, map });
                 self.emit(Event::UnitMaps { run: id, maps });
             }
+            self.explain(|explainer, run| explainer.health(run, &health));
         }
+        let Some(active) = &self.active else { return };
         if self.slice_budget.due() {
             let started = Instant::now();
             let sliced = catch_unwind(AssertUnwindSafe(|| active.run.step_slice()));
@@ -211,6 +226,27 @@ impl Worker {
             if let Ok(Ok(slice)) = sliced {
                 self.emit(Event::Slice { run: id, slice });
             }
+        }
+    }
+
+    /// Sends the events `find` finds in the active run, each explained, after the epochs
+    /// they are of; the finder's valley is part of the evidence once it is known.
+    fn explain(&mut self, find: impl FnOnce(&mut Explainer, &Run) -> Vec<TrainingEvent>) {
+        let valley = self.valley.lock().ok().and_then(|found| *found);
+        let Some(active) = &mut self.active else {
+            return;
+        };
+        if let Some((_, valley)) = valley.filter(|&(run, _)| run == active.id) {
+            active.explainer.set_valley(Some(valley));
+        }
+        let events = catch_unwind(AssertUnwindSafe(|| {
+            find(&mut active.explainer, &active.run)
+        }))
+        .unwrap_or_default();
+        if !events.is_empty() {
+            let run = active.id;
+            self.flush();
+            self.emit(Event::Training { run, events });
         }
     }
 
@@ -231,6 +267,7 @@ impl Worker {
         let timed = self.pace == Pace::Max && epochs == self.read_back.get();
         let total = active.settings.epochs.get();
         let epochs = epochs.min(total.saturating_sub(active.run.epoch()));
+        active.explainer.mark(&active.run);
         let started = Instant::now();
         let stepped = catch_unwind(AssertUnwindSafe(|| active.run.steps(epochs.max(1))));
         let failure = match stepped {
@@ -240,7 +277,8 @@ impl Worker {
                 }
                 let finished = active.run.epoch() >= total;
                 let diverged = metrics.iter().any(|m| !m.train_loss.is_finite());
-                self.pending.extend(metrics);
+                self.pending.extend(metrics.iter().cloned());
+                self.explain(|explainer, run| explainer.epochs(run, &metrics));
                 if finished || diverged {
                     // A non-finite loss stays non-finite: nothing more to watch.
                     self.snapshot_measured();
@@ -411,7 +449,7 @@ impl Worker {
             return;
         };
         let (splits, weights) = (self.current.splits.clone(), active.initial.clone());
-        let outbox = self.outbox.clone();
+        let (outbox, valley, id) = (self.outbox.clone(), Arc::clone(&self.valley), active.id);
         let spawned = side_job::spawn(
             JobKind::Finder,
             active.id,
@@ -424,6 +462,11 @@ impl Worker {
             },
             |finding, stopped| (!stopped).then_some(finding),
             move |event| {
+                if let JobEvent::Done(finding) = &event
+                    && let Ok(mut found) = valley.lock()
+                {
+                    *found = finding.suggestions.valley.map(|v| (id, v));
+                }
                 let _ = outbox.send(Event::Finder(event));
             },
         );
@@ -454,18 +497,39 @@ impl Worker {
         }
     }
 
+    /// Sends the current coefficients and, when an earlier epoch was the best on the
+    /// validation rows, that epoch's too.
     fn export_weights(&mut self) {
         let Some(active) = &self.active else { return };
-        let file = active
-            .run
-            .weights()
-            .and_then(|weights| weights.to_bytes().map_err(crate::error::Error::Weights));
-        match file {
+        let (run, epoch) = (active.id, active.run.epoch());
+        let file = |weights: &Weights| weights.to_bytes().map_err(crate::error::Error::Weights);
+        let current = active.run.weights().and_then(|w| file(&w));
+        let best = active
+            .explainer
+            .best_valid()
+            .filter(|best| best.epoch < epoch)
+            .map(|best| {
+                let weights = active.run.best_weights()?;
+                weights.map(|w| file(&w)).transpose().map(|f| (best.epoch, f))
+            })
+            .transpose();
+        match current {
             Ok(safetensors) => self.emit(Event::Weights {
-                run: active.id,
-                epoch: active.run.epoch(),
+                run,
+                epoch,
                 safetensors,
+                best: false,
             }),
+            Err(error) => self.emit(Event::Error(error.to_string())),
+        }
+        match best {
+            Ok(Some((epoch, Some(safetensors)))) => self.emit(Event::Weights {
+                run,
+                epoch,
+                safetensors,
+                best: true,
+            }),
+            Ok(_) => {}
             Err(error) => self.emit(Event::Error(error.to_string())),
         }
     }

@@ -161,11 +161,42 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<(
     Some((graph, x))
 }
 
-/// The current run's learning-rate changes, divergence and events.
+/// The current run's learning-rate changes, divergence, best validation epoch and events.
 fn mark(buf: &mut Buffer, frame: Frame, run: &RunView, s: &Series, theme: Theme) {
     mark_lr_changes(buf, frame, run, theme);
     mark_divergence(buf, frame, run, s, theme);
+    mark_best_valid(buf, frame, run, s, theme);
     mark_events(buf, frame, run, s, theme);
+}
+
+/// The validation loss is marked at its best epoch once it has risen over this share above
+/// it: before that the best is the latest, and a mark would only crowd the curve's end.
+const BEST_SHOWN_ABOVE: f32 = 0.01;
+
+/// `◆ best` on the validation curve at its lowest point, once the curve has left it.
+fn mark_best_valid(buf: &mut Buffer, frame: Frame, run: &RunView, s: &Series, theme: Theme) {
+    let (Some((epoch, best)), Some(last)) = (run.best_valid, run.last()) else {
+        return;
+    };
+    if last.valid_loss.is_nan() || last.valid_loss <= best * (1.0 + BEST_SHOWN_ABOVE) {
+        return;
+    }
+    let x = epoch as f64;
+    let y = s
+        .valid
+        .iter()
+        .flatten()
+        .min_by(|a, b| (a.0 - x).abs().total_cmp(&(b.0 - x).abs()))
+        .map_or(frame.y[0], |&(_, y)| y);
+    let Some((col, row)) = frame.cell(x, y) else {
+        return;
+    };
+    buf[(col, row)].set_symbol("◆").set_style(theme.valid());
+    let label = format!(" best {epoch}");
+    let width = u16::try_from(label.len()).unwrap_or(0);
+    if row + 1 < frame.area.bottom() && col + width < frame.area.right() {
+        buf.set_string(col, row + 1, &label, theme.valid());
+    }
 }
 
 /// A run's first epochs are spread over at least this many epochs of the axis, so that lr

@@ -20,6 +20,7 @@ mod accuracy;
 pub mod boundary;
 mod chart;
 mod dynamics;
+mod events;
 mod form;
 mod help;
 mod histogram;
@@ -149,6 +150,9 @@ impl StatefulWidget for &App {
             bold_border(focus, buf, theme);
         }
         status::render(self, status_area, buf, theme);
+        if self.screen.events {
+            events::render(self, main, buf, theme);
+        }
         if let Some(page) = self.screen.help {
             help::render(area, buf, theme, page);
         }

@@ -17,7 +17,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let room = usize::from(area.width).saturating_sub(HINT.len() + 1);
     let rows = [
         run_line(app, theme),
-        message_line(app, theme),
+        message_line(app, theme, usize::from(area.width)),
         setup_line(app, theme, room),
     ];
     for (row, line) in (area.y..area.bottom()).zip(rows) {
@@ -82,8 +82,9 @@ fn run_line<'a>(app: &App, theme: Theme) -> Line<'a> {
     Line::from(spans)
 }
 
-/// What is wrong with the run (failure, diagnosis, dead units), then the latest message.
-fn message_line<'a>(app: &App, theme: Theme) -> Line<'a> {
+/// What is wrong with the run (failure, diagnosis, dead units), then the latest message, cut
+/// at a word to fit `width` columns (`i` shows the events in full).
+fn message_line<'a>(app: &App, theme: Theme, width: usize) -> Line<'a> {
     let mut spans = vec![Span::raw(" ")];
     if let Some(run) = app.current() {
         if let RunState::Failed(why) = &run.state {
@@ -114,7 +115,40 @@ fn message_line<'a>(app: &App, theme: Theme) -> Line<'a> {
         }
         None => {}
     }
+    let used: usize = spans.iter().map(Span::width).sum();
+    if used > width
+        && let Some(last) = spans.pop()
+    {
+        let before = used - last.width();
+        let events = app.current().is_some_and(|run| !run.events.is_empty());
+        let (more, cut) = (" … i: all of it", " …");
+        let text = match &app.screen.brief {
+            Some(brief) if before + brief.chars().count() + more.chars().count() <= width => {
+                format!("{brief}{more}")
+            }
+            _ => {
+                let more = if events { more } else { cut };
+                let room = width.saturating_sub(before + more.chars().count());
+                format!("{}{more}", words_within(&last.content, room))
+            }
+        };
+        spans.push(Span::styled(text, last.style));
+    }
     Line::from(spans)
+}
+
+/// The longest start of `text` that ends at a word and fits `room` columns.
+fn words_within(text: &str, room: usize) -> &str {
+    let mut end = 0;
+    for (at, c) in text.char_indices() {
+        if text[..at].chars().count() > room {
+            break;
+        }
+        if c == ' ' {
+            end = at;
+        }
+    }
+    text[..end].trim_end_matches([' ', ':', ';', ',', '·'])
 }
 
 fn sep(spans: &mut Vec<Span>) {

@@ -175,7 +175,7 @@ fn diverged_run_with_an_earlier_run_and_lr_change() {
             ..settings()
         },
     )));
-    let m = (1..=20)
+    let m: Vec<_> = (1..=20)
         .map(|e| {
             let loss = if e < 14 {
                 0.54 - 0.01 * e as f32
@@ -190,7 +190,9 @@ fn diverged_run_with_an_earlier_run_and_lr_change() {
         epoch: 8,
         lr: 50.0,
     });
+    let events = found(2, &m, None);
     app.on_event(epochs(2, m));
+    app.on_event(events);
     let terminal = terminal(&app, 80, 24);
     let screen = text(terminal.backend().buffer());
     assert!(screen.contains("DIVERGED at epoch 14"), "{screen}");
@@ -215,21 +217,20 @@ fn stalled_run_is_told_apart_from_a_converged_one() {
             ..settings()
         },
     )));
-    let m = (1..=10)
+    let m: Vec<_> = (1..=10)
         .map(|e| metrics(e, if e < 3 { 0.5 } else { 0.393 }, 0.393, 0.616))
         .collect();
+    let health = crate::report::health::Health {
+        dead_units: 4,
+        hidden_units: 32,
+        min_pred: 0.0,
+        max_pred: 0.0,
+        live_rows: 0,
+    };
+    let events = found(1, &m, Some(&health));
     app.on_event(epochs(1, m));
-    app.on_event(snapshot(
-        1,
-        10,
-        crate::report::health::Health {
-            dead_units: 4,
-            hidden_units: 32,
-            min_pred: 0.0,
-            max_pred: 0.0,
-            live_rows: 0,
-        },
-    ));
+    app.on_event(snapshot(1, 10, health));
+    app.on_event(events);
     let terminal = terminal(&app, 80, 24);
     let screen = text(terminal.backend().buffer());
     assert!(screen.contains("! STALLED"), "{screen}");
@@ -627,17 +628,26 @@ fn trained(lr: f64, epochs: usize, finder: bool) -> App {
     // The trainer sends a snapshot, and with it a slice, as a run starts.
     let slice = run.step_slice().expect("slice");
     app.on_event(Event::Slice { run: 1, slice });
-    // At 40 ms per epoch, so that the screen does not depend on this machine's speed.
-    let metrics = run
-        .steps(epochs)
-        .expect("epochs")
-        .into_iter()
-        .map(|m| crate::report::epoch::EpochMetrics {
-            elapsed: std::time::Duration::from_millis(40 * m.epoch as u64),
-            ..m
-        })
-        .collect();
-    app.on_event(Event::Epochs { run: 1, metrics });
+    // Events found and explained as the trainer does, one epoch per read-back (a paced run).
+    let mut explainer = crate::model::explain::Explainer::new();
+    for _ in 0..epochs {
+        explainer.mark(&run);
+        // At 40 ms per epoch, so that the screen does not depend on this machine's speed.
+        let metrics: Vec<_> = run
+            .steps(1)
+            .expect("epochs")
+            .into_iter()
+            .map(|m| crate::report::epoch::EpochMetrics {
+                elapsed: std::time::Duration::from_millis(40 * m.epoch as u64),
+                ..m
+            })
+            .collect();
+        let events = explainer.epochs(&run, &metrics);
+        app.on_event(Event::Epochs { run: 1, metrics });
+        if !events.is_empty() {
+            app.on_event(Event::Training { run: 1, events });
+        }
+    }
     let slice = run.step_slice().expect("slice");
     app.on_event(Event::Slice { run: 1, slice });
     if finder {

@@ -7,6 +7,7 @@ use super::{Active, BATCH_TIME, Loaded, Worker};
 use crate::error::{Result, panic_text};
 use crate::model::data::Batches;
 use crate::model::device::{self, Compute};
+use crate::model::explain::Explainer;
 use crate::model::memory;
 use crate::model::run::{Run, Watch};
 use crate::model::schedule::ReadBackBatch;
@@ -136,11 +137,12 @@ impl Worker {
                 self.read_back = ReadBackBatch::new(BATCH_TIME);
                 self.active = Some(Active {
                     id,
-                    run: run.watching(Watch::Sampled),
+                    run: run.watching(Watch::Sampled).keeping_best(),
                     settings,
                     state: RunState::Running,
                     initial: start.weights,
                     due: Instant::now(),
+                    explainer: Explainer::new(),
                 });
                 self.set_state(RunState::Running);
                 self.snapshot();

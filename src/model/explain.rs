@@ -1,0 +1,107 @@
+//! Events found as a run trains, each explained at its epoch: the [`Detector`] finds them in
+//! the figures, and where an event asks which way the rate should go, the step slice is taken
+//! then and there: for a loss that rose, at the coefficients the rising step started from
+//! (trained again from the mark before its batch); otherwise at the run's coefficients now.
+//! The trainer thread and headless runs share it, so both say the same.
+
+use super::keep::Mark;
+use super::run::Run;
+use crate::report::advice::{Evidence, advise, holds};
+use crate::report::dynamics::StepSlice;
+use crate::report::epoch::EpochMetrics;
+use crate::report::events::{BestValid, Detector, EventKind, TrainingEvent};
+use crate::report::health::Health;
+use std::collections::VecDeque;
+
+/// Marks kept: the starts of the last two read-back batches, so that an event early in a batch
+/// can still go back to the epoch before it.
+const MARKS: usize = 2;
+
+/// Finds a run's events and explains each at its epoch.
+#[derive(Debug, Clone, Default)]
+pub struct Explainer {
+    detector: Detector,
+    marks: VecDeque<Mark>,
+    valley: Option<f64>,
+}
+
+impl Explainer {
+    pub fn new() -> Self {
+        Explainer::default()
+    }
+
+    /// Remembers where `run` stands before a batch of epochs.
+    pub fn mark(&mut self, run: &Run) {
+        if self.marks.len() == MARKS {
+            self.marks.pop_front();
+        }
+        self.marks.push_back(run.mark());
+    }
+
+    /// The finder's valley, once it has run from this run's start.
+    pub fn set_valley(&mut self, valley: Option<f64>) {
+        self.valley = valley;
+    }
+
+    /// The best validation epoch so far.
+    pub fn best_valid(&self) -> Option<BestValid> {
+        self.detector.best_valid()
+    }
+
+    /// The events of `metrics`, the epochs `run` has just trained, each explained.
+    pub fn epochs(&mut self, run: &Run, metrics: &[EpochMetrics]) -> Vec<TrainingEvent> {
+        let found: Vec<TrainingEvent> = metrics
+            .iter()
+            .flat_map(|m| self.detector.epoch(m))
+            .collect();
+        self.explain(run, found)
+    }
+
+    /// The events of `run`'s units' `health` at its current epoch, each explained.
+    pub fn health(&mut self, run: &Run, health: &Health) -> Vec<TrainingEvent> {
+        let found = self.detector.health(run.epoch(), health);
+        self.explain(run, found)
+    }
+
+    fn explain(&self, run: &Run, found: Vec<TrainingEvent>) -> Vec<TrainingEvent> {
+        let mut now: Option<Option<StepSlice>> = None;
+        found
+            .into_iter()
+            .filter_map(|mut event| {
+                let slice = match event.kind {
+                    EventKind::Overfitting => None,
+                    EventKind::StepsTooSmall => run.wide_slice().ok(),
+                    kind if kind.caused_by_a_step() => self.before_step(run, event.epoch),
+                    _ => now.get_or_insert_with(|| run.step_slice().ok()).clone(),
+                };
+                let evidence = Evidence {
+                    lr: run.lr,
+                    slice: slice.as_ref(),
+                    valley: self.valley,
+                    best_valid: self.best_valid().map(|b| b.epoch),
+                };
+                if !holds(&event, &evidence) {
+                    return None;
+                }
+                event.advice = Some(advise(&event, &evidence));
+                Some(event)
+            })
+            .collect()
+    }
+
+    /// The step slice where the step that brought the loss of `epoch` was taken: at the
+    /// coefficients after `epoch − 2` epochs (the loss of an epoch is that of the coefficients
+    /// before its update). From the run now when no mark reaches back that far.
+    fn before_step(&self, run: &Run, epoch: usize) -> Option<StepSlice> {
+        let at = epoch.saturating_sub(2);
+        let replayed = self
+            .marks
+            .iter()
+            .rev()
+            .find_map(|mark| run.replayed(mark, at).ok().flatten());
+        match replayed {
+            Some(copy) => copy.step_slice().ok(),
+            None => run.step_slice().ok(),
+        }
+    }
+}
