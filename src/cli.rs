@@ -153,6 +153,11 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
 
+    /// Write the coefficients of the epoch with the lowest validation loss to this safetensors
+    /// file (Keras' `restore_best_weights`).
+    #[arg(long, value_name = "FILE")]
+    pub save_best: Option<PathBuf>,
+
     /// Write the loss and accuracy of every epoch to this CSV file.
     #[arg(long, value_name = "FILE")]
     pub history: Option<PathBuf>,
@@ -200,6 +205,7 @@ impl Cli {
             mouse: self.no_mouse.then_some(Switch(false)),
             init: path(self.init),
             save: path(self.save),
+            save_best: path(self.save_best),
             history: path(self.history),
         }
     }

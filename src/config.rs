@@ -102,6 +102,7 @@ fn map_paths(layer: &mut Layer, f: impl Fn(&Path) -> std::path::PathBuf) {
         &mut layer.test,
         &mut layer.init,
         &mut layer.save,
+        &mut layer.save_best,
         &mut layer.history,
     ];
     for FilePath(path) in paths.into_iter().flatten() {

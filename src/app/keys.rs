@@ -249,9 +249,10 @@ fn list<T: ToString>(values: &[T]) -> String {
 /// keys come from [`KEYMAP`], the ladders from the ladders themselves.
 pub fn help() -> Vec<(String, String)> {
     use Action::{
-        Adopt, Dynamics, Events, ExportHistory, ExportRuns, FindLr, Form, Help, HiddenDown, HiddenUp, LogY,
-        LrDown, LrUp, Mouse, Network, Overview, Pace, Pause, PauseOnEvent, Quit, Restart, RunTable,
-        SaveSession, SaveWeights, Smoothing, Step, Stop, Sweep, SweepPanel, Test, Zoom,
+        Adopt, Dynamics, Events, ExportHistory, ExportRuns, FindLr, Form, Help, HiddenDown,
+        HiddenUp, LogY, LrDown, LrUp, Mouse, Network, Overview, Pace, Pause, PauseOnEvent, Quit,
+        Restart, RunTable, SaveSession, SaveWeights, Smoothing, Step, Stop, Sweep, SweepPanel,
+        Test, Zoom,
     };
     let (lr_low, lr_high) = (LR_LADDER[0], LR_LADDER[LR_LADDER.len() - 1]);
     let (h_low, h_high) = (HIDDEN_LADDER[0], HIDDEN_LADDER[HIDDEN_LADDER.len() - 1]);
@@ -323,7 +324,10 @@ pub fn help() -> Vec<(String, String)> {
             &[FindLr, Adopt, PauseOnEvent],
             "lr finder (fastai's) / adopt its valley / pause at events",
         ),
-        row(&[Events], "the run's events, each explained, with what to try"),
+        row(
+            &[Events],
+            "the run's events, each explained, with what to try",
+        ),
         heading("Settings form"),
         row(
             &[Form],

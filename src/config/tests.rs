@@ -49,6 +49,7 @@ pause_on_event = true
 mouse = false
 init = "i.safetensors"
 save = "s.safetensors"
+save_best = "b.safetensors"
 history = "h.csv"
 "#,
     )
@@ -91,6 +92,7 @@ history = "h.csv"
             mouse: Some(Switch(false)),
             init: path("i.safetensors"),
             save: path("s.safetensors"),
+            save_best: path("b.safetensors"),
             history: path("h.csv"),
         }
     );

@@ -8,12 +8,13 @@ pub use lr_find::lr_find;
 use crate::error::{Error, Result};
 use crate::files::{Staged, write_error};
 use crate::model::data::{Batches, Split};
-use crate::model::run::{Watch, train_model_checked};
+use crate::model::explain::Explainer;
+use crate::model::run::{Run, Watch, train_model_checked};
 use crate::model::schedule::Budget;
 use crate::model::sweep;
 use crate::progress::Bar;
 use crate::report::epoch::{EpochMetrics, Evaluation, elapsed_ms, history_header, history_row};
-use crate::report::events::{Detector, TrainingEvent};
+use crate::report::events::{BestValid, TrainingEvent};
 use crate::report::format_lr;
 use crate::report::sweep::{SweepPoint, stops_learning_at};
 use crate::report::weights::tensor_names;
@@ -84,16 +85,62 @@ fn print_epoch(
 
 /// An event's JSON line (events are printed with `--format jsonl` only: the text format is
 /// the tutorial's loss line).
-fn print_events(format: Format, events: &[TrainingEvent], out: &mut impl Write) -> Result<()> {
+fn print_events(format: Format, events: &[&TrainingEvent], out: &mut impl Write) -> Result<()> {
     if format != Format::Jsonl {
         return Ok(());
     }
     for event in events {
-        let line =
+        let mut line =
             json!({"epoch": event.epoch, "event": event.kind.name(), "detail": event.detail});
+        if let Some(advice) = &event.advice {
+            line["advice"] = json!({"lr": advice.lr, "why": advice.why, "basis": advice.basis});
+        }
         writeln!(out, "{line}").map_err(stdout_error)?;
     }
     Ok(())
+}
+
+/// The history file at `path`, its header (with `tensors`' columns) written.
+fn open_history(path: &std::path::Path, tensors: &[String]) -> Result<Staged> {
+    let mut file = Staged::create(path)?;
+    writeln!(file, "{}", history_header(tensors)).map_err(|e| write_error(path, e))?;
+    Ok(file)
+}
+
+/// The run's final coefficients into `save`, and its best validation epoch's into `best` (the
+/// final ones when no validation loss was finite: no validation rows).
+fn save_weights(run: &Run, save: Option<Staged>, best: Option<Staged>) -> Result<()> {
+    if let Some(file) = save {
+        run.weights()?.write_to(file)?;
+    }
+    if let Some(file) = best {
+        match run.best_weights()? {
+            Some(weights) => weights.write_to(file)?,
+            None => run.weights()?.write_to(file)?,
+        }
+    }
+    Ok(())
+}
+
+/// A batch's epochs, each followed by its events, then the events of the run after them (the
+/// units' health).
+fn print_batch(
+    format: Format,
+    metrics: &[EpochMetrics],
+    events: &[TrainingEvent],
+    tensors: &[String],
+    out: &mut impl Write,
+) -> Result<()> {
+    for m in metrics {
+        print_epoch(format, m, tensors, out)?;
+        let now: Vec<&TrainingEvent> = events.iter().filter(|e| e.epoch == m.epoch).collect();
+        print_events(format, &now, out)?;
+    }
+    let later: Vec<&TrainingEvent> = events
+        .iter()
+        .filter(|e| !metrics.iter().any(|m| m.epoch == e.epoch))
+        .collect();
+    print_events(format, &later, out)
 }
 
 /// Trains the session's run and prints its progress to `out`; notices about the data go to
@@ -121,39 +168,41 @@ pub fn run(
     // Output files are opened first, so a bad path fails before the training, not after it;
     // each appears, whole, only once it is complete.
     let save = session.save.as_deref().map(Staged::create).transpose()?;
+    let save_best = session
+        .save_best
+        .as_deref()
+        .map(Staged::create)
+        .transpose()?;
     let tensors = if session.dynamics {
         prepared.run.watch = Watch::Every;
         tensor_names(prepared.hidden.len())
     } else {
         Vec::new()
     };
-    let mut history = match session.history.as_deref() {
-        Some(path) => {
-            let mut file = Staged::create(path)?;
-            writeln!(file, "{}", history_header(&tensors)).map_err(|e| write_error(path, e))?;
-            Some(file)
-        }
-        None => None,
-    };
-    // One detector for the epochs and the health checks between read-backs.
-    let detector = RefCell::new(Detector::new());
+    let mut history = session
+        .history
+        .as_deref()
+        .map(|path| open_history(path, &tensors))
+        .transpose()?;
+    // Events are found and explained between read-backs, where the run is at hand: its
+    // epochs' lines are printed then, each followed by its events.
+    let explainer = RefCell::new(Explainer::new());
+    explainer.borrow_mut().mark(&prepared.run);
+    if session.save_best.is_some() {
+        prepared.run.keep_best();
+    }
     // With --dynamics the units' health is checked between read-backs, in at most 5 % of
-    // the time; its events are printed before the next epoch's line (or at the end).
+    // the time.
     let mut health_budget = Budget::new(0.05);
-    let pending: RefCell<Vec<TrainingEvent>> = RefCell::new(Vec::new());
+    let batch: RefCell<Vec<EpochMetrics>> = RefCell::new(Vec::new());
 
-    let mut failure = None;
+    let failure: RefCell<Option<Error>> = RefCell::new(None);
     let mut last: Option<EpochMetrics> = None;
-    let mut bar = Bar::epochs(config.epochs.get(), bars);
-    let stop = || interrupted().is_some();
+    let bar = RefCell::new(Bar::epochs(config.epochs.get(), bars));
+    let stop = || interrupted().is_some() || failure.borrow().is_some();
     let format = session.format;
     let on_epoch = |m: &EpochMetrics| {
-        bar.set(m.epoch);
-        let earlier: Vec<TrainingEvent> = pending.borrow_mut().drain(..).collect();
-        let now = detector.borrow_mut().epoch(m);
-        let printed = print_events(format, &earlier, out)
-            .and_then(|()| print_epoch(format, m, &tensors, out))
-            .and_then(|()| print_events(format, &now, out));
+        bar.borrow_mut().set(m.epoch);
         let logged = match &mut history {
             Some(file) => {
                 writeln!(file, "{}", history_row(m)).map_err(|e| write_error(file.path(), e))
@@ -161,48 +210,51 @@ pub fn run(
             None => Ok(()),
         };
         last = Some(m.clone());
-        match printed.and(logged) {
-            Ok(()) => ControlFlow::Continue(()),
-            Err(error) => {
-                failure = Some(error);
-                ControlFlow::Break(())
-            }
+        batch.borrow_mut().push(m.clone());
+        if let Err(error) = logged {
+            failure.replace(Some(error));
+            return ControlFlow::Break(());
         }
+        ControlFlow::Continue(())
     };
-    train_model_checked(
-        &mut prepared.run,
-        config.epochs.get(),
-        &stop,
-        on_epoch,
-        |run| {
-            if !session.dynamics || !health_budget.due() {
-                return Ok(());
-            }
+    let after_batch = |run: &Run| {
+        let metrics = batch.take();
+        let mut explainer = explainer.borrow_mut();
+        let mut events = explainer.epochs(run, &metrics);
+        if session.dynamics && health_budget.due() {
             let started = std::time::Instant::now();
             let health = run.health()?;
             health_budget.spent(started.elapsed());
-            pending
-                .borrow_mut()
-                .extend(detector.borrow_mut().health(run.epoch(), &health));
-            Ok(())
-        },
-    )?;
+            events.extend(explainer.health(run, &health));
+        }
+        explainer.mark(run);
+        if let Err(error) = print_batch(format, &metrics, &events, &tensors, out) {
+            failure.replace(Some(error));
+        }
+        Ok(())
+    };
+    let epochs = config.epochs.get();
+    train_model_checked(&mut prepared.run, epochs, &stop, on_epoch, after_batch)?;
     drop(bar);
-    if failure.is_none() {
-        failure = print_events(format, &pending.into_inner(), out).err();
-    }
+    let failure = failure.into_inner();
     // Whatever ended the training, what it computed is kept: the weights are saved and the
     // history written before a failure is reported.
-    if let Some(file) = save {
-        prepared.run.weights()?.write_to(file)?;
-    }
+    save_weights(&prepared.run, save, save_best)?;
     let kept = history.map_or(Ok(()), Staged::commit);
     if let Some(error) = failure {
         return Err(error);
     }
     kept?;
     let signal = interrupted();
-    summary(session, &prepared, last.map(|m| m.elapsed), signal, out)?;
+    let best = explainer.into_inner().best_valid();
+    summary(
+        session,
+        &prepared,
+        last.map(|m| m.elapsed),
+        best,
+        signal,
+        out,
+    )?;
     match signal {
         Some(signal) => Err(Error::Interrupted { signal }),
         None => Ok(()),
@@ -214,6 +266,7 @@ fn summary(
     session: &Session,
     prepared: &Prepared,
     elapsed: Option<std::time::Duration>,
+    best: Option<BestValid>,
     interrupted: Option<i32>,
     out: &mut impl Write,
 ) -> Result<()> {
@@ -266,6 +319,8 @@ fn summary(
                 "final_valid_accuracy": figure(valid, |e| e.accuracy),
                 "test_loss": figure(test, |e| e.loss),
                 "test_accuracy": figure(test, |e| e.accuracy),
+                "best_valid_epoch": best.map(|b| b.epoch),
+                "best_valid_loss": best.map(|b| b.loss),
                 "elapsed_ms": elapsed_ms(elapsed),
                 "us_per_epoch": elapsed.as_secs_f64() * 1e6 / run.epoch().max(1) as f64,
             });

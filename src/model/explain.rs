@@ -23,6 +23,8 @@ pub struct Explainer {
     detector: Detector,
     marks: VecDeque<Mark>,
     valley: Option<f64>,
+    /// The lowest rate an event's slice has advised so far, and its basis.
+    measured: Option<(f64, String)>,
 }
 
 impl Explainer {
@@ -63,30 +65,50 @@ impl Explainer {
         self.explain(run, found)
     }
 
-    fn explain(&self, run: &Run, found: Vec<TrainingEvent>) -> Vec<TrainingEvent> {
+    fn explain(&mut self, run: &Run, found: Vec<TrainingEvent>) -> Vec<TrainingEvent> {
         let mut now: Option<Option<StepSlice>> = None;
-        found
-            .into_iter()
-            .filter_map(|mut event| {
-                let slice = match event.kind {
-                    EventKind::Overfitting => None,
-                    EventKind::StepsTooSmall => run.wide_slice().ok(),
-                    kind if kind.caused_by_a_step() => self.before_step(run, event.epoch),
-                    _ => now.get_or_insert_with(|| run.step_slice().ok()).clone(),
-                };
-                let evidence = Evidence {
-                    lr: run.lr,
-                    slice: slice.as_ref(),
-                    valley: self.valley,
-                    best_valid: self.best_valid().map(|b| b.epoch),
-                };
-                if !holds(&event, &evidence) {
-                    return None;
-                }
-                event.advice = Some(advise(&event, &evidence));
-                Some(event)
-            })
-            .collect()
+        let mut explained = Vec::with_capacity(found.len());
+        for mut event in found {
+            let slice = match event.kind {
+                EventKind::Overfitting => None,
+                EventKind::StepsTooSmall => run.wide_slice().ok(),
+                kind if kind.caused_by_a_step() => self.before_step(run, event.epoch),
+                _ => now.get_or_insert_with(|| run.step_slice().ok()).clone(),
+            };
+            let earlier = self
+                .measured
+                .as_ref()
+                .map(|(rate, basis)| (*rate, basis.as_str()));
+            let evidence = Evidence {
+                lr: run.lr,
+                slice: slice.as_ref(),
+                valley: self.valley,
+                best_valid: self.best_valid().map(|b| b.epoch),
+                earlier,
+            };
+            if !holds(&event, &evidence) {
+                continue;
+            }
+            let advice = advise(&event, &evidence);
+            if let Some(rate) = advice.lr.filter(|&rate| rate < run.lr)
+                && advice.basis.starts_with("the step slice")
+                && self
+                    .measured
+                    .as_ref()
+                    .is_none_or(|(known, _)| rate < *known)
+            {
+                let basis = format!(
+                    "{}, where the {} at epoch {}",
+                    advice.basis,
+                    event.kind.what(),
+                    event.epoch
+                );
+                self.measured = Some((rate, basis));
+            }
+            event.advice = Some(advice);
+            explained.push(event);
+        }
+        explained
     }
 
     /// The step slice where the step that brought the loss of `epoch` was taken: at the
@@ -99,9 +121,12 @@ impl Explainer {
             .iter()
             .rev()
             .find_map(|mark| run.replayed(mark, at).ok().flatten());
-        match replayed {
-            Some(copy) => copy.step_slice().ok(),
-            None => run.step_slice().ok(),
+        let at = replayed.as_ref().unwrap_or(run);
+        let slice = at.step_slice().ok()?;
+        // Every step of the slice raising the loss, look below its first one.
+        if slice.best().0 > 0.0 {
+            return Some(slice);
         }
+        at.slice_below().ok().or(Some(slice))
     }
 }

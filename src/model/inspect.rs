@@ -25,6 +25,11 @@ impl Run {
         self.slice_along(StepSlice::wide(self.lr))
     }
 
+    /// The same along [`StepSlice::below`]: from a thousandth up to the step.
+    pub fn slice_below(&self) -> Result<StepSlice> {
+        self.slice_along(StepSlice::below(self.lr))
+    }
+
     /// The step slice at the steps `ts`, which hold the run's rate.
     #[expect(
         clippy::cast_possible_wrap,

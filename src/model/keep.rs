@@ -59,12 +59,17 @@ impl Run {
     /// The same run, keeping the coefficients of its best validation epoch from now on.
     #[must_use]
     pub fn keeping_best(mut self) -> Self {
+        self.keep_best();
+        self
+    }
+
+    /// Keeps the coefficients of the best validation epoch from now on.
+    pub fn keep_best(&mut self) {
         let device = self.data.valid.x.device();
         self.best = Some(Best {
             loss: Tensor::full([1], f32::INFINITY, &device),
             coeffs: self.coeffs.detached(),
         });
-        self
     }
 
     /// The coefficients of the best validation epoch so far, read back; `None` unless the run

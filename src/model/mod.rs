@@ -7,8 +7,8 @@
 
 pub mod data;
 pub mod device;
-pub mod finder;
 pub mod explain;
+pub mod finder;
 pub mod inspect;
 pub mod keep;
 pub mod memory;

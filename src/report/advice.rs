@@ -25,17 +25,26 @@ pub struct Evidence<'a> {
     pub valley: Option<f64>,
     /// The epoch of the best validation loss so far.
     pub best_valid: Option<usize>,
+    /// A lower rate an earlier event of the run measured, and where: after a stall or dead
+    /// units, the slice now is flat, and the steps that did the damage came before.
+    pub earlier: Option<(f64, &'a str)>,
 }
 
 /// The loss falls along the step at least to this many times it before steps count as too
 /// small (else a still loss is a converged one, not a slow one).
 pub const TOO_SMALL_BY: f64 = 10.0;
 
+/// ... and lower there by at least this share of the loss after one step.
+pub const TOO_SMALL_GAIN: f32 = 0.01;
+
 /// Whether `event` holds up against the evidence: steps too small only when the loss would
-/// keep falling along the step to [`TOO_SMALL_BY`] times it.
+/// keep falling along the step to [`TOO_SMALL_BY`] times it, and by [`TOO_SMALL_GAIN`].
 pub fn holds(event: &TrainingEvent, evidence: &Evidence) -> bool {
     match (event.kind, evidence.slice) {
-        (EventKind::StepsTooSmall, Some(slice)) => slice.best().0 >= TOO_SMALL_BY * evidence.lr,
+        (EventKind::StepsTooSmall, Some(slice)) => {
+            let (t, best) = slice.best();
+            t >= TOO_SMALL_BY * evidence.lr && best < slice.at_lr * (1.0 - TOO_SMALL_GAIN)
+        }
         (EventKind::StepsTooSmall, None) => false,
         _ => true,
     }
@@ -57,14 +66,22 @@ pub fn advise(event: &TrainingEvent, evidence: &Evidence) -> Advice {
             why("the steps keep going too far"),
             evidence,
         ),
-        EventKind::Oscillating => toward(
-            Direction::Lower,
-            why("each step jumps across the valley"),
-            evidence,
-        ),
+        EventKind::Oscillating => Advice {
+            why: why("each step jumps across the valley"),
+            lr: None,
+            basis: format!(
+                "lr {} still learns while the loss falls through the swings; lower it if they stop the fall ({})",
+                format_lr(lr),
+                evidence
+                    .slice
+                    .map_or_else(|| "no step slice yet".to_string(), slice_says)
+            ),
+        },
         EventKind::Stalled => toward(
             Direction::Lower,
-            why("large steps pushed every prediction to 0 or 1, where the sigmoid passes no gradient"),
+            why(
+                "large steps pushed every prediction to 0 or 1, where the sigmoid passes no gradient",
+            ),
             evidence,
         ),
         EventKind::StepsTooSmall => toward(
@@ -73,11 +90,13 @@ pub fn advise(event: &TrainingEvent, evidence: &Evidence) -> Advice {
             evidence,
         ),
         EventKind::UnitsDied => match evidence.slice {
-            Some(slice) if slice.landing() == Landing::Overshoots => toward(
-                Direction::Lower,
-                why("large steps push units below zero for good"),
-                evidence,
-            ),
+            Some(slice) if slice.landing() == Landing::Overshoots || evidence.earlier.is_some() => {
+                toward(
+                    Direction::Lower,
+                    why("large steps push units below zero for good"),
+                    evidence,
+                )
+            }
             Some(slice) => Advice {
                 why: why("a unit zero on every row gets no gradient, so it stays dead"),
                 lr: None,
@@ -122,7 +141,13 @@ fn toward(direction: Direction, why: String, evidence: &Evidence) -> Advice {
         .valley
         .filter(|&v| right_side(v))
         .map(|v| (v, "the finder's valley".to_string()));
-    let pick = match (from_slice, from_finder) {
+    let from_earlier = evidence
+        .earlier
+        .filter(|&(rate, _)| direction == Direction::Lower && right_side(rate))
+        .map(|(rate, basis)| (rate, basis.to_string()));
+    // The slice now first; else what an earlier event measured; the finder's valley when
+    // lower (going lower), or nearer (going higher).
+    let pick = match (from_slice.or(from_earlier), from_finder) {
         (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
         (a, b) => a.or(b),
     };
@@ -151,7 +176,9 @@ fn toward(direction: Direction, why: String, evidence: &Evidence) -> Advice {
 }
 
 fn slice_basis(slice: Option<&StepSlice>) -> String {
-    slice.map_or_else(String::new, |s| format!("the step slice at epoch {}", s.epoch))
+    slice.map_or_else(String::new, |s| {
+        format!("the step slice at epoch {}", s.epoch)
+    })
 }
 
 /// What the slice found, in words: `the step slice at epoch 7 finds its lowest loss beyond
@@ -242,10 +269,7 @@ mod tests {
             valley: Some(40.0),
             ..evidence
         };
-        assert_eq!(
-            advise(&event(EventKind::Diverged), &evidence).lr,
-            Some(2.5)
-        );
+        assert_eq!(advise(&event(EventKind::Diverged), &evidence).lr, Some(2.5));
     }
 
     #[test]

@@ -92,6 +92,16 @@ impl StepSlice {
             .collect()
     }
 
+    /// The steps of a slice that looks below the step (when the first step of [`Self::ts`]
+    /// already raises the loss): 0, then 24 steps log-spaced from a thousandth to `lr`.
+    pub fn below(lr: f64) -> Vec<f64> {
+        let (low, high) = (1e-3f64.min(lr).ln(), lr.ln());
+        std::iter::once(0.0)
+            .chain((0..24).map(|k| (low + (high - low) * f64::from(k) / 23.0).exp()))
+            .map(|t| if (t - lr).abs() <= 1e-12 * lr { lr } else { t })
+            .collect()
+    }
+
     /// The point with the lowest loss (the first, on a tie); NaN losses never win.
     pub fn best(&self) -> (f64, f32) {
         self.points

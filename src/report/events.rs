@@ -48,6 +48,20 @@ impl EventKind {
         }
     }
 
+    /// What happened, in a few words: `loss rose`.
+    pub fn what(self) -> &'static str {
+        match self {
+            EventKind::NonFinite => "loss stopped being a number",
+            EventKind::LossRose => "loss rose",
+            EventKind::Oscillating => "loss began to oscillate",
+            EventKind::Diverged => "loss diverged",
+            EventKind::Stalled => "output saturated",
+            EventKind::UnitsDied => "units died",
+            EventKind::StepsTooSmall => "loss stood still",
+            EventKind::Overfitting => "validation loss turned",
+        }
+    }
+
     /// Whether the step that led to it is worth looking at where it was taken (the epoch
     /// before the event's): the loss's own events are caused by that one step.
     pub fn caused_by_a_step(self) -> bool {
@@ -144,12 +158,16 @@ const SWING_TURNS: usize = 10;
 const CALM_TURNS: usize = 3;
 const SWING: f32 = 0.005;
 /// Overfitting: the validation loss this share above its best for [`PATIENCE`] epochs in a
-/// row, the training loss below where it was at the best epoch (Keras' `EarlyStopping`, with a
-/// threshold so that noise does not count).
+/// row (Keras' `EarlyStopping`, with a threshold so that noise does not count), while the
+/// training loss keeps falling: at its lowest yet (within [`LOWEST`]) and clearly below where
+/// it was at the best epoch (by [`FELL`]). A run whose training loss jumps about is not
+/// overfitting, whatever its validation loss does.
 const OVERFIT_MARGIN: f32 = 0.05;
 const PATIENCE: usize = 10;
-/// Steps too small: every update ratio below this (a tenth of the 1e-3 guide) ...
-const TINY_RATIO: f32 = 1e-4;
+const LOWEST: f32 = 0.01;
+const FELL: f32 = 0.02;
+/// Steps too small: every update ratio below the 1e-3 guide ...
+const TINY_RATIO: f32 = 1e-3;
 /// ... and the training loss down by less than [`STILL`] over this many epochs.
 const STILL_EPOCHS: usize = 20;
 const STILL: f32 = 0.01;
@@ -289,7 +307,8 @@ impl Detector {
         let noise = self.rises.iter().map(|&(_, r)| r).fold(0.0, f32::max);
         self.rises.push_back((epoch, rise));
         let progress = self.first.map_or(0.0, |first| first - self.best_train);
-        let stands_out = rise > previous * RISE && rise > progress * RISE_OF_PROGRESS && rise > noise;
+        let stands_out =
+            rise > previous * RISE && rise > progress * RISE_OF_PROGRESS && rise > noise;
         if !stands_out
             || self.oscillating
             || self.last_rise.is_some_and(|at| epoch < at + RISE_QUIET)
@@ -308,7 +327,13 @@ impl Detector {
     /// range it swings over since the turning began.
     fn swing(&mut self, epoch: usize) -> Option<TrainingEvent> {
         // Newest first.
-        let window: Vec<f32> = self.recent.iter().rev().take(SWING_WINDOW).copied().collect();
+        let window: Vec<f32> = self
+            .recent
+            .iter()
+            .rev()
+            .take(SWING_WINDOW)
+            .copied()
+            .collect();
         if window.len() < SWING_WINDOW {
             return None;
         }
@@ -334,7 +359,9 @@ impl Detector {
         Some(TrainingEvent::new(
             epoch,
             EventKind::Oscillating,
-            format!("the training loss oscillates between {low:.3} and {high:.3} since epoch {since}"),
+            format!(
+                "the training loss oscillates between {low:.3} and {high:.3} since epoch {since}"
+            ),
         ))
     }
 
@@ -361,7 +388,9 @@ impl Detector {
         } else {
             self.above_best = 0;
         }
-        if self.overfitting || self.above_best < PATIENCE || m.train_loss >= best.train_loss {
+        let falling = m.train_loss <= self.best_train * (1.0 + LOWEST)
+            && m.train_loss < best.train_loss * (1.0 - FELL);
+        if self.overfitting || self.above_best < PATIENCE || !falling {
             return None;
         }
         self.overfitting = true;
@@ -386,7 +415,7 @@ impl Detector {
     fn stillness(&mut self, m: &EpochMetrics) -> Option<TrainingEvent> {
         let stats = m.stats.as_ref()?;
         let largest = stats.update_ratio.iter().copied().fold(0.0, f32::max);
-        if largest >= TINY_RATIO * 10.0 {
+        if largest >= TINY_RATIO * 3.0 {
             self.still = false;
         }
         let then = *self.recent.iter().rev().nth(STILL_EPOCHS)?;

@@ -32,6 +32,10 @@ pub fn format_lr(lr: f64) -> String {
     if !lr.is_finite() || lr <= 0.0 {
         return format!("{lr}");
     }
+    // Far from 1, as 1.00e30 rather than thirty-one digits.
+    if !(1e-4..1e5).contains(&lr) {
+        return format!("{lr:.2e}");
+    }
     // The tolerance keeps a computed 9.999999999 from printing as 10.00.
     let digits = (2 - (lr.log10() + 1e-9).floor() as i32).clamp(0, 12) as usize;
     format!("{lr:.digits$}")

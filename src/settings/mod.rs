@@ -79,6 +79,7 @@ layer! {
     mouse: Switch,
     init: FilePath,
     save: FilePath,
+    save_best: FilePath,
     history: FilePath,
 }
 
@@ -228,9 +229,18 @@ pub struct Session {
     pub pause_on_event: bool,
     /// The dashboard captures the mouse (`--no-mouse` leaves it to the terminal).
     pub mouse: bool,
-    /// Where a headless run writes its final coefficients and its history.
+    /// Where a headless run writes its final coefficients, those of its best validation epoch,
+    /// and its history.
     pub save: Option<PathBuf>,
+    pub save_best: Option<PathBuf>,
     pub history: Option<PathBuf>,
+}
+
+impl Session {
+    /// Whether it writes a run's outputs (`--save`, `--save-best`, `--history`).
+    pub fn writes_a_run(&self) -> bool {
+        self.save.is_some() || self.save_best.is_some() || self.history.is_some()
+    }
 }
 
 /// Where a layer came from.
@@ -375,6 +385,7 @@ pub fn resolve(flags: Layer, file: Option<(Layer, &str)>) -> Result<Session, Str
         pause_on_event: on(layer.pause_on_event),
         mouse: layer.mouse.is_none_or(|on| on.0),
         save: layer.save.map(|path| path.0),
+        save_best: layer.save_best.map(|path| path.0),
         history: layer.history.map(|path| path.0),
     };
     check_sweep(&session)?;
@@ -389,8 +400,8 @@ fn check_dynamics(session: &Session) -> Result<(), String> {
         "--lr-find and --sweep each try many rates: choose one"
     } else if session.lr_find.is_some() && !session.headless {
         "--lr-find prints its steps: add --headless (in the dashboard, F finds a rate)"
-    } else if session.lr_find.is_some() && (session.save.is_some() || session.history.is_some()) {
-        "--lr-find never changes the run: --save and --history are for a run"
+    } else if session.lr_find.is_some() && session.writes_a_run() {
+        "--lr-find never changes the run: --save, --save-best and --history are for a run"
     } else if session.dynamics
         && session.headless
         && session.format == Format::Text
@@ -413,8 +424,8 @@ fn check_sweep(session: &Session) -> Result<(), String> {
     }
     let why = if !session.headless {
         "prints a table: add --headless (in the dashboard, L starts a sweep)"
-    } else if session.save.is_some() || session.history.is_some() {
-        "trains many runs: --save and --history are for one run"
+    } else if session.writes_a_run() {
+        "trains many runs: --save, --save-best and --history are for one run"
     } else if session.run.backend == Backend::Wgpu {
         "trains on the CPU, one run per core: drop --backend wgpu"
     } else {

@@ -510,7 +510,10 @@ impl Worker {
             .filter(|best| best.epoch < epoch)
             .map(|best| {
                 let weights = active.run.best_weights()?;
-                weights.map(|w| file(&w)).transpose().map(|f| (best.epoch, f))
+                weights
+                    .map(|w| file(&w))
+                    .transpose()
+                    .map(|f| (best.epoch, f))
             })
             .transpose();
         match current {

@@ -32,7 +32,11 @@ fn feed(d: &mut Detector, from: usize, losses: &[f32]) -> Vec<TrainingEvent> {
 #[test]
 fn a_rise_is_reported_then_quiet_for_a_while() {
     let mut d = Detector::new();
-    let events = feed(&mut d, 1, &[0.54, 0.40, 0.245, 0.391, 0.201, 0.25, 0.2, 0.19]);
+    let events = feed(
+        &mut d,
+        1,
+        &[0.54, 0.40, 0.245, 0.391, 0.201, 0.25, 0.2, 0.19],
+    );
     assert_eq!(kinds(&events), vec![EventKind::LossRose]);
     assert_eq!(
         events[0].detail,
@@ -86,8 +90,13 @@ fn an_oscillation_is_one_event() {
     // Calm again, then a swing again: a new state.
     let calm: Vec<f32> = (0..20).map(|i| 0.023 - 0.0001 * i as f32).collect();
     assert!(feed(&mut d, 91, &calm).is_empty());
-    let again: Vec<f32> = (0..16).map(|i| if i % 2 == 0 { 0.02 } else { 0.022 }).collect();
-    assert_eq!(kinds(&feed(&mut d, 111, &again)), vec![EventKind::Oscillating]);
+    let again: Vec<f32> = (0..16)
+        .map(|i| if i % 2 == 0 { 0.02 } else { 0.022 })
+        .collect();
+    assert_eq!(
+        kinds(&feed(&mut d, 111, &again)),
+        vec![EventKind::Oscillating]
+    );
 }
 
 #[test]
@@ -135,7 +144,10 @@ fn overfitting_is_a_sustained_rise_of_the_validation_loss() {
     let mut d = Detector::new();
     for epoch in 1..=60 {
         let valid = 0.3 + if epoch % 3 == 0 { 0.02 } else { 0.0 };
-        assert!(d.epoch(&at(epoch, 0.5 - 0.001 * epoch as f32, valid)).is_empty());
+        assert!(
+            d.epoch(&at(epoch, 0.5 - 0.001 * epoch as f32, valid))
+                .is_empty()
+        );
     }
 }
 
