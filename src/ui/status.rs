@@ -121,17 +121,20 @@ fn message_line<'a>(app: &App, theme: Theme, width: usize) -> Line<'a> {
     {
         let before = used - last.width();
         let events = app.current().is_some_and(|run| !run.events.is_empty());
-        let (more, cut) = (" … i: all of it", " …");
-        let text = match &app.screen.brief {
-            Some(brief) if before + brief.chars().count() + more.chars().count() <= width => {
-                format!("{brief}{more}")
-            }
-            _ => {
-                let more = if events { more } else { cut };
-                let room = width.saturating_sub(before + more.chars().count());
-                format!("{}{more}", words_within(&last.content, room))
-            }
-        };
+        let fits = |text: &str| before + text.chars().count() <= width;
+        // The short form (what happened, the rate to try) with the key to the rest, when it
+        // fits; else the message cut at a word.
+        let brief = app.screen.brief.as_ref().and_then(|brief| {
+            [" … i: all of it", " (i)"]
+                .into_iter()
+                .map(|more| format!("{brief}{more}"))
+                .find(|text| fits(text))
+        });
+        let text = brief.unwrap_or_else(|| {
+            let more = if events { " … (i)" } else { " …" };
+            let room = width.saturating_sub(before + more.chars().count());
+            format!("{}{more}", words_within(&last.content, room))
+        });
         spans.push(Span::styled(text, last.style));
     }
     Line::from(spans)
