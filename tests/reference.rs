@@ -139,3 +139,47 @@ fn text_output_is_the_tutorials_line() {
     assert_eq!(lines.next(), Some("valid loss 0.239; valid accuracy 0.775"));
     assert_eq!(lines.next(), None);
 }
+
+/// More training rows than one wgpu reduction along an axis gets right (65,532): the training
+/// loss, accuracy and dead units are the CPU's (the loss and accuracy were a fraction of it).
+#[test]
+fn wgpu_reduces_more_rows_than_one_axis_holds() {
+    let args = |backend: &'static str| {
+        [
+            "--headless",
+            "--format",
+            "jsonl",
+            "--dataset",
+            "circle",
+            "--points",
+            "90000",
+            "--hidden",
+            "4",
+            "--epochs",
+            "2",
+            "--dynamics",
+            "--backend",
+            backend,
+        ]
+    };
+    let wgpu = nnfs(&args("wgpu"));
+    if !wgpu_available(&wgpu) {
+        return;
+    }
+    let cpu = nnfs(&args("cpu"));
+    let lines = |output: &std::process::Output| -> Vec<Value> {
+        stdout(output)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .filter(|l: &Value| l.get("train_loss").is_some())
+            .collect()
+    };
+    let (on_gpu, on_cpu) = (lines(&wgpu), lines(&cpu));
+    assert_eq!(on_gpu.len(), 1, "{}", stderr(&wgpu));
+    for (g, c) in on_gpu.iter().zip(&on_cpu) {
+        for key in ["train_loss", "valid_loss", "valid_accuracy"] {
+            let (g, c) = (g[key].as_f64().unwrap(), c[key].as_f64().unwrap());
+            assert!((g - c).abs() < 1e-4, "{key}: wgpu {g}, cpu {c}");
+        }
+    }
+}

@@ -4,6 +4,7 @@
 
 use super::network::{self, Coeffs};
 use super::readback::{read_error, scalars};
+use super::reduce::{column_peaks, column_sums};
 use super::run::Run;
 use crate::error::Result;
 use crate::report::dynamics::StepSlice;
@@ -141,8 +142,8 @@ impl Run {
             hidden_units += layer.dims()[1];
             let plain = activations.clone().inner();
             // A unit is dead when its largest output over all rows is zero.
-            let peak = plain.clone().max_dim(0);
-            let active = plain.greater_elem(0.0).float().sum_dim(0);
+            let peak = column_peaks(plain.clone());
+            let active = column_sums(plain.greater_elem(0.0).float());
             reads = reads.register(peak).register(active);
         }
         let preds = network::output(&model, activations);

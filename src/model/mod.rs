@@ -15,6 +15,7 @@ pub mod memory;
 pub mod network;
 pub mod plane;
 mod readback;
+pub mod reduce;
 pub mod run;
 pub mod schedule;
 pub mod sweep;

@@ -6,6 +6,7 @@ use crate::random::Generator;
 use crate::report::weights::{Matrix, Weights};
 use burn::tensor::Gradients;
 use burn::tensor::{Device, Tensor, TensorData, activation};
+use std::sync::OnceLock;
 
 /// The coefficients: the tutorial's `(l1, l2, const)`, with any number of hidden layers.
 ///
@@ -92,18 +93,47 @@ pub fn init_weights(n_inputs: usize, hidden: &[usize], seed: u64) -> Weights {
     }
 }
 
+/// Rows split into this many chunks for each layer's product (`NNFS_TUI_SPLIT_ROWS`; unset or
+/// 0: not split). The backward pass then forms each weight gradient `xᵀ·g` as a sum of
+/// chunk products computed side by side (a split K), instead of one product whose inner
+/// dimension is every row: the suspect of the GPU epoch that grows with the rows
+/// (`BENCHMARKS.md`, issue 24). An experiment for a device run, off by default.
+fn split_rows() -> usize {
+    static CHUNKS: OnceLock<usize> = OnceLock::new();
+    *CHUNKS.get_or_init(|| {
+        std::env::var("NNFS_TUI_SPLIT_ROWS")
+            .ok()
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(0)
+    })
+}
+
+/// `x @ w`; with [`split_rows`] chunks that divide the rows (at least 1024 rows each), as one
+/// batched product over the chunks.
+fn product(x: Tensor<2>, w: Tensor<2>) -> Tensor<2> {
+    let chunks = split_rows();
+    let [rows, cols] = x.dims();
+    if chunks > 1 && rows.is_multiple_of(chunks) && rows >= chunks * 1024 {
+        let out = w.dims()[1];
+        let batched: Tensor<3> = x.reshape([chunks, rows / chunks, cols]);
+        let shared: Tensor<3> = w.unsqueeze();
+        return batched.matmul(shared).reshape([rows, out]);
+    }
+    x.matmul(w)
+}
+
 /// The tutorial's `calc_preds`: `sigmoid(relu(x @ W_h) @ W_o + b)`, one ReLU per hidden layer.
 pub fn calc_preds(coeffs: &Coeffs, x: &Tensor<2>) -> Tensor<2> {
     let mut res = x.clone();
     for layer in &coeffs.hidden {
-        res = activation::relu(res.matmul(layer.clone()));
+        res = activation::relu(product(res, layer.clone()));
     }
     output(coeffs, res)
 }
 
 /// The output unit on the last hidden layer's activations: `sigmoid(h @ W_o + b)`.
 pub(crate) fn output(coeffs: &Coeffs, hidden: Tensor<2>) -> Tensor<2> {
-    activation::sigmoid(hidden.matmul(coeffs.output.clone()) + coeffs.bias.clone())
+    activation::sigmoid(product(hidden, coeffs.output.clone()) + coeffs.bias.clone())
 }
 
 /// The tutorial's `calc_loss`: mean absolute error of the predictions.
@@ -112,7 +142,7 @@ pub fn calc_loss(coeffs: &Coeffs, x: &Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
 }
 
 pub(crate) fn mean_absolute_error(preds: Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
-    (preds - y.clone()).abs().mean()
+    super::reduce::mean((preds - y.clone()).abs())
 }
 
 /// The tutorial's `update_coeffs`: `w -= lr * grad` for every coefficient.
@@ -168,7 +198,7 @@ pub fn model_accuracy(coeffs: &Coeffs, x: &Tensor<2>, y: &Tensor<2>) -> Tensor<1
 fn accuracy(preds: Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
     let predicted = preds.greater_elem(0.5);
     let actual = y.clone().greater_elem(0.5);
-    predicted.equal(actual).float().mean()
+    super::reduce::mean(predicted.equal(actual).float())
 }
 
 /// [`calc_loss`] and [`model_accuracy`] from one forward pass: `(loss, accuracy)`.
