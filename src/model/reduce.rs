@@ -55,7 +55,7 @@ mod tests {
     use burn::tensor::Device;
 
     fn values(t: Tensor<2>) -> Vec<f32> {
-        t.into_data().to_vec().unwrap()
+        t.into_data().try_to_vec::<f32>().unwrap()
     }
 
     #[test]
@@ -69,8 +69,8 @@ mod tests {
                 values(column_peaks(t.clone())),
                 values(t.clone().max_dim(0))
             );
-            let mean: Vec<f32> = mean(t.clone()).into_data().to_vec().unwrap();
-            let plain: Vec<f32> = t.mean().into_data().to_vec().unwrap();
+            let mean: Vec<f32> = mean(t.clone()).into_data().try_to_vec::<f32>().unwrap();
+            let plain: Vec<f32> = t.mean().into_data().try_to_vec::<f32>().unwrap();
             assert!((mean[0] - plain[0]).abs() < 1e-3, "{mean:?} {plain:?}");
         }
     }
