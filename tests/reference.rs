@@ -174,9 +174,9 @@ fn wgpu_reduces_more_rows_than_one_axis_holds() {
             .filter(|l: &Value| l.get("train_loss").is_some())
             .collect()
     };
-    let (on_gpu, on_cpu) = (lines(&wgpu), lines(&cpu));
-    assert_eq!(on_gpu.len(), 1, "{}", stderr(&wgpu));
-    for (g, c) in on_gpu.iter().zip(&on_cpu) {
+    let (gpu_lines, cpu_lines) = (lines(&wgpu), lines(&cpu));
+    assert_eq!(gpu_lines.len(), 1, "{}", stderr(&wgpu));
+    for (g, c) in gpu_lines.iter().zip(&cpu_lines) {
         for key in ["train_loss", "valid_loss", "valid_accuracy"] {
             let (g, c) = (g[key].as_f64().unwrap(), c[key].as_f64().unwrap());
             assert!((g - c).abs() < 1e-4, "{key}: wgpu {g}, cpu {c}");
