@@ -8,7 +8,29 @@ use crate::error::{Error, Result};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use tempfile::NamedTempFile;
+
+/// Temporary files being written: a process ended at once by a second signal removes them
+/// ([`remove_partial_files`]), as their owners would have when dropped.
+static PARTIAL: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes the temporary files of every [`Staged`] file not yet committed or dropped.
+pub fn remove_partial_files() {
+    remove_partial_files_where(|_| true);
+}
+
+fn remove_partial_files_where(chosen: impl Fn(&Path) -> bool) {
+    let partial = PARTIAL.lock().unwrap_or_else(PoisonError::into_inner);
+    for path in partial.iter().filter(|path| chosen(path)) {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+fn forget_partial(path: &Path) {
+    let mut partial = PARTIAL.lock().unwrap_or_else(PoisonError::into_inner);
+    partial.retain(|p| p != path);
+}
 
 /// Writes `bytes` to `path`, replacing what was there only once they are all written.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -38,7 +60,8 @@ enum Sink {
 /// commit, the temporary file is removed.
 pub struct Staged {
     target: PathBuf,
-    sink: Sink,
+    /// `None` only once committed.
+    sink: Option<Sink>,
 }
 
 impl Staged {
@@ -72,25 +95,38 @@ impl Staged {
                 builder.permissions(std::fs::Permissions::from_mode(0o666));
             }
             let file = builder.tempfile_in(folder).map_err(fail)?;
+            PARTIAL
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(file.path().to_path_buf());
             Sink::Temporary(BufWriter::new(file))
         };
         Ok(Staged {
             target: path.to_path_buf(),
-            sink,
+            sink: Some(sink),
         })
     }
 
     /// Flushes what was written and puts the file in place.
-    pub fn commit(self) -> Result<()> {
+    pub fn commit(mut self) -> Result<()> {
         let fail = |source| write_error(&self.target, source);
-        match self.sink {
-            Sink::Direct(mut file) => file.flush().map_err(fail),
-            Sink::Temporary(file) => {
-                let file = file.into_inner().map_err(|e| fail(e.into_error()))?;
-                file.as_file().sync_all().map_err(fail)?;
-                file.persist(&self.target)
-                    .map(|_| ())
-                    .map_err(|e| fail(e.error))
+        match self.sink.take() {
+            None => Ok(()),
+            Some(Sink::Direct(mut file)) => file.flush().map_err(fail),
+            Some(Sink::Temporary(file)) => {
+                let temporary = file.get_ref().path().to_path_buf();
+                let kept = file
+                    .into_inner()
+                    .map_err(|e| fail(e.into_error()))
+                    .and_then(|file| {
+                        file.as_file().sync_all().map_err(fail)?;
+                        file.persist(&self.target)
+                            .map(|_| ())
+                            .map_err(|e| fail(e.error))
+                    });
+                // Renamed into place, or removed as it was dropped.
+                forget_partial(&temporary);
+                kept
             }
         }
     }
@@ -100,18 +136,28 @@ impl Staged {
     }
 }
 
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if let Some(Sink::Temporary(file)) = &self.sink {
+            forget_partial(file.get_ref().path());
+        }
+    }
+}
+
 impl Write for Staged {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         match &mut self.sink {
-            Sink::Temporary(file) => file.write(bytes),
-            Sink::Direct(file) => file.write(bytes),
+            Some(Sink::Temporary(file)) => file.write(bytes),
+            Some(Sink::Direct(file)) => file.write(bytes),
+            None => Ok(0),
         }
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         match &mut self.sink {
-            Sink::Temporary(file) => file.flush(),
-            Sink::Direct(file) => file.flush(),
+            Some(Sink::Temporary(file)) => file.flush(),
+            Some(Sink::Direct(file)) => file.flush(),
+            None => Ok(()),
         }
     }
 }
@@ -148,6 +194,26 @@ mod tests {
             message.starts_with("cannot write /no/such/folder/w.safetensors: "),
             "{message}"
         );
+    }
+
+    #[test]
+    fn partial_files_are_removed_on_the_way_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut kept = Staged::create(&dir.path().join("kept.csv")).unwrap();
+        let mut lost = Staged::create(&dir.path().join("lost.csv")).unwrap();
+        kept.write_all(b"whole\n").unwrap();
+        lost.write_all(b"half").unwrap();
+        kept.commit().unwrap();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+        // As a second signal does, before the process ends at once (here only this test's
+        // files: others write theirs beside it).
+        remove_partial_files_where(|path| path.starts_with(dir.path()));
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, ["kept.csv"]);
+        drop(lost);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::model::{Batches, Budget, Split, train_model_checked};
 use crate::progress::Bar;
 use crate::settings::{Format, RunSettings, Session, Source, SweepSpec};
 use crate::setup::{Prepared, load_data_and_weights, prepare};
-use crate::signals::{self, Caught, SIGINT, SIGTERM};
+use crate::signals::{self, Caught};
 use crate::sweep;
 use serde_json::json;
 use std::cell::RefCell;
@@ -97,8 +97,9 @@ fn print_events(format: Format, events: &[TrainingEvent], out: &mut impl Write) 
 
 /// Trains the session's run and prints its progress to `out`; notices about the data go to
 /// `notes`. With `bars`, long work shows a progress bar on a terminal's stderr. Stopped by
-/// SIGINT or SIGTERM, it finishes the current batch of epochs, keeps what it computed, prints
-/// its last lines marked as interrupted, and ends with [`Error::Interrupted`].
+/// SIGINT, SIGTERM, SIGHUP or SIGQUIT, it finishes the current batch of epochs, keeps what it
+/// computed, prints its last lines marked as interrupted, and ends with
+/// [`Error::Interrupted`].
 pub fn run(
     session: &Session,
     out: &mut impl Write,
@@ -106,13 +107,13 @@ pub fn run(
     bars: bool,
 ) -> Result<()> {
     let config = &session.run;
-    // Caught from the start: a long load is interrupted like training.
-    let caught = Caught::once(&[SIGINT, SIGTERM]).ok();
+    // Caught from the start, ending the process at once until there is something to keep.
+    let caught = Caught::once(&signals::ENDING).ok();
     let interrupted = || caught.as_ref().and_then(Caught::pending);
-    let mut prepared = {
+    let mut prepared = preparing(caught.as_ref(), || {
         let mut loading = Bar::loading(&data_name(config));
-        prepare(config, &mut |p| loading.data(p))?
-    };
+        prepare(config, &mut |p| loading.data(p))
+    })?;
     // A note that cannot be shown is no reason not to train.
     for notice in &prepared.splits.notices {
         let _ = writeln!(notes, "note: {notice}");
@@ -208,6 +209,19 @@ pub fn run(
     }
 }
 
+/// Runs `prepare` with `caught` ending the process at once on a signal: nothing is computed
+/// yet, and a read may wait for ever (standard input, a slow disk).
+fn preparing<T>(caught: Option<&Caught>, prepare: impl FnOnce() -> Result<T>) -> Result<T> {
+    if let Some(caught) = caught {
+        caught.at_once(true);
+    }
+    let prepared = prepare();
+    if let Some(caught) = caught {
+        caught.at_once(false);
+    }
+    prepared
+}
+
 /// The run's last lines: the final validation (and test) figures, or the JSON summary.
 fn summary(
     session: &Session,
@@ -287,10 +301,12 @@ pub fn sweep(
     out: &mut impl Write,
     bars: bool,
 ) -> Result<()> {
-    let (splits, weights) = {
+    // Caught from the start, ending the process at once until there is something to keep.
+    let caught = Caught::once(&signals::ENDING).ok();
+    let (splits, weights) = preparing(caught.as_ref(), || {
         let mut loading = Bar::loading(&data_name(config));
-        load_data_and_weights(config, &mut |p| loading.data(p))?
-    };
+        load_data_and_weights(config, &mut |p| loading.data(p))
+    })?;
     let mut bar = Bar::rates(spec.steps.get(), bars);
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let cpu = crate::model::device::init(crate::settings::Backend::Cpu)?;
@@ -300,8 +316,7 @@ pub fn sweep(
         .map_err(Error::Usage)?;
     let mut points: Vec<SweepPoint> = Vec::new();
     let mut failure = None;
-    // SIGINT or SIGTERM stops the sweep as a closed stdout does: the finished rates stay.
-    let caught = Caught::once(&[SIGINT, SIGTERM]).ok();
+    // A signal stops the sweep as a closed stdout does: the finished rates stay.
     let own = AtomicBool::new(false);
     let stop = caught.as_ref().map_or(&own, Caught::flag);
     sweep::sweep(
