@@ -20,6 +20,9 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// Outputs that each failed on their own (the others were written).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Outputs(Vec<Error>),
     /// Whoever read the output has gone (`| head`): not a failure, and nothing to print.
     #[error("stdout was closed")]
     StdoutClosed,

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{NO_ADAPTER, fixture, nnfs, nnfs_with_env, stderr};
+use common::{NO_ADAPTER, fixture, nnfs, nnfs_with_env, stderr, stdout};
 use std::path::{Path, PathBuf};
 
 /// Runs headless with `args` and returns the single error line.
@@ -260,6 +260,48 @@ fn a_failed_history_write_keeps_the_weights() {
     );
     let saved = std::fs::metadata(&weights).unwrap();
     assert!(saved.len() > 0, "the weights were saved");
+    assert_eq!(stdout(&output).lines().count(), 2, "{}", stdout(&output));
+    assert!(stdout(&output).ends_with('\n'));
+}
+
+/// A save that fails (`/dev/full`: a full disk) keeps the history: each output is written on
+/// its own, and each failure is named. The loss line and the summary are printed whole.
+#[test]
+fn a_failed_save_keeps_the_history() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("SKIPPED: no /dev/full here");
+        return;
+    }
+    let files = Files::new();
+    let history = files.0.path().join("ok.csv");
+    let args = ["--headless", "--epochs", "5", "--save", "/dev/full"];
+    let output = nnfs(&[&args[..], &["--history", s(&history)]].concat());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.starts_with("error: cannot write /dev/full: No space left on device"),
+        "{text}"
+    );
+    let rows = std::fs::read_to_string(&history).unwrap();
+    assert_eq!(rows.lines().count(), 6, "a header and 5 epochs: {rows}");
+    let out = stdout(&output);
+    assert!(out.ends_with('\n'), "{out:?}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].starts_with("0.539; "), "{out}");
+    assert!(lines[1].starts_with("valid loss "), "{out}");
+    // Both failing: one line naming both.
+    let output = nnfs(&[&args[..], &["--history", "/dev/full"]].concat());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert_eq!(
+        text.matches("cannot write /dev/full: ").count(),
+        2,
+        "{text}"
+    );
+    assert_eq!(std::fs::read_dir(files.0.path()).unwrap().count(), 1);
 }
 
 #[test]

@@ -99,7 +99,8 @@ fn print_events(format: Format, events: &[TrainingEvent], out: &mut impl Write) 
 /// `notes`. With `bars`, long work shows a progress bar on a terminal's stderr. Stopped by
 /// SIGINT, SIGTERM, SIGHUP or SIGQUIT, it finishes the current batch of epochs, keeps what it
 /// computed, prints its last lines marked as interrupted, and ends with
-/// [`Error::Interrupted`].
+/// [`Error::Interrupted`]. Each output file is written on its own: one that fails leaves the
+/// others written, and the error names every one that failed.
 pub fn run(
     session: &Session,
     out: &mut impl Write,
@@ -142,7 +143,9 @@ pub fn run(
     let mut health_budget = Budget::new(0.05);
     let pending: RefCell<Vec<TrainingEvent>> = RefCell::new(Vec::new());
 
+    // What stopped the training early: stdout, or the history file.
     let mut failure = None;
+    let mut history_failed = false;
     let mut last: Option<EpochMetrics> = None;
     let mut bar = Bar::epochs(config.epochs.get(), bars);
     let stop = || interrupted().is_some();
@@ -161,6 +164,7 @@ pub fn run(
             None => Ok(()),
         };
         last = Some(m.clone());
+        history_failed = logged.is_err();
         match printed.and(logged) {
             Ok(()) => ControlFlow::Continue(()),
             Err(error) => {
@@ -192,21 +196,47 @@ pub fn run(
         failure = print_events(format, &pending.into_inner(), out).err();
     }
     // Whatever ended the training, what it computed is kept: the weights are saved and the
-    // history written before a failure is reported.
-    if let Some(file) = save {
-        prepared.run.weights()?.write_to(file)?;
-    }
-    let kept = history.map_or(Ok(()), Staged::commit);
-    if let Some(error) = failure {
-        return Err(error);
-    }
-    kept?;
+    // history written, each on its own, before any failure is reported.
+    let history = history.filter(|_| !history_failed);
+    let mut failed = keep(&prepared, save, history);
     let signal = interrupted();
-    summary(session, &prepared, last.map(|m| m.elapsed), signal, out)?;
-    match signal {
-        Some(signal) => Err(Error::Interrupted { signal }),
-        None => Ok(()),
+    let told = match failure {
+        Some(error) => {
+            // The tutorial's line of losses stays a line.
+            if format == Format::Text && last.is_some() {
+                let _ = writeln!(out).and_then(|()| out.flush());
+            }
+            Err(error)
+        }
+        None => summary(session, &prepared, last.map(|m| m.elapsed), signal, out),
+    };
+    let closed = matches!(told, Err(Error::StdoutClosed));
+    // Nobody reads stdout: the files are all that is left to tell.
+    failed.splice(0..0, told.err().filter(|_| !closed));
+    match (failed.len(), signal) {
+        (0, _) if closed => Err(Error::StdoutClosed),
+        (0, None) => Ok(()),
+        (0, Some(signal)) => Err(Error::Interrupted { signal }),
+        (1, _) => Err(failed.remove(0)),
+        _ => Err(Error::Outputs(failed)),
     }
+}
+
+/// Writes the run's weights to `save` and commits `history`, each whatever becomes of the
+/// other; what failed.
+fn keep(prepared: &Prepared, save: Option<Staged>, history: Option<Staged>) -> Vec<Error> {
+    let saved = save.map(|file| {
+        prepared
+            .run
+            .weights()
+            .and_then(|weights| weights.write_to(file))
+    });
+    let written = history.map(Staged::commit);
+    [saved, written]
+        .into_iter()
+        .flatten()
+        .filter_map(Result::err)
+        .collect()
 }
 
 /// Runs `prepare` with `caught` ending the process at once on a signal: nothing is computed
