@@ -20,6 +20,11 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "cannot write {}: it is a FIFO, which would wait for a reader (give a file's name)",
+        path.display()
+    )]
+    WaitsForReader { path: PathBuf },
     /// Outputs that each failed on their own (the others were written).
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Outputs(Vec<Error>),

@@ -1,8 +1,9 @@
 //! Writing the files a user asks for (weights, histories, session files): never half-written.
 //! A file is written to a temporary file beside its target and renamed over it once complete,
 //! so an interrupted or failed write (a signal, a full disk) leaves the old file or none, never
-//! a torn one, and no empty file is created in advance. A target that exists and is not a
-//! regular file (a FIFO, `/dev/stdout`, `/dev/full`) is written as it is.
+//! a torn one, and no empty file is created in advance. A target that exists and is a device
+//! (`/dev/null`, `/dev/full`, a terminal) is written as it is; a FIFO is refused, as its
+//! opening would wait for a reader.
 
 use crate::error::{Error, Result};
 use std::fs::File;
@@ -65,11 +66,17 @@ pub struct Staged {
 }
 
 impl Staged {
-    /// Starts writing `path`: fails at once (naming the file) when its folder cannot take it.
+    /// Starts writing `path`: fails at once (naming the file) when its folder cannot take it,
+    /// or when it is a FIFO (or a socket), which would wait for a reader.
     pub fn create(path: &Path) -> Result<Self> {
         let fail = |source| write_error(path, source);
-        let special = std::fs::metadata(path).is_ok_and(|meta| !meta.is_file());
-        let sink = if special {
+        let existing = std::fs::metadata(path).ok();
+        if existing.as_ref().is_some_and(waits_for_a_reader) {
+            return Err(Error::WaitsForReader {
+                path: path.to_path_buf(),
+            });
+        }
+        let sink = if existing.is_some_and(|meta| !meta.is_file()) {
             Sink::Direct(BufWriter::new(
                 std::fs::OpenOptions::new()
                     .write(true)
@@ -144,6 +151,21 @@ impl Drop for Staged {
     }
 }
 
+/// Whether opening this file to write would wait for a reader (a FIFO), or cannot work at all
+/// (a socket).
+fn waits_for_a_reader(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        meta.file_type().is_fifo() || meta.file_type().is_socket()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
+}
+
 impl Write for Staged {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         match &mut self.sink {
@@ -192,6 +214,20 @@ mod tests {
             .unwrap();
         assert!(
             message.starts_with("cannot write /no/such/folder/w.safetensors: "),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_fifo_is_refused_before_it_is_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("p");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success());
+        // Opened, it would wait for a reader that never comes.
+        let message = Staged::create(&fifo).err().unwrap().to_string();
+        assert!(
+            message.contains("it is a FIFO, which would wait for a reader"),
             "{message}"
         );
     }

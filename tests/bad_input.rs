@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{NO_ADAPTER, fixture, nnfs, nnfs_with_env, stderr, stdout};
+use common::{NO_ADAPTER, fixture, make_fifo, nnfs, nnfs_bounded, nnfs_with_env, stderr, stdout};
 use std::path::{Path, PathBuf};
 
 /// Runs headless with `args` and returns the single error line.
@@ -21,6 +21,18 @@ fn error_line(args: &[&str]) -> String {
         stderr(&output)
     );
     let text = stderr(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "{args:?}: expected one line, got {text:?}");
+    assert!(lines[0].starts_with("error: "), "{text}");
+    assert!(output.stdout.is_empty(), "nothing on stdout: {args:?}");
+    lines[0].to_string()
+}
+
+/// [`error_line`], run in [`common::BOUNDED_KB`] of address space and within a minute.
+fn bounded_error_line(args: &[&str]) -> String {
+    let output = nnfs_bounded(&[&["--headless"], args].concat());
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {text}");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 1, "{args:?}: expected one line, got {text:?}");
     assert!(lines[0].starts_with("error: "), "{text}");
@@ -223,6 +235,25 @@ fn unreadable_or_misshapen_init() {
         ),
         "{line}"
     );
+}
+
+/// A FIFO as an output is refused before training, in one line: opening it would wait for a
+/// reader, and once waited through a signal.
+#[test]
+fn fifos_as_outputs_are_refused_before_training() {
+    let files = Files::new();
+    let fifo = files.0.path().join("out.fifo");
+    make_fifo(&fifo);
+    for flag in ["--save", "--history"] {
+        let line = bounded_error_line(&[flag, s(&fifo)]);
+        assert_eq!(
+            line,
+            format!(
+                "error: cannot write {}: it is a FIFO, which would wait for a reader (give a file's name)",
+                s(&fifo)
+            )
+        );
+    }
 }
 
 #[test]
