@@ -4,20 +4,46 @@
 //! one with [`session_text`].
 
 use crate::error::{Error, Result};
+use crate::files::Unfit;
 use crate::settings::{FilePath, Layer, Pace, RunSettings};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 use toml::Spanned;
 
-/// Reads and checks a session file. Every problem (unreadable file, bad TOML, unknown key,
-/// bad value) is one [`Error`] naming the file and, where it applies, the line and column.
+/// The largest session file read: one is a few hundred bytes, and a device or a wrong file
+/// must not fill the memory.
+pub const MAX_BYTES: u64 = 1 << 20;
+
+/// Reads and checks a session file. Every problem (unreadable file, a device or FIFO, a file
+/// over [`MAX_BYTES`], bad TOML, unknown key, bad value) is one [`Error`] naming the file and,
+/// where it applies, the line and column.
 pub fn load(path: &Path) -> Result<Layer> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
+    let file = path.display().to_string();
+    let fail = |position, problem| Error::Config {
+        file: file.clone(),
+        position,
+        problem,
+    };
+    let bytes = crate::files::read_at_most(path, MAX_BYTES).map_err(|unfit| {
+        unfit.error(path, |unfit| {
+            let what = match unfit {
+                Unfit::TooLarge { .. } => ", far more than settings take: is it the right file?",
+                _ => ": give a session file (TOML)",
+            };
+            fail(None, format!("{unfit}{what}"))
+        })
     })?;
-    let mut layer = parse(&text, &path.display().to_string())?;
+    let text = String::from_utf8(bytes).map_err(|error| {
+        let valid = error.utf8_error().valid_up_to();
+        let bytes = error.as_bytes();
+        let before = String::from_utf8_lossy(bytes.get(..valid).unwrap_or_default());
+        fail(
+            Some(line_column(&before, before.len())),
+            "the text is not UTF-8 (save the file as UTF-8, as TOML requires)".into(),
+        )
+    })?;
+    let mut layer = parse(&text, &file)?;
     if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty()) {
         map_paths(&mut layer, |p| {
             if p.is_relative() {

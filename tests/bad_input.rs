@@ -237,6 +237,101 @@ fn unreadable_or_misshapen_init() {
     );
 }
 
+/// Weights that are not numbers (a run that diverged) are refused, naming the tensor and
+/// where in it: trained from, they print `nan; nan; ...`.
+#[test]
+fn non_finite_weights_are_refused_naming_the_tensor() {
+    let files = Files::new();
+    let mut weights = nnfs_tui::model::network::init_weights(12, &[20], 442);
+    weights.hidden[0].values[2 * 20 + 5] = f32::NAN;
+    let path = files.0.path().join("nan.safetensors");
+    std::fs::write(&path, weights.to_bytes().unwrap()).unwrap();
+    let line = error_line(&["--init", s(&path)]);
+    assert!(
+        line.starts_with(&format!(
+            "error: --init {}: tensor 'wt_hidden' holds NaN at [2, 5] (every coefficient must be a finite number",
+            s(&path)
+        )),
+        "{line}"
+    );
+    weights.hidden[0].values[2 * 20 + 5] = 0.5;
+    weights.bias = f32::INFINITY;
+    std::fs::write(&path, weights.to_bytes().unwrap()).unwrap();
+    let line = error_line(&["--init", s(&path)]);
+    assert!(
+        line.contains(": tensor 'bias_output' holds inf ("),
+        "{line}"
+    );
+}
+
+/// Devices, FIFOs and files far too large are refused at once, in little memory, as session
+/// files and weights files alike: `/dev/zero` once grew without bound, and a FIFO waited for a
+/// writer.
+#[test]
+fn devices_fifos_and_huge_files_are_refused_in_little_memory() {
+    let files = Files::new();
+    let fifo = files.0.path().join("fifo");
+    make_fifo(&fifo);
+    let not_a_file = "is not a regular file (a device or a pipe, which may never end)";
+    for path in ["/dev/zero", "/dev/urandom", s(&fifo)] {
+        let line = bounded_error_line(&["--config", path]);
+        assert_eq!(
+            line,
+            format!("error: {path}: {not_a_file}: give a session file (TOML)")
+        );
+        let line = bounded_error_line(&["--init", path]);
+        assert_eq!(
+            line,
+            format!("error: --init {path}: {not_a_file}: give a weights file")
+        );
+        let line = bounded_error_line(&["--data", path]);
+        assert!(
+            line.starts_with(&format!("error: {path}: {not_a_file}")),
+            "{line}"
+        );
+    }
+    // A session file is a few hundred bytes: 2 MB is not one.
+    let big = files.write("big.toml", &format!("# {}\nlr = 1\n", "x".repeat(2 << 20)));
+    let line = bounded_error_line(&["--config", s(&big)]);
+    assert_eq!(
+        line,
+        format!(
+            "error: {}: is larger than 1 MB, far more than settings take: is it the right file?",
+            s(&big)
+        )
+    );
+    // 8 GB of zeros (sparse: no disk used) as weights: its first 8 bytes say no header, and
+    // the rest is never read, where reading it would pass the address space given
+    // (BOUNDED_KB).
+    let zeros = files.0.path().join("zeros.safetensors");
+    std::fs::File::create(&zeros)
+        .unwrap()
+        .set_len(8 << 30)
+        .unwrap();
+    let line = bounded_error_line(&["--init", s(&zeros)]);
+    assert!(
+        line.contains("zeros.safetensors: not a safetensors file (its header is not a JSON object"),
+        "{line}"
+    );
+    // A header that promises more than the file holds is found out before the body is read.
+    let header =
+        br#"{"wt_hidden":{"dtype":"F32","shape":[1000000000,1],"data_offsets":[0,4000000000]}}"#;
+    let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+    bytes.extend_from_slice(header);
+    bytes.extend_from_slice(&[0; 64]);
+    let short = files.0.path().join("short.safetensors");
+    std::fs::write(&short, &bytes).unwrap();
+    let line = bounded_error_line(&["--init", s(&short)]);
+    assert!(
+        line.ends_with(&format!(
+            "short.safetensors: not a safetensors file (its header describes {} bytes, the file has {})",
+            8 + header.len() + 4_000_000_000,
+            bytes.len()
+        )),
+        "{line}"
+    );
+}
+
 /// A FIFO as an output is refused before training, in one line: opening it would wait for a
 /// reader, and once waited through a signal.
 #[test]

@@ -138,15 +138,15 @@ impl Table {
             }
             bytes
         } else {
-            let meta = std::fs::metadata(path).map_err(fail)?;
-            // A folder fails to read below, saying so.
-            if !meta.is_file() && !meta.is_dir() {
-                return Err(Error::data(
-                    path.display().to_string(),
-                    DataProblem::NotAFile,
-                ));
-            }
-            std::fs::read(path).map_err(fail)?
+            use std::io::Read;
+            let (mut file, len) = crate::files::open_regular(path).map_err(|unfit| {
+                unfit.error(path, |_| {
+                    Error::data(path.display().to_string(), DataProblem::NotAFile)
+                })
+            })?;
+            let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or_default());
+            file.read_to_end(&mut bytes).map_err(fail)?;
+            bytes
         };
         let name = if path == Path::new("-") {
             "standard input".to_string()
