@@ -5,6 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::files::Unfit;
+use crate::settings::values::Raw;
 use crate::settings::{FilePath, Layer, Pace, RunSettings};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -65,7 +66,13 @@ pub fn parse(text: &str, file: &str) -> Result<Layer> {
         problem,
     };
     let keys: BTreeMap<Spanned<String>, Spanned<toml::Value>> =
-        toml::from_str(text).map_err(|error| fail(error.span(), one_line(error.message())))?;
+        toml::from_str(text).map_err(|error| {
+            let problem = error
+                .span()
+                .and_then(|span| too_large(text, span))
+                .unwrap_or_else(|| one_line(error.message()));
+            fail(error.span(), problem)
+        })?;
     let mut table = toml::Table::new();
     for (key, value) in keys {
         let (key_span, key) = (key.span(), key.into_inner());
@@ -82,6 +89,48 @@ pub fn parse(text: &str, file: &str) -> Result<Layer> {
         table.insert(key, value);
     }
     Layer::deserialize(table).map_err(|error| fail(None, one_line(error.message())))
+}
+
+/// The largest whole number a TOML file holds.
+const TOML_LARGEST: i64 = i64::MAX;
+
+/// What to say of a whole number too large for TOML at `span` (TOML's own message names a
+/// Rust type): what its key's flag says of it, or, where the flag takes it, that a session
+/// file cannot hold it. `None` when `span` is no such number.
+fn too_large(text: &str, span: std::ops::Range<usize>) -> Option<String> {
+    let literal = text.get(span.clone())?.trim();
+    let digits = literal
+        .strip_prefix('+')
+        .unwrap_or(literal)
+        .replace('_', "");
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if digits.parse::<i64>().is_ok() {
+        return None;
+    }
+    let key = key_before(text, span.start)?;
+    let problem = match Layer::check(&key, Raw::Big(digits.clone()))? {
+        Err(problem) => problem,
+        Ok(()) => format!(
+            "{digits} is more than a session file can hold (at most {TOML_LARGEST}): give it as --{}",
+            key.replace('_', "-")
+        ),
+    };
+    Some(format!("{key}: {problem}"))
+}
+
+/// The key whose value is at byte `offset` of `text`: the name before the nearest `=` before
+/// it.
+fn key_before(text: &str, offset: usize) -> Option<String> {
+    let before = text.get(..offset)?;
+    let equals = before.rfind('=')?;
+    let line_start = before[..equals].rfind('\n').map_or(0, |i| i + 1);
+    let key = before[line_start..equals]
+        .trim()
+        .trim_matches('"')
+        .trim_matches('\'');
+    Some(key.to_string())
 }
 
 /// Toml's messages are short; a second line goes onto the first.

@@ -202,6 +202,47 @@ fn bad_numbers_in_flags() {
         assert!(line.contains(&format!("for '{flag}")), "{line}");
         assert!(line.ends_with("(see --help)"), "{line}");
     }
+    // Too many digits is said so, with the limit.
+    let line = error_line(&["--epochs", "99999999999999999999"]);
+    assert!(
+        line.ends_with(
+            "for '--epochs <EPOCHS>': too large: at most 18446744073709551615 (see --help)"
+        ),
+        "{line}"
+    );
+    let line = error_line(&["--points", "99999999999999999999"]);
+    assert!(
+        line.contains("expected a whole number from 10 to 1000000"),
+        "{line}"
+    );
+}
+
+#[test]
+fn text_that_is_not_utf8_names_the_line_and_column() {
+    let files = Files::new();
+    let mut bytes = good_csv(20).into_bytes();
+    // Line 12 is the 11th data row: "3,red,0"; its 'r' becomes a byte of Latin-1.
+    let row = bytes
+        .split(|&b| b == b'\n')
+        .take(11)
+        .map(|line| line.len() + 1)
+        .sum::<usize>();
+    bytes[row + 2] = 0xff;
+    let path = files.0.path().join("latin1.csv");
+    std::fs::write(&path, &bytes).unwrap();
+    let line = error_line(&["--data", s(&path), "--target", "label"]);
+    assert!(
+        line.ends_with(
+            "latin1.csv: line 12, column 'colour': the text is not UTF-8 (save the file as UTF-8, the encoding of CSV files)"
+        ),
+        "{line}"
+    );
+    std::fs::write(&path, b"x,\xe9t\xe9,label\n1,2,0\n").unwrap();
+    let line = error_line(&["--data", s(&path), "--target", "label"]);
+    assert!(
+        line.contains("latin1.csv: line 1, column 2: the text is not UTF-8"),
+        "{line}"
+    );
 }
 
 #[test]
