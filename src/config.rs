@@ -4,20 +4,47 @@
 //! one with [`session_text`].
 
 use crate::error::{Error, Result};
+use crate::files::Unfit;
+use crate::settings::values::Raw;
 use crate::settings::{FilePath, Layer, Pace, RunSettings};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 use toml::Spanned;
 
-/// Reads and checks a session file. Every problem (unreadable file, bad TOML, unknown key,
-/// bad value) is one [`Error`] naming the file and, where it applies, the line and column.
+/// The largest session file read: one is a few hundred bytes, and a device or a wrong file
+/// must not fill the memory.
+pub const MAX_BYTES: u64 = 1 << 20;
+
+/// Reads and checks a session file. Every problem (unreadable file, a device or FIFO, a file
+/// over [`MAX_BYTES`], bad TOML, unknown key, bad value) is one [`Error`] naming the file and,
+/// where it applies, the line and column.
 pub fn load(path: &Path) -> Result<Layer> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
+    let file = path.display().to_string();
+    let fail = |position, problem| Error::Config {
+        file: file.clone(),
+        position,
+        problem,
+    };
+    let bytes = crate::files::read_at_most(path, MAX_BYTES).map_err(|unfit| {
+        unfit.error(path, |unfit| {
+            let what = match unfit {
+                Unfit::TooLarge { .. } => ", far more than settings take: is it the right file?",
+                _ => ": give a session file (TOML)",
+            };
+            fail(None, format!("{unfit}{what}"))
+        })
     })?;
-    let mut layer = parse(&text, &path.display().to_string())?;
+    let text = String::from_utf8(bytes).map_err(|error| {
+        let valid = error.utf8_error().valid_up_to();
+        let bytes = error.as_bytes();
+        let before = String::from_utf8_lossy(bytes.get(..valid).unwrap_or_default());
+        fail(
+            Some(line_column(&before, before.len())),
+            "the text is not UTF-8 (save the file as UTF-8, as TOML requires)".into(),
+        )
+    })?;
+    let mut layer = parse(&text, &file)?;
     if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty()) {
         map_paths(&mut layer, |p| {
             if p.is_relative() {
@@ -39,7 +66,13 @@ pub fn parse(text: &str, file: &str) -> Result<Layer> {
         problem,
     };
     let keys: BTreeMap<Spanned<String>, Spanned<toml::Value>> =
-        toml::from_str(text).map_err(|error| fail(error.span(), one_line(error.message())))?;
+        toml::from_str(text).map_err(|error| {
+            let problem = error
+                .span()
+                .and_then(|span| too_large(text, span))
+                .unwrap_or_else(|| one_line(error.message()));
+            fail(error.span(), problem)
+        })?;
     let mut table = toml::Table::new();
     for (key, value) in keys {
         let (key_span, key) = (key.span(), key.into_inner());
@@ -56,6 +89,48 @@ pub fn parse(text: &str, file: &str) -> Result<Layer> {
         table.insert(key, value);
     }
     Layer::deserialize(table).map_err(|error| fail(None, one_line(error.message())))
+}
+
+/// The largest whole number a TOML file holds.
+const TOML_LARGEST: i64 = i64::MAX;
+
+/// What to say of a whole number too large for TOML at `span` (TOML's own message names a
+/// Rust type): what its key's flag says of it, or, where the flag takes it, that a session
+/// file cannot hold it. `None` when `span` is no such number.
+fn too_large(text: &str, span: std::ops::Range<usize>) -> Option<String> {
+    let literal = text.get(span.clone())?.trim();
+    let digits = literal
+        .strip_prefix('+')
+        .unwrap_or(literal)
+        .replace('_', "");
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if digits.parse::<i64>().is_ok() {
+        return None;
+    }
+    let key = key_before(text, span.start)?;
+    let problem = match Layer::check(&key, Raw::Big(digits.clone()))? {
+        Err(problem) => problem,
+        Ok(()) => format!(
+            "{digits} is more than a session file can hold (at most {TOML_LARGEST}): give it as --{}",
+            key.replace('_', "-")
+        ),
+    };
+    Some(format!("{key}: {problem}"))
+}
+
+/// The key whose value is at byte `offset` of `text`: the name before the nearest `=` before
+/// it.
+fn key_before(text: &str, offset: usize) -> Option<String> {
+    let before = text.get(..offset)?;
+    let equals = before.rfind('=')?;
+    let line_start = before[..equals].rfind('\n').map_or(0, |i| i + 1);
+    let key = before[line_start..equals]
+        .trim()
+        .trim_matches('"')
+        .trim_matches('\'');
+    Some(key.to_string())
 }
 
 /// Toml's messages are short; a second line goes onto the first.

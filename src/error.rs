@@ -10,16 +10,30 @@ pub const EXIT_USAGE: u8 = 2;
 /// Everything that can stop a run before or while it trains.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot read {path}: {source} (check the path and permissions)")]
+    #[error(
+        "cannot read {}: {source} (check the path and permissions)",
+        shown(path)
+    )]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot write {path}: {source} (check that the folder exists and is writable)")]
+    #[error(
+        "cannot write {}: {source} (check that the folder exists and is writable)",
+        shown(path)
+    )]
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "cannot write {}: it is a FIFO, which would wait for a reader (give a file's name)",
+        shown(path)
+    )]
+    WaitsForReader { path: PathBuf },
+    /// Outputs that each failed on their own (the others were written).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Outputs(Vec<Error>),
     /// Whoever read the output has gone (`| head`): not a failure, and nothing to print.
     #[error("stdout was closed")]
     StdoutClosed,
@@ -27,7 +41,7 @@ pub enum Error {
     /// print; the process exits with 128 + the signal, as shells expect.
     #[error("interrupted by signal {signal}")]
     Interrupted { signal: i32 },
-    #[error("{}: {}", single_line(file), single_line(&problem.to_string()))]
+    #[error("{}: {}", single_line(&cut(file)), single_line(&problem.to_string()))]
     Data { file: String, problem: DataProblem },
     #[error("{0}")]
     Weights(String),
@@ -37,7 +51,7 @@ pub enum Error {
     #[error("{0}")]
     Backend(String),
     /// A settings file (`--config`) with a problem at `position` (1-based line and column).
-    #[error("{file}: {}{problem}", at(.position))]
+    #[error("{}: {}{problem}", cut(file), at(.position))]
     Config {
         file: String,
         position: Option<(usize, usize)>,
@@ -60,6 +74,22 @@ pub fn single_line(text: &str) -> String {
             }
         })
         .collect()
+}
+
+/// The most characters of a value (a name, a path, a cell) an error quotes: a value read from
+/// a file can be megabytes long.
+pub const QUOTED: usize = 256;
+
+/// `text`, cut to its first [`QUOTED`] characters when longer, and saying so.
+pub fn cut(text: &str) -> String {
+    match text.char_indices().nth(QUOTED) {
+        None => text.to_string(),
+        Some((end, _)) => format!("{}… ({} characters)", &text[..end], text.chars().count()),
+    }
+}
+
+fn shown(path: &std::path::Path) -> String {
+    cut(&path.display().to_string())
 }
 
 /// `line L, column C: `, or nothing.
@@ -89,29 +119,46 @@ pub enum DataProblem {
         found: usize,
     },
     #[error(
-        "line 1: column '{name}' appears twice (columns {first} and {second}); give each column its own name"
+        "line 1: column '{}' appears twice (columns {first} and {second}); give each column its own name",
+        cut(name)
     )]
     DuplicateColumn {
         name: String,
         first: usize,
         second: usize,
     },
-    #[error("line {line}: {message} (is it a CSV file?)")]
+    #[error("line {line}: {} (is it a CSV file?)", cut(message))]
     Malformed { line: u64, message: String },
-    #[error("no column named '{target}' to predict (choose --target from: {columns})")]
+    #[error(
+        "line {line}, column {column}: the text is not UTF-8 (save the file as UTF-8, the encoding of CSV files)"
+    )]
+    NotUtf8 { line: u64, column: String },
+    #[error(
+        "no column named '{}' to predict (choose --target from: {})",
+        cut(target),
+        cut(columns)
+    )]
     TargetMissing { target: String, columns: String },
     #[error(
-        "target column '{target}' must take exactly two values, but takes {count}: {shown} (choose a binary column with --target)"
+        "target column '{}' must take exactly two values, but takes {count}: {} (choose a binary column with --target)",
+        cut(target),
+        cut(shown)
     )]
     TargetValues {
         target: String,
         count: usize,
         shown: String,
     },
-    #[error("line {line}: target column '{target}' is empty (fill it in or remove the row)")]
+    #[error(
+        "line {line}: target column '{}' is empty (fill it in or remove the row)",
+        cut(target)
+    )]
     TargetEmpty { line: u64, target: String },
     #[error(
-        "line {line}: target column '{target}' has '{value}', which is not one of the training labels {labels}"
+        "line {line}: target column '{}' has '{}', which is not one of the training labels {}",
+        cut(target),
+        cut(value),
+        cut(labels)
     )]
     TargetUnknown {
         line: u64,
@@ -119,10 +166,16 @@ pub enum DataProblem {
         value: String,
         labels: String,
     },
-    #[error("no usable feature column besides the target '{target}' ({why})")]
+    #[error(
+        "no usable feature column besides the target '{}' ({})",
+        cut(target),
+        cut(why)
+    )]
     NoFeatures { target: String, why: String },
     #[error(
-        "line {line}, column '{column}': '{value}' is not a number, but the column is otherwise numeric (fix the value or leave it empty to fill it with the column's mode)"
+        "line {line}, column '{}': '{}' is not a number, but the column is otherwise numeric (fix the value or leave it empty to fill it with the column's mode)",
+        cut(column),
+        cut(value)
     )]
     NotNumeric {
         line: u64,
@@ -130,7 +183,8 @@ pub enum DataProblem {
         value: String,
     },
     #[error(
-        "the columns differ from the training data's: {detail} (use files with the same header)"
+        "the columns differ from the training data's: {} (use files with the same header)",
+        cut(detail)
     )]
     ColumnsDiffer { detail: String },
     #[error(

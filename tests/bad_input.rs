@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{NO_ADAPTER, fixture, nnfs, nnfs_with_env, stderr};
+use common::{NO_ADAPTER, fixture, make_fifo, nnfs, nnfs_bounded, nnfs_with_env, stderr, stdout};
 use std::path::{Path, PathBuf};
 
 /// Runs headless with `args` and returns the single error line.
@@ -21,6 +21,18 @@ fn error_line(args: &[&str]) -> String {
         stderr(&output)
     );
     let text = stderr(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "{args:?}: expected one line, got {text:?}");
+    assert!(lines[0].starts_with("error: "), "{text}");
+    assert!(output.stdout.is_empty(), "nothing on stdout: {args:?}");
+    lines[0].to_string()
+}
+
+/// [`error_line`], run in [`common::BOUNDED_KB`] of address space and within a minute.
+fn bounded_error_line(args: &[&str]) -> String {
+    let output = nnfs_bounded(&[&["--headless"], args].concat());
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {text}");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 1, "{args:?}: expected one line, got {text:?}");
     assert!(lines[0].starts_with("error: "), "{text}");
@@ -190,6 +202,47 @@ fn bad_numbers_in_flags() {
         assert!(line.contains(&format!("for '{flag}")), "{line}");
         assert!(line.ends_with("(see --help)"), "{line}");
     }
+    // Too many digits is said so, with the limit.
+    let line = error_line(&["--epochs", "99999999999999999999"]);
+    assert!(
+        line.ends_with(
+            "for '--epochs <EPOCHS>': too large: at most 18446744073709551615 (see --help)"
+        ),
+        "{line}"
+    );
+    let line = error_line(&["--points", "99999999999999999999"]);
+    assert!(
+        line.contains("expected a whole number from 10 to 1000000"),
+        "{line}"
+    );
+}
+
+#[test]
+fn text_that_is_not_utf8_names_the_line_and_column() {
+    let files = Files::new();
+    let mut bytes = good_csv(20).into_bytes();
+    // Line 12 is the 11th data row: "3,red,0"; its 'r' becomes a byte of Latin-1.
+    let row = bytes
+        .split(|&b| b == b'\n')
+        .take(11)
+        .map(|line| line.len() + 1)
+        .sum::<usize>();
+    bytes[row + 2] = 0xff;
+    let path = files.0.path().join("latin1.csv");
+    std::fs::write(&path, &bytes).unwrap();
+    let line = error_line(&["--data", s(&path), "--target", "label"]);
+    assert!(
+        line.ends_with(
+            "latin1.csv: line 12, column 'colour': the text is not UTF-8 (save the file as UTF-8, the encoding of CSV files)"
+        ),
+        "{line}"
+    );
+    std::fs::write(&path, b"x,\xe9t\xe9,label\n1,2,0\n").unwrap();
+    let line = error_line(&["--data", s(&path), "--target", "label"]);
+    assert!(
+        line.contains("latin1.csv: line 1, column 2: the text is not UTF-8"),
+        "{line}"
+    );
 }
 
 #[test]
@@ -223,6 +276,120 @@ fn unreadable_or_misshapen_init() {
         ),
         "{line}"
     );
+}
+
+/// Weights that are not numbers (a run that diverged) are refused, naming the tensor and
+/// where in it: trained from, they print `nan; nan; ...`.
+#[test]
+fn non_finite_weights_are_refused_naming_the_tensor() {
+    let files = Files::new();
+    let mut weights = nnfs_tui::model::network::init_weights(12, &[20], 442);
+    weights.hidden[0].values[2 * 20 + 5] = f32::NAN;
+    let path = files.0.path().join("nan.safetensors");
+    std::fs::write(&path, weights.to_bytes().unwrap()).unwrap();
+    let line = error_line(&["--init", s(&path)]);
+    assert!(
+        line.starts_with(&format!(
+            "error: --init {}: tensor 'wt_hidden' holds NaN at [2, 5] (every coefficient must be a finite number",
+            s(&path)
+        )),
+        "{line}"
+    );
+    weights.hidden[0].values[2 * 20 + 5] = 0.5;
+    weights.bias = f32::INFINITY;
+    std::fs::write(&path, weights.to_bytes().unwrap()).unwrap();
+    let line = error_line(&["--init", s(&path)]);
+    assert!(
+        line.contains(": tensor 'bias_output' holds inf ("),
+        "{line}"
+    );
+}
+
+/// Devices, FIFOs and files far too large are refused at once, in little memory, as session
+/// files and weights files alike: `/dev/zero` once grew without bound, and a FIFO waited for a
+/// writer.
+#[test]
+fn devices_fifos_and_huge_files_are_refused_in_little_memory() {
+    let files = Files::new();
+    let fifo = files.0.path().join("fifo");
+    make_fifo(&fifo);
+    let not_a_file = "is not a regular file (a device or a pipe, which may never end)";
+    for path in ["/dev/zero", "/dev/urandom", s(&fifo)] {
+        let line = bounded_error_line(&["--config", path]);
+        assert_eq!(
+            line,
+            format!("error: {path}: {not_a_file}: give a session file (TOML)")
+        );
+        let line = bounded_error_line(&["--init", path]);
+        assert_eq!(
+            line,
+            format!("error: --init {path}: {not_a_file}: give a weights file")
+        );
+        let line = bounded_error_line(&["--data", path]);
+        assert!(
+            line.starts_with(&format!("error: {path}: {not_a_file}")),
+            "{line}"
+        );
+    }
+    // A session file is a few hundred bytes: 2 MB is not one.
+    let big = files.write("big.toml", &format!("# {}\nlr = 1\n", "x".repeat(2 << 20)));
+    let line = bounded_error_line(&["--config", s(&big)]);
+    assert_eq!(
+        line,
+        format!(
+            "error: {}: is larger than 1 MB, far more than settings take: is it the right file?",
+            s(&big)
+        )
+    );
+    // 8 GB of zeros (sparse: no disk used) as weights: its first 8 bytes say no header, and
+    // the rest is never read, where reading it would pass the address space given
+    // (BOUNDED_KB).
+    let zeros = files.0.path().join("zeros.safetensors");
+    std::fs::File::create(&zeros)
+        .unwrap()
+        .set_len(8 << 30)
+        .unwrap();
+    let line = bounded_error_line(&["--init", s(&zeros)]);
+    assert!(
+        line.contains("zeros.safetensors: not a safetensors file (its header is not a JSON object"),
+        "{line}"
+    );
+    // A header that promises more than the file holds is found out before the body is read.
+    let header =
+        br#"{"wt_hidden":{"dtype":"F32","shape":[1000000000,1],"data_offsets":[0,4000000000]}}"#;
+    let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+    bytes.extend_from_slice(header);
+    bytes.extend_from_slice(&[0; 64]);
+    let short = files.0.path().join("short.safetensors");
+    std::fs::write(&short, &bytes).unwrap();
+    let line = bounded_error_line(&["--init", s(&short)]);
+    assert!(
+        line.ends_with(&format!(
+            "short.safetensors: not a safetensors file (its header describes {} bytes, the file has {})",
+            8 + header.len() + 4_000_000_000,
+            bytes.len()
+        )),
+        "{line}"
+    );
+}
+
+/// A FIFO as an output is refused before training, in one line: opening it would wait for a
+/// reader, and once waited through a signal.
+#[test]
+fn fifos_as_outputs_are_refused_before_training() {
+    let files = Files::new();
+    let fifo = files.0.path().join("out.fifo");
+    make_fifo(&fifo);
+    for flag in ["--save", "--history"] {
+        let line = bounded_error_line(&[flag, s(&fifo)]);
+        assert_eq!(
+            line,
+            format!(
+                "error: cannot write {}: it is a FIFO, which would wait for a reader (give a file's name)",
+                s(&fifo)
+            )
+        );
+    }
 }
 
 #[test]
@@ -260,6 +427,48 @@ fn a_failed_history_write_keeps_the_weights() {
     );
     let saved = std::fs::metadata(&weights).unwrap();
     assert!(saved.len() > 0, "the weights were saved");
+    assert_eq!(stdout(&output).lines().count(), 2, "{}", stdout(&output));
+    assert!(stdout(&output).ends_with('\n'));
+}
+
+/// A save that fails (`/dev/full`: a full disk) keeps the history: each output is written on
+/// its own, and each failure is named. The loss line and the summary are printed whole.
+#[test]
+fn a_failed_save_keeps_the_history() {
+    if !Path::new("/dev/full").exists() {
+        eprintln!("SKIPPED: no /dev/full here");
+        return;
+    }
+    let files = Files::new();
+    let history = files.0.path().join("ok.csv");
+    let args = ["--headless", "--epochs", "5", "--save", "/dev/full"];
+    let output = nnfs(&[&args[..], &["--history", s(&history)]].concat());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.starts_with("error: cannot write /dev/full: No space left on device"),
+        "{text}"
+    );
+    let rows = std::fs::read_to_string(&history).unwrap();
+    assert_eq!(rows.lines().count(), 6, "a header and 5 epochs: {rows}");
+    let out = stdout(&output);
+    assert!(out.ends_with('\n'), "{out:?}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].starts_with("0.539; "), "{out}");
+    assert!(lines[1].starts_with("valid loss "), "{out}");
+    // Both failing: one line naming both.
+    let output = nnfs(&[&args[..], &["--history", "/dev/full"]].concat());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert_eq!(
+        text.matches("cannot write /dev/full: ").count(),
+        2,
+        "{text}"
+    );
+    assert_eq!(std::fs::read_dir(files.0.path()).unwrap().count(), 1);
 }
 
 #[test]

@@ -184,6 +184,80 @@ fn a_missing_file_is_one_line() {
     );
 }
 
+/// A number too large for its setting says so, with the limit, as the flag does (TOML's own
+/// message named a Rust type); one too large for TOML but not for the flag says to give the
+/// flag.
+#[test]
+fn numbers_too_large_say_the_limit_as_the_flags_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "big.toml", "epochs = 99999999999999999999\n");
+    assert_eq!(
+        error_line(&["--headless", "--config", s(&file)]),
+        format!(
+            "error: {}: line 1, column 10: epochs: too large: at most 18446744073709551615",
+            s(&file)
+        )
+    );
+    let flag = error_line(&["--headless", "--epochs", "99999999999999999999"]);
+    assert!(
+        flag.contains(": too large: at most 18446744073709551615"),
+        "{flag}"
+    );
+    let file = write(
+        dir.path(),
+        "seed.toml",
+        "lr = 1\nseed = 10000000000000000000\n",
+    );
+    assert_eq!(
+        error_line(&["--headless", "--config", s(&file)]),
+        format!(
+            "error: {}: line 2, column 8: seed: 10000000000000000000 is more than a session file can hold (at most 9223372036854775807): give it as --seed",
+            s(&file)
+        )
+    );
+    let file = write(
+        dir.path(),
+        "hidden.toml",
+        "hidden = [\n  10,\n  99999999999999999999,\n]\n",
+    );
+    assert_eq!(
+        error_line(&["--headless", "--config", s(&file)]),
+        format!(
+            "error: {}: line 3, column 3: hidden: each hidden layer needs 1 to 4096 units",
+            s(&file)
+        )
+    );
+}
+
+/// A long value (a file's worth of text in one string) is quoted cut, in a line that names
+/// the session file.
+#[test]
+fn long_values_are_cut_in_a_line_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "x".repeat(900_000);
+    for (key, problem) in [
+        (
+            "lr",
+            "lr: expected a number greater than 0, not the string \"xxx",
+        ),
+        (
+            "data",
+            "data: expected a file path of at most 4096 bytes, not one of 900000",
+        ),
+        ("sweep", "sweep: 'xxx"),
+    ] {
+        let file = write(dir.path(), "long.toml", &format!("{key} = \"{long}\"\n"));
+        let line = error_line(&["--headless", "--config", s(&file)]);
+        assert!(line.len() < 1000, "{key}: {} bytes", line.len());
+        let place = format!("error: {}: line 1, column ", s(&file));
+        assert!(line.starts_with(&place), "{key}: {line}");
+        assert!(line.contains(problem), "{key}: {line}");
+    }
+    let file = write(dir.path(), "long.toml", &format!("lr = \"{long}\"\n"));
+    let line = error_line(&["--headless", "--config", s(&file)]);
+    assert!(line.ends_with("… (900000 characters)\""), "{line}");
+}
+
 #[test]
 fn what_the_flags_refuse_the_file_cannot_say() {
     let dir = tempfile::tempdir().unwrap();

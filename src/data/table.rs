@@ -138,15 +138,15 @@ impl Table {
             }
             bytes
         } else {
-            let meta = std::fs::metadata(path).map_err(fail)?;
-            // A folder fails to read below, saying so.
-            if !meta.is_file() && !meta.is_dir() {
-                return Err(Error::data(
-                    path.display().to_string(),
-                    DataProblem::NotAFile,
-                ));
-            }
-            std::fs::read(path).map_err(fail)?
+            use std::io::Read;
+            let (mut file, len) = crate::files::open_regular(path).map_err(|unfit| {
+                unfit.error(path, |_| {
+                    Error::data(path.display().to_string(), DataProblem::NotAFile)
+                })
+            })?;
+            let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or_default());
+            file.read_to_end(&mut bytes).map_err(fail)?;
+            bytes
         };
         let name = if path == Path::new("-") {
             "standard input".to_string()
@@ -183,7 +183,7 @@ impl Table {
         // statistics packages write them).
         let header: Vec<String> = reader
             .headers()
-            .map_err(|e| fail(malformed(&e)))?
+            .map_err(|e| fail(malformed(&e, None)))?
             .iter()
             .map(|h| {
                 let h = h.trim();
@@ -207,7 +207,7 @@ impl Table {
             match reader.read_record(&mut record) {
                 Ok(true) => {}
                 Ok(false) => break,
-                Err(e) => return Err(fail(malformed(&e))),
+                Err(e) => return Err(fail(malformed(&e, Some(&header)))),
             }
             if record.len() != header.len() {
                 // A blank line at the end of a file is not a row.
@@ -273,13 +273,24 @@ fn line_of(record: &csv::StringRecord) -> u64 {
     record.position().map_or(0, csv::Position::line)
 }
 
-fn malformed(error: &csv::Error) -> DataProblem {
+/// What is wrong where `error` happened; `header` names the columns of a data row (`None`
+/// while the header itself is read).
+fn malformed(error: &csv::Error, header: Option<&[String]>) -> DataProblem {
     let line = error.position().map_or(0, csv::Position::line);
-    let message = match error.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => format!("invalid UTF-8 text ({err})"),
-        _ => error.to_string(),
-    };
-    DataProblem::Malformed { line, message }
+    match error.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => {
+            // csv counts fields from 0; the other messages name the column, or count from 1.
+            let column = match header.and_then(|h| h.get(err.field())) {
+                Some(name) => format!("'{}'", crate::error::cut(name)),
+                None => (err.field() + 1).to_string(),
+            };
+            DataProblem::NotUtf8 { line, column }
+        }
+        _ => DataProblem::Malformed {
+            line,
+            message: error.to_string(),
+        },
+    }
 }
 
 #[cfg(test)]

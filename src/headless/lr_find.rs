@@ -9,13 +9,13 @@ use crate::report::finder::{FinderStep, Finding};
 use crate::report::format_lr;
 use crate::settings::{FinderSpec, Format, RunSettings};
 use crate::setup::prepare;
-use crate::signals::{self, Caught, SIGINT, SIGTERM};
+use crate::signals::{self, Caught};
 use serde_json::json;
 use std::io::Write;
 
 /// Runs the finder on `config`'s data and starting coefficients and prints each step (a
-/// table, or JSON lines) and fastai's suggestions. SIGINT or SIGTERM stop it after the
-/// current step, with the steps so far.
+/// table, or JSON lines) and fastai's suggestions. SIGINT, SIGTERM, SIGHUP or SIGQUIT stop
+/// it after the current step, with the steps so far.
 pub fn lr_find(
     config: &RunSettings,
     spec: &FinderSpec,
@@ -23,7 +23,7 @@ pub fn lr_find(
     out: &mut impl Write,
     bars: bool,
 ) -> Result<()> {
-    let caught = Caught::once(&[SIGINT, SIGTERM]).ok();
+    let caught = Caught::once(&signals::ENDING).ok();
     let interrupted = || caught.as_ref().and_then(Caught::pending);
     let mut prepared = {
         let mut loading = Bar::loading(&config.data.name());

@@ -20,7 +20,7 @@ use crate::report::sweep::{SweepPoint, stops_learning_at};
 use crate::report::weights::tensor_names;
 use crate::settings::{Format, RunSettings, Session, SweepSpec};
 use crate::setup::{Prepared, load_data_and_weights, prepare};
-use crate::signals::{self, Caught, SIGINT, SIGTERM};
+use crate::signals::{self, Caught};
 use serde_json::json;
 use std::cell::RefCell;
 use std::io::Write;
@@ -107,21 +107,6 @@ fn open_history(path: &std::path::Path, tensors: &[String]) -> Result<Staged> {
     Ok(file)
 }
 
-/// The run's final coefficients into `save`, and its best validation epoch's into `best` (the
-/// final ones when no validation loss was finite: no validation rows).
-fn save_weights(run: &Run, save: Option<Staged>, best: Option<Staged>) -> Result<()> {
-    if let Some(file) = save {
-        run.weights()?.write_to(file)?;
-    }
-    if let Some(file) = best {
-        match run.best_weights()? {
-            Some(weights) => weights.write_to(file)?,
-            None => run.weights()?.write_to(file)?,
-        }
-    }
-    Ok(())
-}
-
 /// A batch's epochs, each followed by its events, then the events of the run after them (the
 /// units' health).
 fn print_batch(
@@ -145,8 +130,10 @@ fn print_batch(
 
 /// Trains the session's run and prints its progress to `out`; notices about the data go to
 /// `notes`. With `bars`, long work shows a progress bar on a terminal's stderr. Stopped by
-/// SIGINT or SIGTERM, it finishes the current batch of epochs, keeps what it computed, prints
-/// its last lines marked as interrupted, and ends with [`Error::Interrupted`].
+/// SIGINT, SIGTERM, SIGHUP or SIGQUIT, it finishes the current batch of epochs, keeps what it
+/// computed, prints its last lines marked as interrupted, and ends with
+/// [`Error::Interrupted`]. Each output file is written on its own: one that fails leaves the
+/// others written, and the error names every one that failed.
 pub fn run(
     session: &Session,
     out: &mut impl Write,
@@ -154,13 +141,13 @@ pub fn run(
     bars: bool,
 ) -> Result<()> {
     let config = &session.run;
-    // Caught from the start: a long load is interrupted like training.
-    let caught = Caught::once(&[SIGINT, SIGTERM]).ok();
+    // Caught from the start, ending the process at once until there is something to keep.
+    let caught = Caught::once(&signals::ENDING).ok();
     let interrupted = || caught.as_ref().and_then(Caught::pending);
-    let mut prepared = {
+    let mut prepared = preparing(caught.as_ref(), || {
         let mut loading = Bar::loading(&config.data.name());
-        prepare(config, &mut |p| loading.data(p))?
-    };
+        prepare(config, &mut |p| loading.data(p))
+    })?;
     // A note that cannot be shown is no reason not to train.
     for notice in &prepared.splits.notices {
         let _ = writeln!(notes, "note: {notice}");
@@ -196,7 +183,9 @@ pub fn run(
     let mut health_budget = Budget::new(0.05);
     let batch: RefCell<Vec<EpochMetrics>> = RefCell::new(Vec::new());
 
+    // What stopped the training early: stdout, or the history file.
     let failure: RefCell<Option<Error>> = RefCell::new(None);
+    let history_failed = std::cell::Cell::new(false);
     let mut last: Option<EpochMetrics> = None;
     let bar = RefCell::new(Bar::epochs(config.epochs.get(), bars));
     let stop = || interrupted().is_some() || failure.borrow().is_some();
@@ -212,6 +201,7 @@ pub fn run(
         last = Some(m.clone());
         batch.borrow_mut().push(m.clone());
         if let Err(error) = logged {
+            history_failed.set(true);
             failure.replace(Some(error));
             return ControlFlow::Break(());
         }
@@ -238,27 +228,71 @@ pub fn run(
     drop(bar);
     let failure = failure.into_inner();
     // Whatever ended the training, what it computed is kept: the weights are saved and the
-    // history written before a failure is reported.
-    save_weights(&prepared.run, save, save_best)?;
-    let kept = history.map_or(Ok(()), Staged::commit);
-    if let Some(error) = failure {
-        return Err(error);
-    }
-    kept?;
+    // history written, each on its own, before any failure is reported.
+    let history = history.filter(|_| !history_failed.get());
+    let mut failed = keep(&prepared, save, save_best, history);
     let signal = interrupted();
     let best = explainer.into_inner().best_valid();
-    summary(
-        session,
-        &prepared,
-        last.map(|m| m.elapsed),
-        best,
-        signal,
-        out,
-    )?;
-    match signal {
-        Some(signal) => Err(Error::Interrupted { signal }),
-        None => Ok(()),
+    let told = match failure {
+        Some(error) => {
+            // The tutorial's line of losses stays a line.
+            if format == Format::Text && last.is_some() {
+                let _ = writeln!(out).and_then(|()| out.flush());
+            }
+            Err(error)
+        }
+        None => summary(session, &prepared, last.map(|m| m.elapsed), best, signal, out),
+    };
+    let closed = matches!(told, Err(Error::StdoutClosed));
+    // Nobody reads stdout: the files are all that is left to tell.
+    failed.splice(0..0, told.err().filter(|_| !closed));
+    match (failed.len(), signal) {
+        (0, _) if closed => Err(Error::StdoutClosed),
+        (0, None) => Ok(()),
+        (0, Some(signal)) => Err(Error::Interrupted { signal }),
+        (1, _) => Err(failed.remove(0)),
+        _ => Err(Error::Outputs(failed)),
     }
+}
+
+/// Writes the run's weights to `save`, its best validation epoch's to `best` (the final ones
+/// when no validation loss was finite: no validation rows), and commits `history`, each
+/// whatever becomes of the others; what failed.
+fn keep(
+    prepared: &Prepared,
+    save: Option<Staged>,
+    best: Option<Staged>,
+    history: Option<Staged>,
+) -> Vec<Error> {
+    let run = &prepared.run;
+    let saved = save.map(|file| run.weights().and_then(|weights| weights.write_to(file)));
+    let best = best.map(|file| {
+        let weights = match run.best_weights() {
+            Ok(Some(weights)) => Ok(weights),
+            Ok(None) => run.weights(),
+            Err(error) => Err(error),
+        };
+        weights.and_then(|weights| weights.write_to(file))
+    });
+    let written = history.map(Staged::commit);
+    [saved, best, written]
+        .into_iter()
+        .flatten()
+        .filter_map(Result::err)
+        .collect()
+}
+
+/// Runs `prepare` with `caught` ending the process at once on a signal: nothing is computed
+/// yet, and a read may wait for ever (standard input, a slow disk).
+fn preparing<T>(caught: Option<&Caught>, prepare: impl FnOnce() -> Result<T>) -> Result<T> {
+    if let Some(caught) = caught {
+        caught.at_once(true);
+    }
+    let prepared = prepare();
+    if let Some(caught) = caught {
+        caught.at_once(false);
+    }
+    prepared
 }
 
 /// The run's last lines: the final validation (and test) figures, or the JSON summary.
@@ -343,10 +377,12 @@ pub fn sweep(
     out: &mut impl Write,
     bars: bool,
 ) -> Result<()> {
-    let (splits, weights) = {
+    // Caught from the start, ending the process at once until there is something to keep.
+    let caught = Caught::once(&signals::ENDING).ok();
+    let (splits, weights) = preparing(caught.as_ref(), || {
         let mut loading = Bar::loading(&config.data.name());
-        load_data_and_weights(config, &mut |p| loading.data(p))?
-    };
+        load_data_and_weights(config, &mut |p| loading.data(p))
+    })?;
     let mut bar = Bar::rates(spec.steps.get(), bars);
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let cpu = crate::model::device::init(crate::settings::Backend::Cpu)?;
@@ -355,8 +391,7 @@ pub fn sweep(
         .map_err(Error::Usage)?;
     let mut points: Vec<SweepPoint> = Vec::new();
     let mut failure = None;
-    // SIGINT or SIGTERM stops the sweep as a closed stdout does: the finished rates stay.
-    let caught = Caught::once(&[SIGINT, SIGTERM]).ok();
+    // A signal stops the sweep as a closed stdout does: the finished rates stay.
     let own = AtomicBool::new(false);
     let stop = caught.as_ref().map_or(&own, Caught::flag);
     sweep::sweep(

@@ -56,6 +56,21 @@ pub fn tensor_names(hidden_layers: usize) -> Vec<String> {
         .collect()
 }
 
+/// ` at [i, j, ..]`, the index of element `flat` of a row-major tensor of `shape`; nothing for
+/// a scalar.
+fn index_text(flat: usize, shape: &[usize]) -> String {
+    if shape.is_empty() {
+        return String::new();
+    }
+    let mut rest = flat;
+    let mut index = vec![0; shape.len()];
+    for (i, &size) in shape.iter().enumerate().rev() {
+        index[i] = rest % size.max(1);
+        rest /= size.max(1);
+    }
+    format!(" at {index:?}")
+}
+
 fn shape_text(shape: &[usize]) -> String {
     format!("{shape:?}")
 }
@@ -88,12 +103,16 @@ impl Weights {
 
     /// Reads a safetensors file, such as one written by `safetensors.torch.save_file`.
     pub fn load(path: &Path) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
+        let problem = |problem: &dyn std::fmt::Display| {
+            Error::Weights(format!("--init {}: {problem}", path.display()))
+        };
+        let bytes = crate::files::read_safetensors(path).map_err(|unfit| {
+            unfit.error(path, |unfit| match unfit {
+                crate::files::Unfit::NotAFile => problem(&format!("{unfit}: give a weights file")),
+                unfit => problem(&unfit),
+            })
         })?;
-        Self::from_bytes(&bytes)
-            .map_err(|problem| Error::Weights(format!("--init {}: {problem}", path.display())))
+        Self::from_bytes(&bytes).map_err(|e| problem(&e))
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
@@ -115,11 +134,18 @@ impl Weights {
                     view.dtype()
                 ));
             }
-            let values = view
+            let values: Vec<f32> = view
                 .data()
                 .chunks_exact(4)
                 .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
                 .collect();
+            if let Some(at) = values.iter().position(|v| !v.is_finite()) {
+                return Err(format!(
+                    "tensor '{name}' holds {}{} (every coefficient must be a finite number; was it saved from a run that diverged?)",
+                    values[at],
+                    index_text(at, view.shape())
+                ));
+            }
             Ok((values, view.shape().to_vec()))
         };
         let matrix = |name: &str, rows: Option<usize>, cols: Option<usize>| {

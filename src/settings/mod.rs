@@ -40,6 +40,15 @@ macro_rules! layer {
                 keys
             }
 
+            /// Checks `raw` as key `key`'s value, by that setting's rule; `None` when there is
+            /// no such key.
+            pub fn check(key: &str, raw: values::Raw) -> Option<Result<(), String>> {
+                match key {
+                    $(stringify!($key) => Some(<$ty>::try_from(raw).map(drop)),)*
+                    _ => None,
+                }
+            }
+
             /// These settings, with `lower`'s where these say nothing.
             #[must_use]
             pub fn over(self, lower: Layer) -> Layer {

@@ -2,6 +2,7 @@
 //! session file's value (serde, through [`Raw`]), and says what it expects in one message,
 //! whatever the source: flags, `--config` files and the dashboard's form give the same reasons.
 
+use crate::error::cut;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -18,14 +19,18 @@ pub enum Raw {
     Text(String),
     List(Vec<Raw>),
     Table(BTreeMap<String, Raw>),
+    /// A whole number too large for TOML (beyond `i64`), as written: it is checked by its
+    /// flag's rule, to say what that rule allows.
+    #[serde(skip)]
+    Big(String),
 }
 
 impl Raw {
     /// What the value is, for messages.
     fn kind(&self) -> String {
         match self {
-            Raw::Text(text) => format!("the string \"{}\"", text.escape_debug()),
-            Raw::Int(_) | Raw::Float(_) => "a number".into(),
+            Raw::Text(text) => format!("the string \"{}\"", cut(text).escape_debug()),
+            Raw::Int(_) | Raw::Float(_) | Raw::Big(_) => "a number".into(),
             Raw::Bool(_) => "true or false".into(),
             Raw::List(_) => "a list".into(),
             Raw::Table(_) => "a table".into(),
@@ -37,6 +42,7 @@ impl Raw {
     fn parse<T: FromStr<Err = String>>(&self, expected: &str, strings: bool) -> Result<T, String> {
         match self {
             Raw::Int(n) => n.to_string().parse(),
+            Raw::Big(digits) => digits.parse(),
             Raw::Float(x) => format!("{x:?}").parse(),
             Raw::Text(text) if strings => text.parse(),
             other => Err(format!("{expected}, not {}", other.kind())),
@@ -50,6 +56,18 @@ impl Raw {
             other => Err(format!("{expected}, not {}", other.kind())),
         }
     }
+}
+
+/// Whether `text` is a whole number as written in a flag (digits, perhaps a `+`).
+fn is_whole_number(text: &str) -> bool {
+    let digits = text.trim();
+    let digits = digits.strip_prefix('+').unwrap_or(digits);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// What a whole number beyond `limit` is told.
+fn too_large(limit: impl fmt::Display) -> String {
+    format!("too large: at most {limit}")
 }
 
 /// A newtype over a number with a rule and the one message that states it.
@@ -76,7 +94,14 @@ macro_rules! checked {
         impl FromStr for $name {
             type Err = String;
             fn from_str(text: &str) -> Result<Self, String> {
-                let value = text.trim().parse::<$inner>().map_err(|_| Self::EXPECTED.to_string())?;
+                let value = text.trim().parse::<$inner>().map_err(|_| {
+                    // Digits alone that do not parse are too many for the type: say what the
+                    // rule allows, or, where it has no upper end, the type's.
+                    match Self::new(<$inner>::MAX) {
+                        Ok(_) if is_whole_number(text) => too_large(<$inner>::MAX),
+                        _ => Self::EXPECTED.to_string(),
+                    }
+                })?;
                 Self::new(value)
             }
         }
@@ -195,7 +220,7 @@ impl TryFrom<Raw> for HiddenSizes {
         };
         match &raw {
             Raw::List(items) => Self::new(items.iter().map(size).collect::<Result<_, _>>()?),
-            Raw::Int(_) => Self::new(vec![size(&raw)?]),
+            Raw::Int(_) | Raw::Big(_) => Self::new(vec![size(&raw)?]),
             other => Err(format!(
                 "expected a list of layer sizes like [10, 10], not {}",
                 other.kind()
@@ -274,17 +299,18 @@ impl FromStr for LrRange {
     fn from_str(text: &str) -> Result<Self, String> {
         let (from, to) = text
             .split_once("..")
-            .ok_or_else(|| format!("'{text}' is not a range like 0.01..100"))?;
+            .ok_or_else(|| format!("'{}' is not a range like 0.01..100", cut(text)))?;
         let number = |t: &str| {
             let value = t.trim().parse::<f64>().ok();
             value
                 .filter(|v| v.is_finite() && *v > 0.0)
-                .ok_or_else(|| format!("'{t}' is not a positive number"))
+                .ok_or_else(|| format!("'{}' is not a positive number", cut(t)))
         };
         let (from, to) = (number(from)?, number(to)?);
         if from >= to {
             return Err(format!(
-                "the range {text} must go from a smaller to a larger rate"
+                "the range {} must go from a smaller to a larger rate",
+                cut(text)
             ));
         }
         Ok(LrRange { from, to })
@@ -316,10 +342,22 @@ impl FromStr for FilePath {
     }
 }
 
+impl FilePath {
+    /// The longest path Linux opens (`PATH_MAX`); a longer one is a mistake to name early.
+    pub const MAX_BYTES: usize = 4096;
+}
+
 impl TryFrom<Raw> for FilePath {
     type Error = String;
     fn try_from(raw: Raw) -> Result<Self, String> {
-        raw.text("expected a file path in quotes")
+        match &raw {
+            Raw::Text(text) if text.len() > Self::MAX_BYTES => Err(format!(
+                "expected a file path of at most {} bytes, not one of {}",
+                Self::MAX_BYTES,
+                text.len()
+            )),
+            _ => raw.text("expected a file path in quotes"),
+        }
     }
 }
 
@@ -424,7 +462,7 @@ pub trait Choice: Copy + PartialEq + 'static {
             .find(|c| c.name().eq_ignore_ascii_case(text.trim()));
         found
             .copied()
-            .ok_or_else(|| format!("{}, not \"{}\"", Self::expected(), text.escape_debug()))
+            .ok_or_else(|| format!("{}, not \"{}\"", Self::expected(), cut(text).escape_debug()))
     }
 }
 

@@ -53,3 +53,45 @@ pub fn wgpu_available(output: &Output) -> bool {
     }
     true
 }
+
+/// The most address space [`nnfs_bounded`] gives the binary, in KB: bad input must cost little
+/// memory, whatever it is.
+pub const BOUNDED_KB: u64 = 1_000_000;
+
+/// Runs the binary with at most [`BOUNDED_KB`] of address space, failing the test if it has
+/// not ended within a minute (a read or an open that waits for ever).
+pub fn nnfs_bounded(args: &[&str]) -> Output {
+    let mut command = Command::new("sh");
+    command
+        .args(["-c", &format!("ulimit -v {BOUNDED_KB}; exec \"$0\" \"$@\"")])
+        .arg(env!("CARGO_BIN_EXE_nnfs-tui"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = match command.spawn() {
+        Ok(child) => child,
+        Err(error) => panic!("cannot start nnfs-tui: {error}"),
+    };
+    let pid = child.id().to_string();
+    let (done, output) = std::sync::mpsc::channel();
+    std::thread::spawn(move || done.send(child.wait_with_output()));
+    match output.recv_timeout(std::time::Duration::from_mins(1)) {
+        Ok(Ok(output)) => output,
+        Ok(Err(error)) => panic!("nnfs-tui {args:?}: {error}"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-KILL", &pid]).status();
+            panic!("nnfs-tui {args:?} did not end within a minute");
+        }
+    }
+}
+
+/// A FIFO (named pipe) at `path`.
+pub fn make_fifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status();
+    assert!(
+        made.is_ok_and(|status| status.success()),
+        "mkfifo {}",
+        path.display()
+    );
+}
