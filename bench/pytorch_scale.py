@@ -1,12 +1,14 @@
 """The tutorial's PyTorch code at other sizes: microseconds per epoch of a CSV table.
 
     bench/pytorch_scale.py DATA.csv --hidden 256 [--threads 1] [--epochs 20] [--batch-size N]
+                           [--device cuda]
 
 Reads DATA.csv (numeric features, last column `y`), splits it 80/20 as nnfs-tui does by default
 (torch.manual_seed(42), randperm), and times what nnfs-tui's headless run does each epoch: the
 tutorial's step (loss, backward, update) on the training rows, or on mini-batches of
 --batch-size rows in a new order, then the validation loss and accuracy of the updated model.
-Prints the median microseconds per epoch over 3 repetitions. Needs torch.
+Prints the median microseconds per epoch over 3 repetitions, after one epoch that warms up (on
+CUDA: the context, the kernels). Needs torch.
 """
 import argparse
 import statistics
@@ -39,25 +41,28 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=None)
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda for the GPU")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     table = np.loadtxt(args.data, delimiter=",", skiprows=1, dtype=np.float32, ndmin=2)
-    x, y = torch.tensor(table[:, :-1]), torch.tensor(table[:, -1:])
+    device = torch.device(args.device)
+    x, y = torch.tensor(table[:, :-1]).to(device), torch.tensor(table[:, -1:]).to(device)
     torch.manual_seed(42)
-    order = torch.randperm(len(y))
+    order = torch.randperm(len(y)).to(device)
     cut = int(0.2 * len(y))
     val_x, val_y, trn_x, trn_y = x[order[:cut]], y[order[:cut]], x[order[cut:]], y[order[cut:]]
     torch.manual_seed(442)
     n = x.shape[1]
-    coeffs = [((torch.rand(n, args.hidden) - 0.5) / args.hidden).requires_grad_(),
-              (torch.rand(args.hidden, 1) - 0.3).requires_grad_(), torch.rand(1)[0].requires_grad_()]
+    coeffs = [((torch.rand(n, args.hidden) - 0.5) / args.hidden).to(device).requires_grad_(),
+              (torch.rand(args.hidden, 1) - 0.3).to(device).requires_grad_(),
+              torch.rand(1)[0].to(device).requires_grad_()]
     shuffle = torch.Generator().manual_seed(442)
 
     def epoch():
         if args.batch_size is None:
             batches = [slice(None)]
         else:
-            batches = torch.randperm(len(trn_y), generator=shuffle).split(args.batch_size)
+            batches = torch.randperm(len(trn_y), generator=shuffle).to(device).split(args.batch_size)
         for batch in batches:
             loss = calc_loss(coeffs, trn_x[batch], trn_y[batch])
             loss.backward()

@@ -152,25 +152,15 @@ pub fn run(
     for notice in &prepared.splits.notices {
         let _ = writeln!(notes, "note: {notice}");
     }
-    // Output files are opened first, so a bad path fails before the training, not after it;
-    // each appears, whole, only once it is complete.
-    let save = session.save.as_deref().map(Staged::create).transpose()?;
-    let save_best = session
-        .save_best
-        .as_deref()
-        .map(Staged::create)
-        .transpose()?;
     let tensors = if session.dynamics {
         prepared.run.watch = Watch::Every;
         tensor_names(prepared.hidden.len())
     } else {
         Vec::new()
     };
-    let mut history = session
-        .history
-        .as_deref()
-        .map(|path| open_history(path, &tensors))
-        .transpose()?;
+    // Output files are opened first, so a bad path fails before the training, not after it;
+    // each appears, whole, only once it is complete.
+    let mut outputs = Outputs::open(session, &tensors)?;
     // Events are found and explained between read-backs, where the run is at hand: its
     // epochs' lines are printed then, each followed by its events.
     let explainer = RefCell::new(Explainer::new());
@@ -192,7 +182,7 @@ pub fn run(
     let format = session.format;
     let on_epoch = |m: &EpochMetrics| {
         bar.borrow_mut().set(m.epoch);
-        let logged = match &mut history {
+        let logged = match &mut outputs.history {
             Some(file) => {
                 writeln!(file, "{}", history_row(m)).map_err(|e| write_error(file.path(), e))
             }
@@ -229,8 +219,10 @@ pub fn run(
     let failure = failure.into_inner();
     // Whatever ended the training, what it computed is kept: the weights are saved and the
     // history written, each on its own, before any failure is reported.
-    let history = history.filter(|_| !history_failed.get());
-    let mut failed = keep(&prepared, save, save_best, history);
+    if history_failed.get() {
+        outputs.history = None;
+    }
+    let failed = outputs.keep(&prepared.run);
     let signal = interrupted();
     let best = explainer.into_inner().best_valid();
     let told = match failure {
@@ -241,8 +233,21 @@ pub fn run(
             }
             Err(error)
         }
-        None => summary(session, &prepared, last.map(|m| m.elapsed), best, signal, out),
+        None => summary(
+            session,
+            &prepared,
+            last.map(|m| m.elapsed),
+            best,
+            signal,
+            out,
+        ),
     };
+    ending(told, failed, signal)
+}
+
+/// How a run ends, given how its last lines were told, the outputs that failed, and the
+/// signal that stopped it: the first failure, every one of several, or the signal.
+fn ending(told: Result<()>, mut failed: Vec<Error>, signal: Option<i32>) -> Result<()> {
     let closed = matches!(told, Err(Error::StdoutClosed));
     // Nobody reads stdout: the files are all that is left to tell.
     failed.splice(0..0, told.err().filter(|_| !closed));
@@ -255,31 +260,51 @@ pub fn run(
     }
 }
 
-/// Writes the run's weights to `save`, its best validation epoch's to `best` (the final ones
-/// when no validation loss was finite: no validation rows), and commits `history`, each
-/// whatever becomes of the others; what failed.
-fn keep(
-    prepared: &Prepared,
+/// A run's output files, each appearing whole only once complete.
+struct Outputs {
     save: Option<Staged>,
     best: Option<Staged>,
     history: Option<Staged>,
-) -> Vec<Error> {
-    let run = &prepared.run;
-    let saved = save.map(|file| run.weights().and_then(|weights| weights.write_to(file)));
-    let best = best.map(|file| {
-        let weights = match run.best_weights() {
-            Ok(Some(weights)) => Ok(weights),
-            Ok(None) => run.weights(),
-            Err(error) => Err(error),
-        };
-        weights.and_then(|weights| weights.write_to(file))
-    });
-    let written = history.map(Staged::commit);
-    [saved, best, written]
-        .into_iter()
-        .flatten()
-        .filter_map(Result::err)
-        .collect()
+}
+
+impl Outputs {
+    /// The session's outputs, opened (a bad path fails here, before the training); the
+    /// history's header written, with `tensors`' columns.
+    fn open(session: &Session, tensors: &[String]) -> Result<Self> {
+        let staged = |path: Option<&std::path::Path>| path.map(Staged::create).transpose();
+        Ok(Outputs {
+            save: staged(session.save.as_deref())?,
+            best: staged(session.save_best.as_deref())?,
+            history: session
+                .history
+                .as_deref()
+                .map(|path| open_history(path, tensors))
+                .transpose()?,
+        })
+    }
+
+    /// Writes `run`'s weights, its best validation epoch's (the final ones when no validation
+    /// loss was finite: no validation rows), and commits the history, each whatever becomes of
+    /// the others; what failed.
+    fn keep(self, run: &Run) -> Vec<Error> {
+        let saved = self
+            .save
+            .map(|file| run.weights().and_then(|weights| weights.write_to(file)));
+        let best = self.best.map(|file| {
+            let weights = match run.best_weights() {
+                Ok(Some(weights)) => Ok(weights),
+                Ok(None) => run.weights(),
+                Err(error) => Err(error),
+            };
+            weights.and_then(|weights| weights.write_to(file))
+        });
+        let written = self.history.map(Staged::commit);
+        [saved, best, written]
+            .into_iter()
+            .flatten()
+            .filter_map(Result::err)
+            .collect()
+    }
 }
 
 /// Runs `prepare` with `caught` ending the process at once on a signal: nothing is computed

@@ -25,6 +25,8 @@ pub struct Explainer {
     valley: Option<f64>,
     /// The lowest rate an event's slice has advised so far, and its basis.
     measured: Option<(f64, String)>,
+    /// The epoch of the last look at the units' health: dead units died after it.
+    last_look: Option<usize>,
 }
 
 impl Explainer {
@@ -62,7 +64,9 @@ impl Explainer {
     /// The events of `run`'s units' `health` at its current epoch, each explained.
     pub fn health(&mut self, run: &Run, health: &Health) -> Vec<TrainingEvent> {
         let found = self.detector.health(run.epoch(), health);
-        self.explain(run, found)
+        let explained = self.explain(run, found);
+        self.last_look = Some(run.epoch());
+        explained
     }
 
     fn explain(&mut self, run: &Run, found: Vec<TrainingEvent>) -> Vec<TrainingEvent> {
@@ -72,7 +76,11 @@ impl Explainer {
             let slice = match event.kind {
                 EventKind::Overfitting => None,
                 EventKind::StepsTooSmall => run.wide_slice().ok(),
-                kind if kind.caused_by_a_step() => self.before_step(run, event.epoch),
+                kind if kind.caused_by_a_step() => {
+                    self.slice_at(run, event.epoch.saturating_sub(2))
+                }
+                // Where the units were last seen alive: the steps since then killed them.
+                EventKind::UnitsDied => self.slice_at(run, self.last_look.unwrap_or(event.epoch)),
                 _ => now.get_or_insert_with(|| run.step_slice().ok()).clone(),
             };
             let earlier = self
@@ -111,11 +119,10 @@ impl Explainer {
         explained
     }
 
-    /// The step slice where the step that brought the loss of `epoch` was taken: at the
-    /// coefficients after `epoch − 2` epochs (the loss of an epoch is that of the coefficients
-    /// before its update). From the run now when no mark reaches back that far.
-    fn before_step(&self, run: &Run, epoch: usize) -> Option<StepSlice> {
-        let at = epoch.saturating_sub(2);
+    /// The step slice at the coefficients after `at` epochs (for a loss that rose at epoch
+    /// E, `at` is E − 2: the loss of an epoch is that of the coefficients before its update,
+    /// so the rising step started there). From the run now when no mark reaches back that far.
+    fn slice_at(&self, run: &Run, at: usize) -> Option<StepSlice> {
         let replayed = self
             .marks
             .iter()
