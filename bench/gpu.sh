@@ -3,8 +3,7 @@
 # epoch (a full-batch step, then the validation loss and accuracy, one host read per epoch as the
 # tutorial's print does), at steady state: nnfs-tui's second half of a long run, PyTorch's median
 # after a warm-up epoch. Each size runs A B A B; the table prints each side's best and the ratio,
-# and nnfs-tui's first epoch on its first start (kernels compiled) and its second (from the
-# cache in $XDG_CACHE_HOME/nnfs-tui).
+# and nnfs-tui's first epoch (its kernels compiled and autotuned) on each of its two starts.
 #
 #   bench/gpu.sh [PYTHON] [BINARY]
 #
@@ -47,7 +46,7 @@ theirs() {
 }
 best() { "$python" -c 'import sys; print(min(float(a) for a in sys.argv[1:]))' "$@"; }
 printf '%-22s %12s %12s %7s %12s %12s%s\n' "rows (x 20) -> hidden" "nnfs-tui us" "PyTorch us" \
-  "ratio" "1st ms cold" "1st ms warm" "${SPLIT:+   split $SPLIT us}"
+  "ratio" "1st ms (1st)" "1st ms (2nd)" "${SPLIT:+   split $SPLIT us}"
 IFS=';' read -ra cases <<< "${CASES:-titanic 20 2000;10000 256 1000;100000 20 400;100000 256 400;1000000 256 60}"
 for case in "${cases[@]}"; do
   # shellcheck disable=SC2086

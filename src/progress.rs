@@ -46,6 +46,19 @@ impl Bar {
         Self::new(Some(total as u64), template, wanted)
     }
 
+    /// A GPU's first epoch, while its kernels are compiled (and autotuned): seconds on a real
+    /// GPU, more on a software one. A spinner with the time so far, on a terminal's stderr
+    /// from the start, cleared when dropped (at the first epoch).
+    pub fn compiling() -> Self {
+        let mut bar = Self::new(None, "{spinner} compiling GPU kernels… {elapsed}", true);
+        if bar.drawable {
+            bar.shown.set_draw_target(ProgressDrawTarget::stderr());
+            bar.shown.enable_steady_tick(Duration::from_millis(100));
+            bar.drawn = true;
+        }
+        bar
+    }
+
     /// Reading and preparing the data file `name`.
     pub fn loading(name: &str) -> Self {
         let template = format!("{{bar:30}} loading {name}: {{msg}}");

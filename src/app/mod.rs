@@ -188,6 +188,11 @@ impl App {
         )
     }
 
+    /// Whether the screen shows a clock: a GPU run waiting for its first epoch (its kernels).
+    pub fn has_clock(&self) -> bool {
+        self.current().is_some_and(RunView::compiling)
+    }
+
     /// The current run's latest epoch, once it has one: where the chart cursor can go.
     pub(crate) fn last_epoch(&self) -> Option<usize> {
         self.current().map(RunView::epoch).filter(|&e| e > 0)

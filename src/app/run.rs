@@ -87,6 +87,8 @@ pub struct RunView {
     pub paused_at_event: bool,
     /// Its units and weights at the latest snapshot, and the tensors' spread over time.
     pub network: Option<NetworkView>,
+    /// When the dashboard heard that it started: a GPU's first epoch waits for its kernels.
+    pub started_at: std::time::Instant,
 }
 
 impl RunView {
@@ -107,6 +109,7 @@ impl RunView {
             best_valid: None,
             paused_at_event: false,
             network: None,
+            started_at: std::time::Instant::now(),
         }
     }
 
@@ -190,6 +193,13 @@ impl RunView {
         self.lr_changes
             .back()
             .map_or(self.info.settings.lr.get(), |&(_, lr)| lr)
+    }
+
+    /// Whether it is a GPU run waiting for its first epoch, whose kernels are compiled then.
+    pub fn compiling(&self) -> bool {
+        self.epoch() == 0
+            && self.state == RunState::Running
+            && self.info.settings.backend == crate::settings::Backend::Wgpu
     }
 
     /// The first epoch whose training loss was not finite.

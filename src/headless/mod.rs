@@ -18,7 +18,7 @@ use crate::report::events::{BestValid, TrainingEvent};
 use crate::report::format_lr;
 use crate::report::sweep::{SweepPoint, stops_learning_at};
 use crate::report::weights::tensor_names;
-use crate::settings::{Format, RunSettings, Session, SweepSpec};
+use crate::settings::{Backend, Format, RunSettings, Session, SweepSpec};
 use crate::setup::{Prepared, load_data_and_weights, prepare};
 use crate::signals::{self, Caught};
 use serde_json::json;
@@ -178,9 +178,11 @@ pub fn run(
     let history_failed = std::cell::Cell::new(false);
     let mut last: Option<EpochMetrics> = None;
     let bar = RefCell::new(Bar::epochs(config.epochs.get(), bars));
+    let compiling = RefCell::new((config.backend == Backend::Wgpu).then(Bar::compiling));
     let stop = || interrupted().is_some() || failure.borrow().is_some();
     let format = session.format;
     let on_epoch = |m: &EpochMetrics| {
+        compiling.borrow_mut().take();
         bar.borrow_mut().set(m.epoch);
         let logged = match &mut outputs.history {
             Some(file) => {

@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 
 /// At most this often a frame is drawn (~60 fps); keys are read in between.
 const FRAME: Duration = Duration::from_millis(16);
+/// How often a screen whose only change is a clock is drawn again.
+const CLOCK: Duration = Duration::from_millis(500);
 
 /// The terminal's side of the loop: its events, the signals sent to the process, and
 /// suspending.
@@ -156,6 +158,10 @@ pub fn run<B: Backend>(
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             };
             asked = asked.and(perform(app, effects, send, folder));
+            dirty = true;
+        }
+        // A clock on screen (a GPU's first epoch) is redrawn though nothing else changed.
+        if app.has_clock() && drawn.is_some_and(|at| at.elapsed() >= CLOCK) {
             dirty = true;
         }
         let due = drawn.is_none_or(|at| at.elapsed() >= FRAME);

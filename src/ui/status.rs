@@ -79,6 +79,14 @@ fn run_line<'a>(app: &App, theme: Theme) -> Line<'a> {
         Some(rate) => spans.push(Span::raw(format!(" · {} ep/s", fmt_num(rate)))),
         None => spans.push(Span::raw(" · — ep/s")),
     }
+    // A GPU compiles its kernels in the first epoch: seconds, with nothing else to show.
+    if run.compiling() {
+        let waited = run.started_at.elapsed().as_secs_f64();
+        spans.push(Span::styled(
+            format!(" · compiling GPU kernels… {waited:.0} s"),
+            theme.warning(),
+        ));
+    }
     Line::from(spans)
 }
 
