@@ -10,7 +10,8 @@
 # PYTHON has torch with CUDA and numpy (default python3); BINARY defaults to
 # target/release/nnfs-tui. Tables of 20 numeric features and a 0/1 target are generated into
 # bench/.data (seeded), as bench/scale.sh makes them. CASES overrides the sizes ("ROWS HIDDEN
-# EPOCHS", ';'-separated); SPLIT=N adds a column with NNFS_TUI_SPLIT_ROWS=N. Needs a GPU; not
+# EPOCHS", ";"-separated); SPLIT=N adds a column with NNFS_TUI_SPLIT_ROWS=N; TORCH_DEVICE=cpu
+# runs PyTorch on the CPU instead. Needs a GPU; not
 # run in CI.
 set -eu
 cd "$(dirname "$0")/.."
@@ -42,7 +43,7 @@ per = (last["elapsed_ms"] - half["elapsed_ms"]) * 1000 / (last["epoch"] - half["
 print(round(per, 1), round(lines[0]["elapsed_ms"]))'
 }
 theirs() {
-  "$python" bench/pytorch_scale.py "$1" --hidden "$2" --epochs "$3" --device cuda
+  "$python" bench/pytorch_scale.py "$1" --hidden "$2" --epochs "$3" --device "${TORCH_DEVICE:-cuda}"
 }
 best() { "$python" -c 'import sys; print(min(float(a) for a in sys.argv[1:]))' "$@"; }
 printf '%-22s %12s %12s %7s %12s %12s%s\n' "rows (x 20) -> hidden" "nnfs-tui us" "PyTorch us" \

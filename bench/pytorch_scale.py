@@ -44,7 +44,11 @@ def main():
     parser.add_argument("--device", default="cpu", help="cpu, or cuda for the GPU")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    table = np.loadtxt(args.data, delimiter=",", skiprows=1, dtype=np.float32, ndmin=2)
+    try:
+        import pandas as pd
+        table = pd.read_csv(args.data).to_numpy(dtype=np.float32)
+    except ImportError:
+        table = np.loadtxt(args.data, delimiter=",", skiprows=1, dtype=np.float32, ndmin=2)
     device = torch.device(args.device)
     x, y = torch.tensor(table[:, :-1]).to(device), torch.tensor(table[:, -1:]).to(device)
     torch.manual_seed(42)
