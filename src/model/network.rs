@@ -6,7 +6,6 @@ use crate::random::Generator;
 use crate::report::weights::{Matrix, Weights};
 use burn::tensor::Gradients;
 use burn::tensor::{Device, Tensor, TensorData, activation};
-use std::sync::OnceLock;
 
 /// The coefficients: the tutorial's `(l1, l2, const)`, with any number of hidden layers.
 ///
@@ -93,33 +92,35 @@ pub fn init_weights(n_inputs: usize, hidden: &[usize], seed: u64) -> Weights {
     }
 }
 
-/// Rows split into this many chunks for each layer's product (`NNFS_TUI_SPLIT_ROWS`; unset or
-/// 0: not split). The backward pass then forms each weight gradient `xᵀ·g` as a sum of
-/// chunk products computed side by side (a split K), instead of one product whose inner
-/// dimension is every row: the suspect of the GPU epoch that grows with the rows
-/// (`BENCHMARKS.md`, issue 24). An experiment for a device run, off by default.
-fn split_rows() -> usize {
-    static CHUNKS: OnceLock<usize> = OnceLock::new();
-    *CHUNKS.get_or_init(|| {
-        std::env::var("NNFS_TUI_SPLIT_ROWS")
-            .ok()
-            .and_then(|value| value.parse().ok())
-            .unwrap_or(0)
-    })
-}
+/// Rows per chunk when a GPU multiplies by the rows (see [`product`]).
+const CHUNK_ROWS: usize = 2048;
 
-/// `x @ w`; with [`split_rows`] chunks that divide the rows (at least 1024 rows each), as one
-/// batched product over the chunks.
+/// `x @ w`. On a GPU, with two chunks' worth of rows or more, as one batched product over
+/// chunks of about [`CHUNK_ROWS`] rows (and a plain one over the rows left over): the backward
+/// pass then forms each weight gradient `xᵀ·g` as a sum of chunk products computed side by
+/// side (a split inner dimension), instead of one product whose inner dimension is every row,
+/// of which cubecl's kernels compute little in parallel. On an H200 the 1,000,000 × 20 → 256
+/// epoch went from 153 ms to 6.5–7 ms with chunks of 1,250 to 3,125 rows (12,500: 10.2 ms;
+/// `BENCHMARKS.md`, issue 24). The CPU keeps one product: PyTorch's sums, in its order.
 fn product(x: Tensor<2>, w: Tensor<2>) -> Tensor<2> {
-    let chunks = split_rows();
     let [rows, cols] = x.dims();
-    if chunks > 1 && rows.is_multiple_of(chunks) && rows >= chunks * 1024 {
-        let out = w.dims()[1];
-        let batched: Tensor<3> = x.reshape([chunks, rows / chunks, cols]);
-        let shared: Tensor<3> = w.unsqueeze();
-        return batched.matmul(shared).reshape([rows, out]);
+    if rows < 2 * CHUNK_ROWS || x.device() == Device::flex() {
+        return x.matmul(w);
     }
-    x.matmul(w)
+    // A chunk size near the target that divides the rows leaves none over.
+    let size = (CHUNK_ROWS / 2..=CHUNK_ROWS * 2)
+        .find(|size| rows.is_multiple_of(*size))
+        .unwrap_or(CHUNK_ROWS);
+    let (chunks, out) = (rows / size, w.dims()[1]);
+    let main = chunks * size;
+    let shared: Tensor<3> = w.clone().unsqueeze();
+    let batched: Tensor<3> = x.clone().slice([0..main, 0..cols]).reshape([chunks, size, cols]);
+    let head = batched.matmul(shared).reshape([main, out]);
+    if main == rows {
+        return head;
+    }
+    let tail = x.slice([main..rows, 0..cols]).matmul(w);
+    Tensor::cat(vec![head, tail], 0)
 }
 
 /// The tutorial's `calc_preds`: `sigmoid(relu(x @ W_h) @ W_o + b)`, one ReLU per hidden layer.
