@@ -1,49 +1,23 @@
-//! What a run keeps of its past: the coefficients of its best validation epoch (Keras'
+//! What a run keeps of its past: where its best validation epoch was (Keras'
 //! `restore_best_weights`), and marks to go back to an epoch of a read-back batch (to look at
-//! the step an event came from, where it was taken).
+//! the step an event came from, where it was taken). Both cost no work per epoch: the best
+//! epoch's coefficients are trained again from the mark before its batch when they are asked
+//! for (a batch is at most 256 epochs, about 10 ms).
 
 use super::network::Coeffs;
-use super::readback::read_error;
 use super::run::{Run, Watch};
 use crate::error::Result;
 use crate::random::Generator;
+use crate::report::epoch::EpochMetrics;
 use crate::report::weights::Weights;
-use burn::tensor::{Bool, Tensor};
 use std::time::Instant;
 
-/// The lowest validation loss so far and the coefficients that gave it, on the device: each
-/// epoch selects between the kept ones and the new ones there, with no read-back.
+/// The lowest validation loss so far, its epoch, and the mark before its batch.
 #[derive(Debug, Clone)]
 pub struct Best {
-    loss: Tensor<1>,
-    coeffs: Coeffs,
-}
-
-impl Best {
-    /// Keeps `coeffs` when `loss` is lower than the best so far (a NaN loss never is; the
-    /// first of equal losses stays, as the detector's best epoch does).
-    pub(super) fn offer(&mut self, loss: &Tensor<1>, coeffs: &Coeffs) {
-        let better: Tensor<1, Bool> = loss.clone().lower(self.loss.clone());
-        self.loss = self.loss.clone().mask_where(better.clone(), loss.clone());
-        let better: Tensor<2, Bool> = better.reshape([1, 1]);
-        let kept = self.coeffs.detached();
-        let new = coeffs.detached();
-        let mut select = kept.tensors().zip(new.tensors()).map(|(old, now)| {
-            let mask = better.clone().expand(old.shape());
-            old.clone().mask_where(mask, now.clone())
-        });
-        let mut hidden = Vec::with_capacity(coeffs.hidden.len());
-        for _ in 0..coeffs.hidden.len() {
-            hidden.extend(select.next());
-        }
-        if let (Some(output), Some(bias)) = (select.next(), select.next()) {
-            self.coeffs = Coeffs {
-                hidden,
-                output,
-                bias,
-            };
-        }
-    }
+    loss: f32,
+    epoch: usize,
+    mark: Option<Mark>,
 }
 
 /// A run as it stood before a read-back batch.
@@ -56,37 +30,52 @@ pub struct Mark {
 }
 
 impl Run {
-    /// The same run, keeping the coefficients of its best validation epoch from now on.
+    /// The same run, keeping where its best validation epoch was from now on.
     #[must_use]
     pub fn keeping_best(mut self) -> Self {
         self.keep_best();
         self
     }
 
-    /// Keeps the coefficients of the best validation epoch from now on.
+    /// Keeps where the best validation epoch was from now on.
     pub fn keep_best(&mut self) {
-        let device = self.data.valid.x.device();
         self.best = Some(Best {
-            loss: Tensor::full([1], f32::INFINITY, &device),
-            coeffs: self.coeffs.detached(),
+            loss: f32::INFINITY,
+            epoch: 0,
+            mark: None,
         });
     }
 
-    /// The coefficients of the best validation epoch so far, read back; `None` unless the run
-    /// keeps them or before its first epoch.
+    /// Notes a batch's epochs, trained from `start`: a lower validation loss (not NaN; the
+    /// first of equal ones, as the detector's best epoch) becomes the best.
+    pub(super) fn note_best(&mut self, metrics: &[EpochMetrics], start: &Mark) {
+        let Some(best) = &mut self.best else { return };
+        for m in metrics {
+            if m.valid_loss < best.loss {
+                best.loss = m.valid_loss;
+                best.epoch = m.epoch;
+                best.mark = Some(start.clone());
+            }
+        }
+    }
+
+    /// The coefficients of the best validation epoch so far, trained again from the mark
+    /// before its batch; `None` unless the run keeps them and has had a finite validation loss.
     pub fn best_weights(&self) -> Result<Option<Weights>> {
-        let Some(best) = self.best.as_ref().filter(|_| self.epoch > 0) else {
+        let Some(Best {
+            epoch,
+            mark: Some(mark),
+            ..
+        }) = &self.best
+        else {
             return Ok(None);
         };
-        let loss = best.loss.clone().into_data();
-        let finite = loss
-            .iter::<f32>()
-            .next()
-            .ok_or_else(|| read_error("no best loss was read back"))?;
-        if !finite.is_finite() {
-            return Ok(None);
+        if *epoch == self.epoch {
+            return self.weights().map(Some);
         }
-        Ok(Some(super::run::read_weights(&best.coeffs)?))
+        self.replayed(mark, *epoch)?
+            .map(|copy| copy.weights())
+            .transpose()
     }
 
     /// Where the run stands, to come back to with [`Run::replayed`].

@@ -114,7 +114,10 @@ fn product(x: Tensor<2>, w: Tensor<2>) -> Tensor<2> {
     let (chunks, out) = (rows / size, w.dims()[1]);
     let main = chunks * size;
     let shared: Tensor<3> = w.clone().unsqueeze();
-    let batched: Tensor<3> = x.clone().slice([0..main, 0..cols]).reshape([chunks, size, cols]);
+    let batched: Tensor<3> = x
+        .clone()
+        .slice([0..main, 0..cols])
+        .reshape([chunks, size, cols]);
     let head = batched.matmul(shared).reshape([main, out]);
     if main == rows {
         return head;

@@ -145,6 +145,7 @@ impl Run {
     }
 
     fn steps_here(&mut self, epochs: usize) -> Result<Vec<EpochMetrics>> {
+        let start = self.best.is_some().then(|| self.mark());
         let begun = self.started.elapsed();
         let mut reads = Transaction::default();
         let mut watched = Vec::with_capacity(epochs);
@@ -169,9 +170,6 @@ impl Run {
             let valid = &self.data.valid;
             let (valid_loss, valid_accuracy) =
                 loss_and_accuracy(&self.coeffs.detached(), &valid.x, &valid.y);
-            if let Some(best) = &mut self.best {
-                best.offer(&valid_loss, &self.coeffs);
-            }
             reads = reads.register(loss);
             watched.push(sums.len());
             for [grad, value] in sums {
@@ -185,7 +183,7 @@ impl Run {
         self.epoch += epochs;
         let mut figures = figures.into_iter();
         let mut next = || figures.next().unwrap_or(f32::NAN);
-        Ok(watched
+        let metrics: Vec<EpochMetrics> = watched
             .into_iter()
             .enumerate()
             .map(|(i, tensors)| {
@@ -205,7 +203,11 @@ impl Run {
                     stats,
                 }
             })
-            .collect())
+            .collect();
+        if let Some(start) = start {
+            self.note_best(&metrics, &start);
+        }
+        Ok(metrics)
     }
 
     /// One epoch of gradient steps on mini-batches of `size` rows in a fresh random order.
