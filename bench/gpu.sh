@@ -17,20 +17,7 @@ set -eu
 cd "$(dirname "$0")/.."
 python=${1:-python3}
 binary=${2:-target/release/nnfs-tui}
-mkdir -p bench/.data
-table() {
-  if [ "$1" = titanic ]; then echo tests/fixtures/seed-lr1.4/train.csv; return; fi
-  local rows=$1 file=bench/.data/rows$1.csv
-  [ -f "$file" ] || "$python" -c '
-import numpy as np, sys
-rows = int(sys.argv[1])
-rng = np.random.default_rng(7)
-x = rng.random((rows, 20), dtype=np.float32)
-y = (x[:, :10].sum(1) + 0.3 * rng.standard_normal(rows) > 5).astype(np.float32)
-np.savetxt(sys.argv[2], np.column_stack([x, y]), delimiter=",", fmt="%.6g",
-           header=",".join([f"f{i}" for i in range(20)] + ["y"]), comments="")' "$rows" "$file"
-  echo "$file"
-}
+. bench/tables.sh
 # nnfs-tui's steady state and first epoch: "us_per_epoch first_epoch_ms".
 ours() {
   local target=y; [ "$1" = tests/fixtures/seed-lr1.4/train.csv ] && target=Survived
