@@ -3,9 +3,9 @@
 //! are [`crate::settings::resolve`]'s.
 
 use crate::settings::{
-    Backend, Choice, ColumnName, Count, Delimiter, FilePath, Format, HiddenSizes, Layer,
-    LearningRate, LrRange, Noise, Pace, Playground, Points, Scale, Seed, Steps, Switch,
-    TestFraction, ValidFraction,
+    Activations, Backend, Choice, ColumnName, Count, Delimiter, FilePath, Format, HiddenSizes,
+    Layer, LearningRate, Loss, LrRange, Momentum, Noise, Optimizer, Pace, Penalty, Playground,
+    Points, Scale, Seed, Steps, Switch, TestFraction, ValidFraction,
 };
 use clap::Parser;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
@@ -115,6 +115,34 @@ pub struct Cli {
     #[arg(long, value_name = "N")]
     pub batch_size: Option<Count>,
 
+    /// The hidden layers' activation, or one per layer (relu,tanh): relu, `leaky_relu` (slope
+    /// 0.01), tanh, sigmoid or linear [default: relu, the tutorial's]; the output stays a
+    /// sigmoid
+    #[arg(long, value_name = "NAME[,NAME..]")]
+    pub activation: Option<Activations>,
+
+    /// What the training minimises [default: mae, the tutorial's].
+    #[arg(long, value_parser = choice::<Loss>())]
+    pub loss: Option<Loss>,
+
+    /// How the coefficients move after each gradient [default: sgd, the tutorial's].
+    #[arg(long, value_parser = choice::<Optimizer>())]
+    pub optimizer: Option<Optimizer>,
+
+    /// The momentum of --optimizer momentum, from 0 up to 1 [default: 0.9].
+    #[arg(long, value_name = "F")]
+    pub momentum: Option<Momentum>,
+
+    /// Add F * sum(|w|) over the weight matrices (not the bias) to the loss that is
+    /// differentiated [default: 0].
+    #[arg(long, value_name = "F")]
+    pub l1: Option<Penalty>,
+
+    /// Add F / 2 * sum(w^2) over the weight matrices (not the bias) to the loss that is
+    /// differentiated [default: 0].
+    #[arg(long, value_name = "F")]
+    pub l2: Option<Penalty>,
+
     /// Learning-rate sweep: train the same starting coefficients at --steps learning rates
     /// evenly spaced on a log scale over FROM..TO (e.g. 0.01..100), on parallel CPU threads,
     /// and print a table of how each ended; needs --headless (in the dashboard, L sweeps)
@@ -197,6 +225,12 @@ impl Cli {
             points: self.points,
             noise: self.noise,
             batch_size: self.batch_size,
+            activation: self.activation,
+            loss: self.loss,
+            optimizer: self.optimizer,
+            momentum: self.momentum,
+            l1: self.l1,
+            l2: self.l2,
             sweep: self.sweep,
             lr_find: self.lr_find,
             steps: self.steps,

@@ -74,6 +74,7 @@ pub fn metrics(epoch: usize, train_loss: f32, valid_loss: f32, accuracy: f32) ->
         epoch,
         train_loss,
         valid_loss,
+        penalty: None,
         valid_accuracy: accuracy,
         elapsed: Duration::from_millis(40 * epoch as u64),
         stats: None,
@@ -153,6 +154,7 @@ pub fn snapshot_with_inputs(run: RunId, epoch: usize, health: Health, inputs: us
                     .enumerate()
                     .map(|(i, &a)| if i < health.dead_units { 0.0 } else { a })
                     .collect(),
+                can_die: true,
                 grad_norm: Some(vec![0.0, 0.021, 0.0043, 0.012]),
             }],
         ),

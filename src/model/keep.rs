@@ -2,7 +2,7 @@
 //! `restore_best_weights`), and marks to go back to an epoch of a read-back batch (to look at
 //! the step an event came from, where it was taken).
 
-use super::network::Coeffs;
+use super::network::{Coeffs, Learner};
 use super::readback::read_error;
 use super::run::{Run, Watch};
 use crate::error::Result;
@@ -28,20 +28,12 @@ impl Best {
         let better: Tensor<2, Bool> = better.reshape([1, 1]);
         let kept = self.coeffs.detached();
         let new = coeffs.detached();
-        let mut select = kept.tensors().zip(new.tensors()).map(|(old, now)| {
+        let select = kept.tensors().zip(new.tensors()).map(|(old, now)| {
             let mask = better.clone().expand(old.shape());
             old.clone().mask_where(mask, now.clone())
         });
-        let mut hidden = Vec::with_capacity(coeffs.hidden.len());
-        for _ in 0..coeffs.hidden.len() {
-            hidden.extend(select.next());
-        }
-        if let (Some(output), Some(bias)) = (select.next(), select.next()) {
-            self.coeffs = Coeffs {
-                hidden,
-                output,
-                bias,
-            };
+        if let Some(selected) = kept.with_tensors(select) {
+            self.coeffs = selected;
         }
     }
 }
@@ -52,6 +44,7 @@ pub struct Mark {
     coeffs: Coeffs,
     epoch: usize,
     lr: f64,
+    learner: Learner,
     order: Generator,
 }
 
@@ -95,6 +88,7 @@ impl Run {
             coeffs: self.coeffs.clone(),
             epoch: self.epoch,
             lr: self.lr,
+            learner: self.learner.clone(),
             order: self.order.clone(),
         }
     }
@@ -110,6 +104,7 @@ impl Run {
             coeffs: mark.coeffs.clone(),
             data: self.data.clone(),
             lr: mark.lr,
+            learner: mark.learner.clone(),
             batch_size: self.batch_size,
             order: mark.order.clone(),
             epoch: mark.epoch,

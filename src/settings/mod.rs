@@ -7,13 +7,15 @@
 //! a refused combination came from.
 
 mod data;
+mod method;
 pub mod values;
 
 pub use data::{DataSpec, Generated, Source, SplitSpec, TableSpec};
+pub use method::Method;
 pub use values::{
-    Backend, Choice, ColumnName, Count, Delimiter, FilePath, Format, HiddenSizes, LearningRate,
-    LrRange, Noise, Pace, Playground, Points, Scale, Seed, Steps, Switch, TestFraction,
-    ValidFraction,
+    Activation, Activations, Backend, Choice, ColumnName, Count, Delimiter, FilePath, Format,
+    HiddenSizes, LearningRate, Loss, LrRange, Momentum, Noise, Optimizer, Pace, Penalty,
+    Playground, Points, Scale, Seed, Steps, Switch, TestFraction, ValidFraction,
 };
 
 use serde::{Deserialize, Serialize};
@@ -71,6 +73,12 @@ layer! {
     points: Points,
     noise: Noise,
     batch_size: Count,
+    activation: Activations,
+    loss: Loss,
+    optimizer: Optimizer,
+    momentum: Momentum,
+    l1: Penalty,
+    l2: Penalty,
     sweep: LrRange,
     lr_find: LrRange,
     steps: Steps,
@@ -97,6 +105,9 @@ pub struct RunSettings {
     pub batch_size: Option<Count>,
     /// Start from these coefficients instead of drawing them.
     pub init: Option<PathBuf>,
+    /// Activations, loss, update rule and penalties (boxed: a run's settings travel in
+    /// messages whose other kinds are small).
+    pub method: Box<Method>,
 }
 
 impl RunSettings {
@@ -111,6 +122,7 @@ impl RunSettings {
             backend: Backend::Cpu,
             batch_size: None,
             init: None,
+            method: Box::default(),
         }
     }
 
@@ -140,7 +152,7 @@ impl RunSettings {
             backend: Some(self.backend),
             batch_size: self.batch_size,
             init: self.init.clone().map(FilePath),
-            ..self.data.layer()
+            ..self.method.layer().over(self.data.layer())
         }
     }
 }
@@ -347,6 +359,7 @@ pub fn resolve(flags: Layer, file: Option<(Layer, &str)>) -> Result<Session, Str
         Some((file, _)) => flags.over(file),
         None => flags,
     };
+    check_method(&sources, &layer)?;
     let headless = layer.headless.is_some_and(|on| on.0);
     let defaults = if headless {
         RunSettings::tutorial()
@@ -355,6 +368,7 @@ pub fn resolve(flags: Layer, file: Option<(Layer, &str)>) -> Result<Session, Str
     };
     let run = RunSettings {
         data: DataSpec::from_layer(&layer),
+        method: Box::new(Method::from_layer(&layer)),
         lr: layer.lr.unwrap_or(defaults.lr),
         hidden: layer.hidden,
         epochs: layer.epochs.unwrap_or(defaults.epochs),
@@ -391,6 +405,28 @@ pub fn resolve(flags: Layer, file: Option<(Layer, &str)>) -> Result<Session, Str
     check_sweep(&session)?;
     check_dynamics(&session)?;
     Ok(session)
+}
+
+/// The momentum goes with its update rule; a list of activations, with as many hidden layers
+/// (the `--init` file's are checked when it is read).
+fn check_method(sources: &Sources, layer: &Layer) -> Result<(), String> {
+    if let Some(origin) = sources.origin("momentum")
+        && layer.optimizer != Some(Optimizer::Momentum)
+    {
+        return Err(format!(
+            "{} is the momentum of --optimizer momentum: add that, or drop the momentum",
+            named("momentum", origin)
+        ));
+    }
+    if let (Some(activation), Some(origin), None) =
+        (&layer.activation, sources.origin("activation"), &layer.init)
+    {
+        let layers = layer.hidden.as_ref().map_or(1, |h| h.sizes().len());
+        activation
+            .check_layers(layers)
+            .map_err(|why| format!("{}: {why}", named("activation", origin)))?;
+    }
+    Ok(())
 }
 
 /// The finder, the figures of --dynamics and the pause at an event each go with one kind of

@@ -521,5 +521,8 @@ choice!(
     }
 );
 
+mod method;
+pub use method::{Activation, Activations, Loss, Momentum, Optimizer, Penalty};
+
 #[cfg(test)]
 mod tests;

@@ -13,13 +13,12 @@ use crate::model::finder::lr_find;
 use crate::model::plane::Plane;
 use crate::model::run::Run;
 use crate::model::schedule::{Budget, ReadBackBatch};
-use crate::model::sweep::sweep;
+use crate::model::sweep::{Start, sweep};
 use crate::report::epoch::EpochMetrics;
 use crate::report::events::TrainingEvent;
 use crate::report::run::{RunId, RunState};
 use crate::report::weights::Weights;
 use crate::settings::{DataSpec, FinderSpec, Pace, RunSettings, SweepSpec};
-use burn::tensor::Device;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
@@ -418,6 +417,7 @@ impl Worker {
         let total = plan.lrs.len();
         let (splits, weights) = (self.current.splits.clone(), active.initial.clone());
         let batches = Batches::of(&active.settings);
+        let method = active.settings.method.clone();
         let outbox = self.outbox.clone();
         let spawned = side_job::spawn(
             JobKind::Sweep,
@@ -425,7 +425,13 @@ impl Worker {
             plan,
             move |stop, progress| {
                 let mut done = 0;
-                sweep(&splits, &weights, batches, &spec, threads, stop, |point| {
+                let start = Start {
+                    splits: &splits,
+                    weights: &weights,
+                    batches,
+                    method: &method,
+                };
+                sweep(&start, &spec, threads, stop, |point| {
                     done += 1;
                     progress(point);
                 })?;
@@ -449,14 +455,20 @@ impl Worker {
             return;
         };
         let (splits, weights) = (self.current.splits.clone(), active.initial.clone());
+        let method = active.settings.method.clone();
         let (outbox, valley, id) = (self.outbox.clone(), Arc::clone(&self.valley), active.id);
         let spawned = side_job::spawn(
             JobKind::Finder,
             active.id,
             spec,
             move |stop, progress| {
-                let mut copy =
-                    Run::from_weights(&weights, &splits, &Device::flex(), 0.0, Batches::FULL);
+                let start = Start {
+                    splits: &splits,
+                    weights: &weights,
+                    batches: Batches::FULL,
+                    method: &method,
+                };
+                let mut copy = start.run(0.0);
                 let stopped = || stop.load(std::sync::atomic::Ordering::Relaxed);
                 lr_find(&mut copy, &spec, &stopped, |step| progress(*step))
             },
