@@ -52,6 +52,7 @@ fn synthetic(rows: usize, features: usize) -> Splits {
         valid,
         test,
         notices: Vec::new(),
+        coordinates: None,
     }
 }
 

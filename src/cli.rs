@@ -3,9 +3,9 @@
 //! are [`crate::settings::resolve`]'s.
 
 use crate::settings::{
-    Activations, Backend, Choice, ColumnName, Count, Delimiter, FilePath, Format, HiddenSizes,
-    Layer, LearningRate, Loss, LrRange, Momentum, Noise, Optimizer, Pace, Penalty, Playground,
-    Points, Scale, Seed, Steps, Switch, TestFraction, ValidFraction,
+    Activations, Backend, Choice, ColumnName, Count, Delimiter, Features, FilePath, Format,
+    HiddenSizes, Layer, LearningRate, Loss, LrRange, Momentum, Noise, Optimizer, Pace, Penalty,
+    Playground, Points, Scale, Seed, Steps, Switch, TestFraction, ValidFraction,
 };
 use clap::Parser;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
@@ -109,6 +109,12 @@ pub struct Cli {
     /// Noise of the generated data set, from 0 (clean) to 1 (with --dataset) [default: 0.1].
     #[arg(long, value_name = "F")]
     pub noise: Option<Noise>,
+
+    /// The inputs made from a generated set's coordinates, as TensorFlow Playground offers
+    /// them: x1, x2, x1sq (x1²), x2sq, x1x2, sinx1, sinx2, comma-separated (with --dataset)
+    /// [default: x1,x2]
+    #[arg(long, value_name = "F[,F..]")]
+    pub features: Option<Features>,
 
     /// Rows per gradient step, in a new random order every epoch [default: all training rows,
     /// the tutorial's full batch]
@@ -224,6 +230,7 @@ impl Cli {
             dataset: self.dataset,
             points: self.points,
             noise: self.noise,
+            features: self.features,
             batch_size: self.batch_size,
             activation: self.activation,
             loss: self.loss,

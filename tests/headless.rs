@@ -202,6 +202,38 @@ fn a_generated_set_trains_with_mini_batches() {
     assert!(accuracy(&full) < accuracy(&mini), "{full} vs {mini}");
 }
 
+/// The circle is no straight line in x1 and x2, and one in x1² and x2²: with linear hidden
+/// units (one linear map) only the crosses learn it.
+#[test]
+fn crossed_features_let_a_linear_network_learn_the_circle() {
+    let run = |features: &str| {
+        let args = [
+            "--headless",
+            "--dataset",
+            "circle",
+            "--features",
+            features,
+            "--activation",
+            "linear",
+            "--hidden",
+            "4",
+            "--lr",
+            "3",
+            "--epochs",
+            "300",
+            "--format",
+            "jsonl",
+        ];
+        jsonl(&nnfs(&args)).pop().unwrap()
+    };
+    let crossed = run("x2sq,x1^2");
+    let plain = run("x1,x2");
+    assert_eq!(crossed["features"], serde_json::json!(["x1²", "x2²"]));
+    let accuracy = |s: &Value| s["final_valid_accuracy"].as_f64().unwrap();
+    assert!(accuracy(&crossed) > 0.95, "{crossed}");
+    assert!(accuracy(&plain) < 0.7, "{plain}");
+}
+
 #[test]
 fn a_sweep_refuses_flags_for_one_run() {
     for args in [

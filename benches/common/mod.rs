@@ -26,6 +26,7 @@ pub fn app() -> App {
         valid_rows: 178,
         test_rows: 0,
         features: 12,
+        planar: false,
     };
     App::new(settings(), Pace::Max, data, true)
 }
@@ -40,6 +41,7 @@ pub fn start(app: &mut App, run: RunId) {
         valid_rows: 178,
         test_rows: 0,
         features: (0..12).map(|i| format!("f{i}")).collect(),
+        planar: false,
         from_init: false,
     }));
 }

@@ -47,6 +47,7 @@ pub fn data() -> DataInfo {
         valid_rows: 178,
         test_rows: 0,
         features: 12,
+        planar: false,
     }
 }
 
@@ -64,6 +65,7 @@ pub fn info(id: RunId, settings: RunSettings) -> RunInfo {
         valid_rows: 178,
         test_rows: 0,
         features: crate::data::titanic::FEATURES.map(String::from).to_vec(),
+        planar: false,
         from_init: false,
     }
 }
@@ -178,6 +180,7 @@ pub fn planar_data() -> DataInfo {
         valid_rows: 80,
         test_rows: 0,
         features: 2,
+        planar: true,
     }
 }
 
@@ -198,6 +201,7 @@ pub fn planar_info(id: RunId, settings: RunSettings) -> RunInfo {
         train_rows: 320,
         valid_rows: 80,
         features: vec!["x1".into(), "x2".into()],
+        planar: true,
         ..info(id, settings)
     }
 }
@@ -302,7 +306,7 @@ pub fn trained(settings: RunSettings, at: &[usize]) -> App {
     let hidden = settings.hidden_sizes();
     let coeffs = init_coeffs(splits.features().len(), hidden.sizes(), 442, &device);
     let mut run = Run::new(coeffs, DeviceData::new(&splits, &device), settings.lr.get());
-    let plane = crate::model::plane::Plane::of(&splits.train);
+    let plane = crate::model::plane::Plane::of(&splits);
     let mut app = App::new(settings.clone(), Pace::Max, DataInfo::from(&splits), true);
     app.on_event(Event::Started(RunInfo {
         data_name: splits.name.clone(),
@@ -310,6 +314,7 @@ pub fn trained(settings: RunSettings, at: &[usize]) -> App {
         valid_rows: splits.valid.rows(),
         test_rows: splits.test.rows(),
         features: splits.features().to_vec(),
+        planar: splits.is_planar(),
         ..info(1, settings)
     }));
     let mut done = 0;

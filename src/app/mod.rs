@@ -151,9 +151,9 @@ impl App {
         self.reported.current()
     }
 
-    /// Whether the data has two features, so there is a plane to draw the boundary on.
+    /// Whether the data lies on a plane to draw the boundary on.
     pub(crate) fn is_planar(&self) -> bool {
-        self.reported.data.features == 2
+        self.reported.data.planar
     }
 
     /// Whether run `id`'s curves are drawn on the loss chart.

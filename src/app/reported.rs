@@ -28,6 +28,8 @@ pub struct DataInfo {
     pub valid_rows: usize,
     pub test_rows: usize,
     pub features: usize,
+    /// Whether the decision boundary can be drawn: a plane of two coordinates.
+    pub planar: bool,
 }
 
 impl From<&crate::data::Splits> for DataInfo {
@@ -38,6 +40,7 @@ impl From<&crate::data::Splits> for DataInfo {
             valid_rows: splits.valid.rows(),
             test_rows: splits.test.rows(),
             features: splits.features().len(),
+            planar: splits.is_planar(),
         }
     }
 }
@@ -50,6 +53,7 @@ impl From<&RunInfo> for DataInfo {
             valid_rows: info.valid_rows,
             test_rows: info.test_rows,
             features: info.features.len(),
+            planar: info.planar,
         }
     }
 }

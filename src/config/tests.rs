@@ -40,6 +40,7 @@ test = "t.csv"
 dataset = "spiral"
 points = 1000
 noise = 0.3
+features = ["x1", "x1x2", "sin(x2)"]
 batch_size = 32
 activation = ["relu", "tanh"]
 loss = "bce"
@@ -83,6 +84,7 @@ history = "h.csv"
             dataset: Some(Playground::Spiral),
             points: Some(Points::new(1000).unwrap()),
             noise: Some(Noise::new(0.3).unwrap()),
+            features: Some("x1,x1x2,sinx2".parse().unwrap()),
             batch_size: Some(Count::new(32).unwrap()),
             activation: Some("relu,tanh".parse().unwrap()),
             loss: Some(Loss::Bce),

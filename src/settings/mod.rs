@@ -13,9 +13,9 @@ pub mod values;
 pub use data::{DataSpec, Generated, Source, SplitSpec, TableSpec};
 pub use method::Method;
 pub use values::{
-    Activation, Activations, Backend, Choice, ColumnName, Count, Delimiter, FilePath, Format,
-    HiddenSizes, LearningRate, Loss, LrRange, Momentum, Noise, Optimizer, Pace, Penalty,
-    Playground, Points, Scale, Seed, Steps, Switch, TestFraction, ValidFraction,
+    Activation, Activations, Backend, Choice, ColumnName, Count, Delimiter, Feature, Features,
+    FilePath, Format, HiddenSizes, LearningRate, Loss, LrRange, Momentum, Noise, Optimizer, Pace,
+    Penalty, Playground, Points, Scale, Seed, Steps, Switch, TestFraction, ValidFraction,
 };
 
 use serde::{Deserialize, Serialize};
@@ -72,6 +72,7 @@ layer! {
     dataset: Playground,
     points: Points,
     noise: Noise,
+    features: Features,
     batch_size: Count,
     activation: Activations,
     loss: Loss,
@@ -293,9 +294,10 @@ fn named(key: &str, origin: Origin) -> String {
 /// The settings of a data file, which a generated data set has no use for.
 const FILE_KEYS: [&str; 6] = ["data", "target", "delimiter", "scale", "valid", "test"];
 /// Settings that mean nothing without another.
-const NEEDS: [(&str, &str); 3] = [
+const NEEDS: [(&str, &str); 4] = [
     ("points", "dataset"),
     ("noise", "dataset"),
+    ("features", "dataset"),
     ("steps", "sweep"),
 ];
 

@@ -521,7 +521,9 @@ choice!(
     }
 );
 
+mod features;
 mod method;
+pub use features::{Feature, Features};
 pub use method::{Activation, Activations, Loss, Momentum, Optimizer, Penalty};
 
 #[cfg(test)]

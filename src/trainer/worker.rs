@@ -75,7 +75,7 @@ struct Loaded {
 impl Loaded {
     fn new(spec: DataSpec, splits: Splits) -> Self {
         Loaded {
-            plane: Plane::of(&splits.train),
+            plane: Plane::of(&splits),
             spec,
             splits,
         }

@@ -246,7 +246,7 @@ fn render_panels(app: &App, main: Rect, buf: &mut Buffer, theme: Theme, regions:
     let [chart_area, bottom_area] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(bottom)]).areas(left);
     let [form_area, rest] =
-        Layout::vertical([Constraint::Length(form::HEIGHT), Constraint::Fill(1)]).areas(right);
+        Layout::vertical([Constraint::Length(form::height(app)), Constraint::Fill(1)]).areas(right);
 
     render_chart(app, chart_area, buf, theme, regions);
     if let Some(sweep) = sweep {
@@ -258,7 +258,7 @@ fn render_panels(app: &App, main: Rect, buf: &mut Buffer, theme: Theme, regions:
     }
     form::render(app, form_area, buf, theme);
     regions.panel(form_area, Panel::Settings);
-    for (field, row) in crate::app::form::Field::ALL.iter().zip(form_area.y + 1..) {
+    for (field, row) in form::rows(app).iter().zip(form_area.y + 1..) {
         if row + 1 < form_area.bottom() {
             let line = Rect {
                 x: form_area.x + 1,

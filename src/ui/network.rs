@@ -115,8 +115,9 @@ pub(super) fn wrapped(text: &str, width: usize, style: Style) -> Vec<Line<'stati
         .collect()
 }
 
-/// A unit's map in `area`: two samples per cell, one above the other, dark where the ReLU is
-/// zero and bluer the larger it is; without colour, shades.
+/// A unit's map in `area`: two samples per cell, one above the other, dark where its output is
+/// zero or below (a ReLU's off side, a tanh's negative half) and bluer the larger it is;
+/// without colour, shades.
 pub(super) fn thumbnail(map: &UnitMap, area: Rect, buf: &mut Buffer, theme: Theme) {
     if area.is_empty() || map.cols == 0 || map.rows == 0 {
         return;

@@ -5,7 +5,7 @@ use crate::app::fixtures::*;
 use crate::report::health::Outcome;
 use crate::report::run::RunState;
 use crate::settings::{Backend, RunSettings};
-use crate::trainer::messages::{Event, SweepEvent};
+use crate::trainer::messages::{Command, Event, SweepEvent};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
 use ratatui::Terminal;
@@ -150,6 +150,47 @@ fn form_with_an_invalid_value() {
     assert!(screen.contains("✗ expected a whole number of"), "{screen}");
     assert!(screen.contains("Settings — editing"), "{screen}");
     assert_snapshot!(terminal.backend());
+}
+
+/// The form's fields for the method and the features, being edited; then the summary's one
+/// line for them once a run has them.
+#[test]
+fn form_with_the_methods_fields() {
+    let mut app = mid_run();
+    press(&mut app, KeyCode::Tab);
+    let retype = |app: &mut App, downs: usize, text: &str| {
+        for _ in 0..downs {
+            press(app, KeyCode::Down);
+        }
+        for _ in 0..20 {
+            press(app, KeyCode::Backspace);
+        }
+        for c in text.chars() {
+            press(app, KeyCode::Char(c));
+        }
+    };
+    retype(&mut app, 9, "tanh");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right);
+    retype(&mut app, 1, "momentum 0.5");
+    retype(&mut app, 1, "l2 0.01");
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Up);
+    let terminal = terminal(&app, 80, 24);
+    let shown = text(terminal.backend().buffer());
+    assert!(shown.contains("▶ loss            mse▏ ←→ picks"), "{shown}");
+    assert_snapshot!(terminal.backend());
+
+    let effects = app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    let Some(crate::app::Effect::Send(Command::Restart(settings))) = effects.last() else {
+        panic!("{effects:?}")
+    };
+    app.on_event(Event::Started(info(2, settings.clone())));
+    let shown = screen(&app, 160, 40);
+    assert!(
+        shown.contains("method          tanh · mse · momentum 0.5 · l2 0.01"),
+        "{shown}"
+    );
 }
 
 #[test]

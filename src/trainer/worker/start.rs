@@ -118,6 +118,7 @@ impl Worker {
             valid_rows: splits.valid.rows(),
             test_rows: splits.test.rows(),
             features: splits.features().to_vec(),
+            planar: splits.is_planar(),
             from_init: start.from_init,
         }));
         match built {
