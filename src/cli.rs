@@ -5,7 +5,7 @@
 use crate::settings::{
     Activations, Backend, Choice, ColumnName, Count, Delimiter, Features, FilePath, Format,
     HiddenSizes, Layer, LearningRate, Loss, LrRange, Momentum, Noise, Optimizer, Pace, Penalty,
-    Playground, Points, Scale, Seed, Steps, Switch, TestFraction, ValidFraction,
+    Playground, Points, Race, Scale, Seed, Steps, Switch, TestFraction, ValidFraction,
 };
 use clap::Parser;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
@@ -149,6 +149,13 @@ pub struct Cli {
     #[arg(long, value_name = "F")]
     pub l2: Option<Penalty>,
 
+    /// A race: 2 to 4 variants of the run, each with another value of one setting (lr,
+    /// activation, loss, optimizer, momentum, l1, l2, `batch_size`), trained from the same
+    /// starting coefficients side by side, e.g. loss=mae,bce or optimizer=sgd,momentum,adam;
+    /// headless, a table of how each ended (in the dashboard, what R races)
+    #[arg(long, value_name = "KEY=V1,V2[,..]")]
+    pub race: Option<Race>,
+
     /// Learning-rate sweep: train the same starting coefficients at --steps learning rates
     /// evenly spaced on a log scale over FROM..TO (e.g. 0.01..100), on parallel CPU threads,
     /// and print a table of how each ended; needs --headless (in the dashboard, L sweeps)
@@ -238,6 +245,7 @@ impl Cli {
             momentum: self.momentum,
             l1: self.l1,
             l2: self.l2,
+            race: self.race,
             sweep: self.sweep,
             lr_find: self.lr_find,
             steps: self.steps,

@@ -425,3 +425,89 @@ fn dynamics_flags_refuse_what_they_do_not_go_with() {
         assert_eq!(stderr(&output).trim_end(), message, "{args:?}");
     }
 }
+
+/// A race's variants start from the seed's coefficients, each trained as its own settings
+/// say: the Adam variant is PyTorch's Adam run (`reference.py seed --optimizer adam`), every
+/// epoch within 1e-4, and the SGD variant is the tutorial's run.
+#[test]
+fn a_race_trains_each_variant_from_the_same_start() {
+    let fixture = common::fixture("seeded/opt-adam-lr0.01/expected.json");
+    let adam: Value = serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+    let lines = jsonl(&nnfs(&[
+        "--headless",
+        "--race",
+        "optimizer=sgd,adam",
+        "--lr",
+        "0.01",
+        "--format",
+        "jsonl",
+    ]));
+    let losses = |variant: &str| -> Vec<f64> {
+        lines
+            .iter()
+            .filter(|l| l["variant"] == variant && l.get("epoch").is_some())
+            .map(|l| l["train_loss"].as_f64().unwrap())
+            .collect()
+    };
+    let raced = losses("optimizer=adam");
+    let torch = adam["train_losses"].as_array().unwrap();
+    assert_eq!(raced.len(), torch.len());
+    for (got, want) in raced.iter().zip(torch) {
+        assert!(
+            (got - want.as_f64().unwrap()).abs() < 1e-4,
+            "{got} vs {want}"
+        );
+    }
+    let tutorial = jsonl(&nnfs(&["--headless", "--lr", "0.01", "--format", "jsonl"]));
+    let alone: Vec<f64> = tutorial[..30]
+        .iter()
+        .map(|l| l["train_loss"].as_f64().unwrap())
+        .collect();
+    assert_eq!(losses("optimizer=sgd"), alone);
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["race"], "optimizer");
+    assert_eq!(summary["variants"][1]["variant"], "optimizer=adam");
+    assert_eq!(summary["variants"][1]["epochs"], 30);
+    assert_eq!(
+        summary["variants"][0]["first_loss"],
+        summary["variants"][1]["first_loss"]
+    );
+
+    let table = nnfs(&["--headless", "--race", "lr=0.1,1.4", "--epochs", "5"]);
+    assert!(table.status.success(), "{}", stderr(&table));
+    let text = stdout(&table);
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows.len(), 4, "{text}");
+    assert!(rows[1].starts_with("lr=0.1 "), "{text}");
+    assert!(rows[2].starts_with("lr=1.4 "), "{text}");
+    assert_eq!(
+        rows[3],
+        "5 epochs each, every variant from the same start (seed 442)"
+    );
+}
+
+#[test]
+fn a_race_refuses_what_it_does_not_go_with() {
+    for (args, message) in [
+        (
+            &["--race", "loss=mae,bce", "--save", "w.safetensors"][..],
+            "error: --race trains many runs: --save, --save-best and --history are for one run",
+        ),
+        (
+            &["--race", "loss=mae,bce", "--sweep", "0.1..1"][..],
+            "error: --race trains its variants at the run's rate: drop --sweep or --lr-find",
+        ),
+        (
+            &["--race", "loss=mae,bce", "--backend", "wgpu"][..],
+            "error: --race trains its variants on the CPU, side by side: drop --backend wgpu",
+        ),
+        (
+            &["--race", "loss=mae,mae"][..],
+            "error: invalid value 'loss=mae,mae' for '--race <KEY=V1,V2[,..]>': loss=mae is in the race twice (see --help)",
+        ),
+    ] {
+        let output = nnfs(&[&["--headless"], args].concat());
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr(&output).trim_end(), message, "{args:?}");
+    }
+}

@@ -48,6 +48,7 @@ optimizer = "momentum"
 momentum = 0.5
 l1 = 0.001
 l2 = 0
+race = "loss=mae,bce"
 sweep = "0.01..100"
 lr_find = "0.001..10"
 steps = 5
@@ -92,6 +93,7 @@ history = "h.csv"
             momentum: Some(Momentum::new(0.5).unwrap()),
             l1: Some(Penalty::new(0.001).unwrap()),
             l2: Some(Penalty::new(0.0).unwrap()),
+            race: Some("loss=mae,bce".parse().unwrap()),
             sweep: Some(LrRange {
                 from: 0.01,
                 to: 100.0

@@ -2,8 +2,10 @@
 //! and CI.
 
 mod lr_find;
+mod race;
 
 pub use lr_find::lr_find;
+pub use race::race;
 
 use crate::error::{Error, Result};
 use crate::files::{Staged, write_error};

@@ -8,10 +8,12 @@
 
 mod data;
 mod method;
+pub mod race;
 pub mod values;
 
 pub use data::{DataSpec, Generated, Source, SplitSpec, TableSpec};
 pub use method::Method;
+pub use race::Race;
 pub use values::{
     Activation, Activations, Backend, Choice, ColumnName, Count, Delimiter, Feature, Features,
     FilePath, Format, HiddenSizes, LearningRate, Loss, LrRange, Momentum, Noise, Optimizer, Pace,
@@ -80,6 +82,7 @@ layer! {
     momentum: Momentum,
     l1: Penalty,
     l2: Penalty,
+    race: Race,
     sweep: LrRange,
     lr_find: LrRange,
     steps: Steps,
@@ -236,6 +239,8 @@ pub struct Session {
     pub sweep: Option<SweepSpec>,
     /// A learning-rate finder instead of one run.
     pub lr_find: Option<FinderSpec>,
+    /// Headless: a race of variants instead of one run; in the dashboard, what `R` races.
+    pub race: Option<Race>,
     /// Headless: each epoch's gradient norms and update ratios, and the units' events.
     pub dynamics: bool,
     /// The dashboard pauses at the first event of a run.
@@ -397,6 +402,7 @@ pub fn resolve(flags: Layer, file: Option<(Layer, &str)>) -> Result<Session, Str
         pace: layer.pace.unwrap_or(Pace::PerSecond(30.0)),
         sweep,
         lr_find,
+        race: layer.race,
         dynamics: on(layer.dynamics),
         pause_on_event: on(layer.pause_on_event),
         mouse: layer.mouse.is_none_or(|on| on.0),
@@ -406,6 +412,7 @@ pub fn resolve(flags: Layer, file: Option<(Layer, &str)>) -> Result<Session, Str
     };
     check_sweep(&session)?;
     check_dynamics(&session)?;
+    check_race(&session)?;
     Ok(session)
 }
 
@@ -452,6 +459,24 @@ fn check_dynamics(session: &Session) -> Result<(), String> {
         return Ok(());
     };
     Err(refusal.to_string())
+}
+
+/// A headless race is many CPU runs side by side: not with another job's many runs, nor with
+/// one run's outputs, nor on the GPU.
+fn check_race(session: &Session) -> Result<(), String> {
+    if session.race.is_none() || !session.headless {
+        return Ok(());
+    }
+    let why = if session.sweep.is_some() || session.lr_find.is_some() {
+        "trains its variants at the run's rate: drop --sweep or --lr-find"
+    } else if session.writes_a_run() {
+        "trains many runs: --save, --save-best and --history are for one run"
+    } else if session.run.backend == Backend::Wgpu {
+        "trains its variants on the CPU, side by side: drop --backend wgpu"
+    } else {
+        return Ok(());
+    };
+    Err(format!("--race {why}"))
 }
 
 /// A sweep prints a table of many CPU runs: the dashboard, or settings about one run's

@@ -22,7 +22,7 @@ pub enum Raw {
 
 impl Raw {
     /// What the value is, for messages.
-    fn kind(&self) -> String {
+    pub(super) fn kind(&self) -> String {
         match self {
             Raw::Text(text) => format!("the string \"{}\"", text.escape_debug()),
             Raw::Int(_) | Raw::Float(_) => "a number".into(),
