@@ -67,7 +67,7 @@ impl Action {
             Action::Race(session, race) => {
                 let bars = session.format == Format::Text || !stdout.is_terminal();
                 let format = session.format;
-                crate::headless::race(&session.run, &race, format, &mut std::io::stdout(), bars)
+                crate::headless::race(&session.run, &race, format, &mut stdout.lock(), bars)
             }
             Action::LrFind(session, spec) => {
                 let bars = !stdout.is_terminal();

@@ -3,8 +3,8 @@
 
 use crate::settings::{
     Activation, Activations, Backend, Choice, Count, DataSpec, Features, Generated, HiddenSizes,
-    LearningRate, Loss, Method, Momentum, Optimizer, Pace, Penalty, Playground, RunSettings, Seed,
-    Source,
+    LearningRate, Loss, Method, Momentum, Optimizer, Pace, Penalty, Playground, Race, RunSettings,
+    Seed, Source,
 };
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -24,10 +24,11 @@ pub enum Field {
     Loss,
     Optimizer,
     Penalty,
+    Race,
 }
 
 impl Field {
-    pub const ALL: [Field; 13] = [
+    pub const ALL: [Field; 14] = [
         Field::Lr,
         Field::Hidden,
         Field::Epochs,
@@ -41,6 +42,7 @@ impl Field {
         Field::Loss,
         Field::Optimizer,
         Field::Penalty,
+        Field::Race,
     ];
 
     pub fn label(self) -> &'static str {
@@ -58,6 +60,7 @@ impl Field {
             Field::Loss => "loss",
             Field::Optimizer => "optimizer",
             Field::Penalty => "penalty",
+            Field::Race => "race (R)",
         }
     }
 
@@ -198,7 +201,9 @@ fn parse_penalty(text: &str) -> Result<(Penalty, Penalty), String> {
 }
 
 impl Form {
-    pub fn new(settings: &RunSettings, pace: Pace, start: &DataSpec) -> Self {
+    /// The form of the next run's `settings` and `pace`, the data the dashboard started with
+    /// (`start`) and what `R` races.
+    pub fn new(settings: &RunSettings, pace: Pace, start: &DataSpec, race: &Race) -> Self {
         Form {
             texts: [
                 settings.lr.to_string(),
@@ -218,6 +223,7 @@ impl Form {
                 settings.method.loss.to_string(),
                 format_optimizer(&settings.method),
                 format_penalty(&settings.method),
+                race.to_string(),
             ],
             focus: Field::Lr,
             backend: settings.backend,
@@ -247,7 +253,13 @@ impl Form {
             Field::Loss => text.parse::<Loss>().err(),
             Field::Optimizer => parse_optimizer(text, Momentum::DEFAULT).err(),
             Field::Penalty => parse_penalty(text).err(),
+            Field::Race => text.parse::<Race>().err(),
         }
+    }
+
+    /// What `R` is to race.
+    pub fn race(&self) -> Result<Race, String> {
+        self.text(Field::Race).trim().parse()
     }
 
     /// The activations, checked against the hidden sizes field when it holds sizes.
@@ -314,6 +326,7 @@ impl Form {
             .map_err(|why| (Field::Pace, why))?;
         let batch_size =
             parse_batch(text(Field::BatchSize)).map_err(|why| (Field::BatchSize, why))?;
+        self.race().map_err(|why| (Field::Race, why))?;
         let mut data = self
             .parse_data(text(Field::Data))
             .map_err(|why| (Field::Data, why))?;

@@ -11,7 +11,6 @@ use crate::setup::load_data_and_weights;
 use crate::signals::{self, Caught, SIGINT, SIGTERM};
 use serde_json::json;
 use std::io::Write;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Trains `race`'s variants of `config` from its starting coefficients for its epochs and
@@ -21,7 +20,7 @@ pub fn race(
     config: &RunSettings,
     race: &Race,
     format: Format,
-    out: &mut (impl Write + Send),
+    out: &mut impl Write,
     bars: bool,
 ) -> Result<()> {
     let (splits, weights) = {
@@ -40,22 +39,13 @@ pub fn race(
     let caught = Caught::once(&[SIGINT, SIGTERM]).ok();
     let own = AtomicBool::new(false);
     let stop = caught.as_ref().map_or(&own, Caught::flag);
-    let bar = Mutex::new((Bar::epochs(epochs * variants.len(), bars), 0));
-    let printing = Mutex::new((out, None::<std::io::Error>));
+    let mut bar = Bar::epochs(epochs * variants.len(), bars);
+    let mut done = 0;
+    let mut failure: Option<std::io::Error> = None;
     let on_lap = |lap: RaceLap| {
-        if let Ok(mut bar) = bar.lock() {
-            bar.1 += lap.points.len();
-            let done = bar.1;
-            bar.0.set(done);
-        }
-        if format != Format::Jsonl {
-            return;
-        }
-        let Ok(mut printing) = printing.lock() else {
-            return;
-        };
-        let (out, failure) = &mut *printing;
-        if failure.is_some() {
+        done += lap.points.len();
+        bar.set(done);
+        if format != Format::Jsonl || failure.is_some() {
             return;
         }
         let name = names.get(lap.variant).map_or("", String::as_str);
@@ -68,19 +58,16 @@ pub fn race(
                 "valid_accuracy": p.valid_accuracy,
             });
             if let Err(error) = writeln!(out, "{line}") {
-                *failure = Some(error);
+                failure = Some(error);
                 // Nobody reads the rest (a closed pipe): stop training for it.
                 stop.store(true, Ordering::Relaxed);
                 return;
             }
         }
-        *failure = out.flush().err();
+        failure = out.flush().err();
     };
-    let finishes = race::race(&splits, &weights, &variants, epochs, stop, &on_lap)?;
+    let finishes = race::race(&splits, &weights, &variants, epochs, stop, on_lap)?;
     drop(bar);
-    let (out, failure) = printing
-        .into_inner()
-        .map_err(|_| Error::Backend("a variant's thread panicked while printing".into()))?;
     if let Some(error) = failure {
         return Err(stdout_error(error));
     }

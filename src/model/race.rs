@@ -13,6 +13,7 @@ use crate::report::weights::Weights;
 use crate::settings::RunSettings;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
 
 /// A lap (the epochs read back together and reported at once) takes about this long, so a
@@ -21,22 +22,29 @@ const LAP: Duration = Duration::from_millis(40);
 
 /// Trains each of `variants` (a run's settings each: its rate, batches and method) from
 /// `weights` on `splits` for `epochs`, each on a thread of its own (burn's CPU backend),
-/// handing each variant's epochs to `on_lap` as they come. Once `stop` is set, each variant
-/// ends after its lap. Returns how each ended, in the variants' order.
+/// handing each variant's epochs to `on_lap` (on the calling thread) as they come. Once
+/// `stop` is set, each variant ends after its lap. Returns how each ended, in the variants'
+/// order.
 pub fn race(
     splits: &Splits,
     weights: &Weights,
     variants: &[RunSettings],
     epochs: usize,
     stop: &AtomicBool,
-    on_lap: &(dyn Fn(RaceLap) + Sync),
+    mut on_lap: impl FnMut(RaceLap),
 ) -> Result<Vec<RaceFinish>> {
+    let (laps, arrived) = channel();
     std::thread::scope(|scope| {
         let threads: Vec<_> = variants
             .iter()
             .enumerate()
             .map(|(variant, settings)| {
+                let laps = laps.clone();
                 scope.spawn(move || {
+                    let on_lap = |lap| {
+                        // The caller has stopped listening only when it is ending the race.
+                        let _ = laps.send(lap);
+                    };
                     let start = Start {
                         splits,
                         weights,
@@ -45,7 +53,7 @@ pub fn race(
                     };
                     let trained = catch_unwind(AssertUnwindSafe(|| {
                         let run = start.run(settings.lr.get());
-                        train(run, variant, epochs, stop, on_lap)
+                        train(run, variant, epochs, stop, &on_lap)
                     }));
                     trained.unwrap_or_else(|payload| {
                         let why = panic_text(payload.as_ref());
@@ -57,6 +65,10 @@ pub fn race(
                 })
             })
             .collect();
+        drop(laps);
+        for lap in arrived {
+            on_lap(lap);
+        }
         threads
             .into_iter()
             .map(|thread| {
@@ -75,7 +87,7 @@ fn train(
     variant: usize,
     epochs: usize,
     stop: &AtomicBool,
-    on_lap: &(dyn Fn(RaceLap) + Sync),
+    on_lap: &dyn Fn(RaceLap),
 ) -> Result<RaceFinish> {
     let train_loss =
         |run: &Run| -> Result<f32> { Ok(run.evaluate(Split::Train)?.map_or(f32::NAN, |e| e.loss)) };
@@ -119,7 +131,6 @@ mod tests {
     use crate::data::load;
     use crate::model::network::init_weights;
     use crate::settings::{DataSpec, Race};
-    use std::sync::Mutex;
 
     /// Every variant starts from the same coefficients: with one loss, the first epoch's loss
     /// (taken before the first update) is the same for all, and a variant's run is the run of
@@ -130,13 +141,10 @@ mod tests {
         let weights = init_weights(splits.features().len(), &[20], 442);
         let race: Race = "optimizer=sgd,momentum,adam".parse().unwrap();
         let variants = race.runs(&RunSettings::tutorial());
-        let laps = Mutex::new(Vec::new());
+        let mut laps = Vec::new();
         let stop = AtomicBool::new(false);
-        let finishes = super::race(&splits, &weights, &variants, 5, &stop, &|lap| {
-            laps.lock().unwrap().push(lap);
-        })
-        .unwrap();
-        let laps = laps.into_inner().unwrap();
+        let finishes =
+            super::race(&splits, &weights, &variants, 5, &stop, |lap| laps.push(lap)).unwrap();
         let first = |variant: usize| {
             let lap = laps.iter().find(|l| l.variant == variant).unwrap();
             lap.points[0]

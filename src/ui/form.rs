@@ -46,7 +46,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let form = if let Some(form) = editing {
         form
     } else {
-        shown = Form::new(&app.next.settings, app.next.pace, &app.next.start);
+        shown = Form::new(
+            &app.next.settings,
+            app.next.pace,
+            &app.next.start,
+            &app.next.race,
+        );
         &shown
     };
     let mut lines: Vec<Line> = rows(app)

@@ -766,3 +766,45 @@ fn the_finders_plot_names_fastais_suggestions() {
     );
     assert_snapshot!(terminal(&app, 120, 36).backend());
 }
+
+/// A race at its end, trained for real: the update rules from the tutorial's start at lr 0.1
+/// for 30 epochs each, lettered on the loss chart and in the panel, Adam ahead.
+#[test]
+fn a_race_at_its_end() {
+    use crate::settings::{DataSpec, Race};
+    use crate::trainer::messages::{JobEvent, RacePlan};
+    let mut app = mid_run();
+    let splits = crate::data::load(&DataSpec::default()).unwrap();
+    let weights = crate::model::network::init_weights(12, &[20], 442);
+    let race: Race = "optimizer=sgd,momentum,adam".parse().unwrap();
+    let names = race.variants().iter().map(|v| v.name()).collect();
+    let plan = RacePlan { names, epochs: 30 };
+    app.on_event(Event::Race(JobEvent::Started { run: 1, plan }));
+    let variants = race.runs(&RunSettings::tutorial());
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let mut laps = Vec::new();
+    let finishes = crate::model::race::race(&splits, &weights, &variants, 30, &stop, |lap| {
+        laps.push(lap);
+    })
+    .unwrap();
+    for lap in laps {
+        app.on_event(Event::Race(JobEvent::Progress(lap)));
+    }
+    app.on_event(Event::Race(JobEvent::Done(finishes)));
+    let message = app.screen.message.as_ref().map(|m| m.text.clone());
+    assert_eq!(
+        message.as_deref(),
+        Some("race done: optimizer=adam ends with the best validation accuracy, 77.5 %")
+    );
+    let terminal = terminal(&app, 100, 30);
+    let shown = text(terminal.backend().buffer());
+    assert!(
+        shown.contains("race optimizer: a sgd  b momentum  c adam"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Race from run #1's start · epoch 30/30"),
+        "{shown}"
+    );
+    assert_snapshot!(terminal.backend());
+}

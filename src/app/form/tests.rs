@@ -1,10 +1,16 @@
 //! The form: what it shows, what it refuses and why, what it applies.
 use super::*;
 use crate::app::fixtures::{count, hidden, lr, settings};
+use crate::settings::Race;
 use crossterm::event::KeyModifiers;
 
 fn form(settings: &RunSettings) -> Form {
-    Form::new(settings, Pace::Max, &DataSpec::default())
+    Form::new(
+        settings,
+        Pace::Max,
+        &DataSpec::default(),
+        &Race::update_rules(),
+    )
 }
 
 fn press(form: &mut Form, code: KeyCode) -> Edit {
@@ -34,8 +40,20 @@ fn shows_the_settings() {
     assert_eq!(
         texts,
         [
-            "0.1", "20", "30", "442", "cpu", "max", "full", "start", "x1,x2", "relu", "mae", "sgd",
-            "none"
+            "0.1",
+            "20",
+            "30",
+            "442",
+            "cpu",
+            "max",
+            "full",
+            "start",
+            "x1,x2",
+            "relu",
+            "mae",
+            "sgd",
+            "none",
+            "optimizer=sgd,momentum,adam"
         ]
     );
     assert_eq!(form.settings(), Ok((settings(), Pace::Max)));
@@ -134,11 +152,11 @@ fn enter_applies_a_valid_form() {
 fn focus_wraps_both_ways() {
     let mut form = form(&settings());
     press(&mut form, KeyCode::Up);
-    assert_eq!(form.focus, Field::Penalty);
+    assert_eq!(form.focus, Field::Race);
     press(&mut form, KeyCode::Tab);
     assert_eq!(form.focus, Field::Lr);
     press(&mut form, KeyCode::BackTab);
-    assert_eq!(form.focus, Field::Penalty);
+    assert_eq!(form.focus, Field::Race);
 }
 
 fn set(form: &mut Form, field: Field, text: &str) {
@@ -172,8 +190,13 @@ fn the_method_and_the_features_feed_the_settings() {
     let generated = applied.data.generated().unwrap();
     assert_eq!(generated.features.to_string(), "x1sq,x2sq");
     // Shown again as typed (in the canonical spelling).
-    let shown = Form::new(&applied, Pace::Max, &DataSpec::default());
-    let texts: Vec<&str> = Field::ALL[8..].iter().map(|&f| shown.text(f)).collect();
+    let shown = Form::new(
+        &applied,
+        Pace::Max,
+        &DataSpec::default(),
+        &Race::update_rules(),
+    );
+    let texts: Vec<&str> = Field::ALL[8..13].iter().map(|&f| shown.text(f)).collect();
     assert_eq!(
         texts,
         ["x1sq,x2sq", "relu,tanh", "bce", "momentum 0.5", "l2 0.01"]
