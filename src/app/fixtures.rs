@@ -294,18 +294,19 @@ pub fn sweep_events(done: &[usize]) -> Vec<Event> {
 }
 
 /// The dashboard after a real run of the tutorial's network from seed 442: `hidden` units at
-/// `lr` on `settings`' data, with the snapshots (boundary and unit maps on two-feature data)
+/// `lr` on `settings`' data (with their activations, loss and update rule), with the snapshots (boundary and unit maps on two-feature data)
 /// the trainer would send after each of the epochs `at`, the last being the run's end. Times
 /// are 40 ms per epoch, so screens do not depend on the machine.
 pub fn trained(settings: RunSettings, at: &[usize]) -> App {
-    use crate::model::data::DeviceData;
-    use crate::model::network::init_coeffs;
+    use crate::model::data::Batches;
+    use crate::model::network::init_weights;
     use crate::model::run::Run;
     let splits = crate::data::load(&settings.data).expect("the test data");
     let device = burn::tensor::Device::flex();
     let hidden = settings.hidden_sizes();
-    let coeffs = init_coeffs(splits.features().len(), hidden.sizes(), 442, &device);
-    let mut run = Run::new(coeffs, DeviceData::new(&splits, &device), settings.lr.get());
+    let weights = init_weights(splits.features().len(), hidden.sizes(), 442);
+    let (lr, method) = (settings.lr.get(), &settings.method);
+    let mut run = Run::from_weights(&weights, &splits, &device, lr, Batches::FULL, method);
     let plane = crate::model::plane::Plane::of(&splits);
     let mut app = App::new(settings.clone(), Pace::Max, DataInfo::from(&splits), true);
     app.on_event(Event::Started(RunInfo {

@@ -294,6 +294,7 @@ impl NetworkView {
             state: InspectedState::Hidden {
                 state: self.state(unit.layer, unit.unit),
                 active,
+                can_die: self.layers.get(unit.layer).is_none_or(|l| l.can_die),
             },
             grad,
             incoming,
@@ -329,8 +330,10 @@ pub fn unit_name(layer: usize, unit: usize) -> String {
 pub enum InspectedState {
     Hidden {
         state: UnitState,
-        /// The share of training rows it is active on.
+        /// The share of training rows it is active on (above zero).
         active: Option<f32>,
+        /// Whether its layer's units can die (ReLU).
+        can_die: bool,
     },
     Output {
         /// Every prediction within `SATURATION` of 0 or 1.

@@ -476,6 +476,38 @@ pub fn loss_and_accuracy(coeffs: &Coeffs, x: &Tensor<2>, y: &Tensor<2>) -> (Tens
 mod tests {
     use super::*;
 
+    /// The tutorial's claim: without a non-linearity the layers collapse into one linear
+    /// layer. Two linear hidden layers predict `sigmoid(x · W + b)` with `W` the product of
+    /// the weight matrices; ReLU ones do not.
+    #[test]
+    fn linear_hidden_layers_are_one_linear_map() {
+        let weights = init_weights(3, &[5, 4], 7);
+        let map = weights.linear_map().unwrap();
+        assert_eq!(map.shape(), [3, 1]);
+        let rows: Vec<[f32; 3]> = vec![[0.5, -1.0, 2.0], [1.5, 0.25, -0.75], [-2.0, 1.0, 1.0]];
+        let device = Device::flex();
+        let x = Tensor::<2>::from_data(TensorData::new(rows.concat(), [rows.len(), 3]), &device);
+        let preds = |activation: &str| -> Vec<f32> {
+            let method = Method {
+                activation: activation.parse().unwrap(),
+                ..Method::default()
+            };
+            let coeffs = Coeffs::from_weights(&weights, &device, &method).detached();
+            calc_preds(&coeffs, &x)
+                .into_data()
+                .try_to_vec::<f32>()
+                .unwrap()
+        };
+        let linear = preds("linear");
+        for (row, got) in rows.iter().zip(&linear) {
+            let z: f32 =
+                row.iter().zip(&map.values).map(|(a, w)| a * w).sum::<f32>() + weights.bias;
+            let want = 1.0 / (1.0 + (-z).exp());
+            assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+        }
+        assert_ne!(preds("relu"), linear);
+    }
+
     /// PyTorch wrote these starting coefficients (`tests/fixtures/reference.py init`, after
     /// `torch.manual_seed`): the same seed gives the same values, bit for bit.
     #[test]

@@ -23,7 +23,7 @@ pub(super) fn terminal(app: &App, width: u16, height: u16) -> Terminal<TestBacke
     terminal
 }
 
-fn text(buffer: &Buffer) -> String {
+pub(super) fn text(buffer: &Buffer) -> String {
     let area = buffer.area;
     (area.top()..area.bottom())
         .map(|y| {
