@@ -286,9 +286,14 @@ fn a_closed_stdout_ends_the_run_quietly_and_keeps_the_weights() {
 /// The README's sweep example is what the binary prints, table and verdict.
 #[test]
 fn the_readmes_sweep_table_is_the_binarys() {
+    readme_block_is_the_binarys("$ nnfs-tui --headless --sweep ");
+}
+
+/// The README's block that starts with the command `start`: what the binary prints for it.
+fn readme_block_is_the_binarys(start: &str) {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme.find("$ nnfs-tui --headless --sweep ").unwrap();
+    let start = readme.find(start).unwrap();
     let block = &readme[start..readme[start..].find("```").unwrap() + start];
     let (command, table) = block.split_once('\n').unwrap();
     let args: Vec<&str> = command.split_whitespace().skip(2).collect();
@@ -510,4 +515,9 @@ fn a_race_refuses_what_it_does_not_go_with() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert_eq!(stderr(&output).trim_end(), message, "{args:?}");
     }
+}
+
+#[test]
+fn the_readmes_race_table_is_the_binarys() {
+    readme_block_is_the_binarys("$ nnfs-tui --headless --race ");
 }
