@@ -17,7 +17,7 @@ use nnfs_tui::data::{Dataset, Splits, load};
 use nnfs_tui::model::data::DeviceData;
 use nnfs_tui::model::device::{self, Backend};
 use nnfs_tui::model::network::{
-    calc_loss, execute_epoch, init_coeffs, loss_and_accuracy, model_accuracy,
+    Learner, calc_loss, execute_epoch, init_coeffs, loss_and_accuracy, model_accuracy,
 };
 use nnfs_tui::model::run::Run;
 use nnfs_tui::random::Generator;
@@ -52,6 +52,7 @@ fn synthetic(rows: usize, features: usize) -> Splits {
         valid,
         test,
         notices: Vec::new(),
+        coordinates: None,
     }
 }
 
@@ -107,10 +108,11 @@ fn bench_backend(c: &mut Criterion, backend: Backend) {
                         .execute()
                 });
             });
+            let mut tutorial = Learner::tutorial();
             group.bench_function(format!("{name}/execute_epoch+loss"), |b| {
                 b.iter(|| {
-                    let loss = execute_epoch(&mut coeffs, &x, &y, 0.1);
-                    loss.into_scalar::<f32>()
+                    let stepped = execute_epoch(&mut coeffs, &x, &y, 0.1, &mut tutorial);
+                    stepped.loss.into_scalar::<f32>()
                 });
             });
         }
@@ -127,7 +129,8 @@ fn cpu(c: &mut Criterion) {
     let mut coeffs = init_coeffs(splits.features().len(), &[20], 442, &device);
     let data = DeviceData::new(&splits, &device);
     for epoch in 1..=5 {
-        let burn = execute_epoch(&mut coeffs, &data.train.x, &data.train.y, 0.1);
+        let (x, y) = (&data.train.x, &data.train.y);
+        let burn = execute_epoch(&mut coeffs, x, y, 0.1, &mut Learner::tutorial()).loss;
         let (burn, ours) = (burn.into_scalar::<f32>(), check.epoch(0.1));
         assert!(
             (burn - ours).abs() < 1e-5,

@@ -3,9 +3,9 @@
 //! are [`crate::settings::resolve`]'s.
 
 use crate::settings::{
-    Backend, Choice, ColumnName, Count, Delimiter, FilePath, Format, HiddenSizes, Layer,
-    LearningRate, LrRange, Noise, Pace, Playground, Points, Scale, Seed, Steps, Switch,
-    TestFraction, ValidFraction,
+    Activations, Backend, Choice, ColumnName, Count, Delimiter, Features, FilePath, Format,
+    HiddenSizes, Layer, LearningRate, Loss, LrRange, Momentum, Noise, Optimizer, Pace, Penalty,
+    Playground, Points, Race, Scale, Seed, Steps, Switch, TestFraction, ValidFraction,
 };
 use clap::Parser;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
@@ -110,10 +110,51 @@ pub struct Cli {
     #[arg(long, value_name = "F")]
     pub noise: Option<Noise>,
 
+    /// The inputs made from a generated set's coordinates, as TensorFlow Playground offers
+    /// them: x1, x2, x1sq (x1²), x2sq, x1x2, sinx1, sinx2, comma-separated (with --dataset)
+    /// [default: x1,x2]
+    #[arg(long, value_name = "F[,F..]")]
+    pub features: Option<Features>,
+
     /// Rows per gradient step, in a new random order every epoch [default: all training rows,
     /// the tutorial's full batch]
     #[arg(long, value_name = "N")]
     pub batch_size: Option<Count>,
+
+    /// The hidden layers' activation, or one per layer (relu,tanh): relu, `leaky_relu` (slope
+    /// 0.01), tanh, sigmoid or linear [default: relu, the tutorial's]; the output stays a
+    /// sigmoid
+    #[arg(long, value_name = "NAME[,NAME..]")]
+    pub activation: Option<Activations>,
+
+    /// What the training minimises [default: mae, the tutorial's].
+    #[arg(long, value_parser = choice::<Loss>())]
+    pub loss: Option<Loss>,
+
+    /// How the coefficients move after each gradient [default: sgd, the tutorial's].
+    #[arg(long, value_parser = choice::<Optimizer>())]
+    pub optimizer: Option<Optimizer>,
+
+    /// The momentum of --optimizer momentum, from 0 up to 1 [default: 0.9].
+    #[arg(long, value_name = "F")]
+    pub momentum: Option<Momentum>,
+
+    /// Add F * sum(|w|) over the weight matrices (not the bias) to the loss that is
+    /// differentiated [default: 0].
+    #[arg(long, value_name = "F")]
+    pub l1: Option<Penalty>,
+
+    /// Add F / 2 * sum(w^2) over the weight matrices (not the bias) to the loss that is
+    /// differentiated [default: 0].
+    #[arg(long, value_name = "F")]
+    pub l2: Option<Penalty>,
+
+    /// A race: 2 to 4 variants of the run, each with another value of one setting (lr,
+    /// activation, loss, optimizer, momentum, l1, l2, `batch_size`), trained from the same
+    /// starting coefficients side by side, e.g. loss=mae,bce or optimizer=sgd,momentum,adam;
+    /// headless, a table of how each ended (in the dashboard, what R races)
+    #[arg(long, value_name = "KEY=V1,V2[,..]")]
+    pub race: Option<Race>,
 
     /// Learning-rate sweep: train the same starting coefficients at --steps learning rates
     /// evenly spaced on a log scale over FROM..TO (e.g. 0.01..100), on parallel CPU threads,
@@ -196,7 +237,15 @@ impl Cli {
             dataset: self.dataset,
             points: self.points,
             noise: self.noise,
+            features: self.features,
             batch_size: self.batch_size,
+            activation: self.activation,
+            loss: self.loss,
+            optimizer: self.optimizer,
+            momentum: self.momentum,
+            l1: self.l1,
+            l2: self.l2,
+            race: self.race,
             sweep: self.sweep,
             lr_find: self.lr_find,
             steps: self.steps,

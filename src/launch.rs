@@ -2,7 +2,7 @@
 
 use crate::cli::Cli;
 use crate::error::{Error, Result};
-use crate::settings::{self, FinderSpec, Format, Session, SweepSpec};
+use crate::settings::{self, FinderSpec, Format, Race, Session, SweepSpec};
 use std::io::IsTerminal;
 
 /// One invocation's work.
@@ -16,6 +16,8 @@ pub enum Action {
     Sweep(Session, SweepSpec),
     /// Find a learning rate from the run's start, as fastai's `lr_find` does.
     LrFind(Session, FinderSpec),
+    /// Train the run's variants from its start, side by side, and print how each ended.
+    Race(Session, Race),
 }
 
 impl Action {
@@ -29,12 +31,15 @@ impl Action {
             .as_ref()
             .map(|(layer, name)| (layer.clone(), name.as_str()));
         let session = settings::resolve(cli.layer(), file).map_err(Error::Usage)?;
-        Ok(match (session.sweep, session.lr_find) {
-            (Some(spec), _) => Action::Sweep(session, spec),
-            (None, Some(spec)) => Action::LrFind(session, spec),
-            (None, None) if session.headless => Action::Headless(session),
-            (None, None) => Action::Dashboard(session),
-        })
+        Ok(
+            match (session.sweep, session.lr_find, session.race.clone()) {
+                (Some(spec), _, _) => Action::Sweep(session, spec),
+                (None, Some(spec), _) => Action::LrFind(session, spec),
+                (None, None, Some(race)) if session.headless => Action::Race(session, race),
+                (None, None, _) if session.headless => Action::Headless(session),
+                (None, None, _) => Action::Dashboard(session),
+            },
+        )
     }
 
     pub fn run(self) -> Result<()> {
@@ -58,6 +63,11 @@ impl Action {
                 let bars = session.format == Format::Text || !stdout.is_terminal();
                 let format = session.format;
                 crate::headless::sweep(&session.run, &spec, format, &mut stdout.lock(), bars)
+            }
+            Action::Race(session, race) => {
+                let bars = session.format == Format::Text || !stdout.is_terminal();
+                let format = session.format;
+                crate::headless::race(&session.run, &race, format, &mut stdout.lock(), bars)
             }
             Action::LrFind(session, spec) => {
                 let bars = !stdout.is_terminal();

@@ -3,7 +3,6 @@
 
 use crate::data::{self, Splits};
 use crate::error::{Error, Result};
-use crate::model::data::Batches;
 use crate::model::device::{self, Compute};
 use crate::model::memory;
 use crate::model::network::init_weights;
@@ -39,6 +38,19 @@ pub fn load_data_and_weights(
         }
         None => init_weights(n_inputs, config.hidden_sizes().sizes(), config.seed.get()),
     };
+    if let Some(path) = &config.init {
+        let layers = weights.hidden.len();
+        config
+            .method
+            .activation
+            .check_layers(layers)
+            .map_err(|why| {
+                Error::Usage(format!(
+                    "--activation: {why} (--init {} has {layers})",
+                    path.display()
+                ))
+            })?;
+    }
     Ok((splits, weights))
 }
 
@@ -51,13 +63,7 @@ pub fn prepare(
     let (splits, weights) = load_data_and_weights(config, progress)?;
     let compute = device::init(config.backend)?;
     memory::check(config, &splits, &weights.hidden_sizes(), &compute, 1).map_err(Error::Usage)?;
-    let run = Run::from_weights(
-        &weights,
-        &splits,
-        &compute.device,
-        config.lr.get(),
-        Batches::of(config),
-    );
+    let run = Run::for_settings(&weights, &splits, &compute.device, config);
     Ok(Prepared {
         run,
         splits,

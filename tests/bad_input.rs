@@ -197,6 +197,12 @@ fn bad_numbers_in_flags() {
         (&["--lr", "NaN"], "--lr"),
         (&["--hidden", "0"], "--hidden"),
         (&["--epochs", "0"], "--epochs"),
+        (&["--momentum", "1"], "--momentum"),
+        (&["--l1", "-0.1"], "--l1"),
+        (&["--l2", "inf"], "--l2"),
+        (&["--activation", "relu,swish"], "--activation"),
+        (&["--loss", "hinge"], "--loss"),
+        (&["--optimizer", "rmsprop"], "--optimizer"),
     ] {
         let line = error_line(args);
         assert!(line.contains(&format!("for '{flag}")), "{line}");
@@ -243,6 +249,23 @@ fn text_that_is_not_utf8_names_the_line_and_column() {
         line.contains("latin1.csv: line 1, column 2: the text is not UTF-8"),
         "{line}"
     );
+}
+
+#[test]
+fn choices_that_do_not_go_together() {
+    let line = error_line(&["--momentum", "0.5"]);
+    assert_eq!(
+        line,
+        "error: --momentum is the momentum of --optimizer momentum: add that, or drop the momentum"
+    );
+    let line = error_line(&["--activation", "relu,tanh,relu", "--hidden", "10,10"]);
+    assert_eq!(
+        line,
+        "error: --activation: 3 activations for 2 hidden layers: give one for every layer, or one per layer"
+    );
+    let init = fixture("seed-lr1.4/init.safetensors");
+    let line = error_line(&["--init", s(&init), "--activation", "relu,tanh"]);
+    assert!(line.ends_with("has 1)"), "{line}");
 }
 
 #[test]

@@ -152,6 +152,7 @@ fn pytorchs_events(expected: &Value) -> Vec<(usize, EventKind)> {
         let m = EpochMetrics {
             epoch: i + 1,
             train_loss,
+            penalty: None,
             valid_loss,
             valid_accuracy: 0.0,
             elapsed: Duration::ZERO,

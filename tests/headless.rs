@@ -202,6 +202,38 @@ fn a_generated_set_trains_with_mini_batches() {
     assert!(accuracy(&full) < accuracy(&mini), "{full} vs {mini}");
 }
 
+/// The circle is no straight line in x1 and x2, and one in x1² and x2²: with linear hidden
+/// units (one linear map) only the crosses learn it.
+#[test]
+fn crossed_features_let_a_linear_network_learn_the_circle() {
+    let run = |features: &str| {
+        let args = [
+            "--headless",
+            "--dataset",
+            "circle",
+            "--features",
+            features,
+            "--activation",
+            "linear",
+            "--hidden",
+            "4",
+            "--lr",
+            "3",
+            "--epochs",
+            "300",
+            "--format",
+            "jsonl",
+        ];
+        jsonl(&nnfs(&args)).pop().unwrap()
+    };
+    let crossed = run("x2sq,x1^2");
+    let plain = run("x1,x2");
+    assert_eq!(crossed["features"], serde_json::json!(["x1²", "x2²"]));
+    let accuracy = |s: &Value| s["final_valid_accuracy"].as_f64().unwrap();
+    assert!(accuracy(&crossed) > 0.95, "{crossed}");
+    assert!(accuracy(&plain) < 0.7, "{plain}");
+}
+
 #[test]
 fn a_sweep_refuses_flags_for_one_run() {
     for args in [
@@ -254,9 +286,14 @@ fn a_closed_stdout_ends_the_run_quietly_and_keeps_the_weights() {
 /// The README's sweep example is what the binary prints, table and verdict.
 #[test]
 fn the_readmes_sweep_table_is_the_binarys() {
+    readme_block_is_the_binarys("$ nnfs-tui --headless --sweep ");
+}
+
+/// The README's block that starts with the command `start`: what the binary prints for it.
+fn readme_block_is_the_binarys(start: &str) {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme.find("$ nnfs-tui --headless --sweep ").unwrap();
+    let start = readme.find(start).unwrap();
     let block = &readme[start..readme[start..].find("```").unwrap() + start];
     let (command, table) = block.split_once('\n').unwrap();
     let args: Vec<&str> = command.split_whitespace().skip(2).collect();
@@ -392,4 +429,95 @@ fn dynamics_flags_refuse_what_they_do_not_go_with() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert_eq!(stderr(&output).trim_end(), message, "{args:?}");
     }
+}
+
+/// A race's variants start from the seed's coefficients, each trained as its own settings
+/// say: the Adam variant is PyTorch's Adam run (`reference.py seed --optimizer adam`), every
+/// epoch within 1e-4, and the SGD variant is the tutorial's run.
+#[test]
+fn a_race_trains_each_variant_from_the_same_start() {
+    let fixture = common::fixture("seeded/opt-adam-lr0.01/expected.json");
+    let adam: Value = serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+    let lines = jsonl(&nnfs(&[
+        "--headless",
+        "--race",
+        "optimizer=sgd,adam",
+        "--lr",
+        "0.01",
+        "--format",
+        "jsonl",
+    ]));
+    let losses = |variant: &str| -> Vec<f64> {
+        lines
+            .iter()
+            .filter(|l| l["variant"] == variant && l.get("epoch").is_some())
+            .map(|l| l["train_loss"].as_f64().unwrap())
+            .collect()
+    };
+    let raced = losses("optimizer=adam");
+    let torch = adam["train_losses"].as_array().unwrap();
+    assert_eq!(raced.len(), torch.len());
+    for (got, want) in raced.iter().zip(torch) {
+        assert!(
+            (got - want.as_f64().unwrap()).abs() < 1e-4,
+            "{got} vs {want}"
+        );
+    }
+    let tutorial = jsonl(&nnfs(&["--headless", "--lr", "0.01", "--format", "jsonl"]));
+    let alone: Vec<f64> = tutorial[..30]
+        .iter()
+        .map(|l| l["train_loss"].as_f64().unwrap())
+        .collect();
+    assert_eq!(losses("optimizer=sgd"), alone);
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["race"], "optimizer");
+    assert_eq!(summary["variants"][1]["variant"], "optimizer=adam");
+    assert_eq!(summary["variants"][1]["epochs"], 30);
+    assert_eq!(
+        summary["variants"][0]["first_loss"],
+        summary["variants"][1]["first_loss"]
+    );
+
+    let table = nnfs(&["--headless", "--race", "lr=0.1,1.4", "--epochs", "5"]);
+    assert!(table.status.success(), "{}", stderr(&table));
+    let text = stdout(&table);
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows.len(), 4, "{text}");
+    assert!(rows[1].starts_with("lr=0.1 "), "{text}");
+    assert!(rows[2].starts_with("lr=1.4 "), "{text}");
+    assert_eq!(
+        rows[3],
+        "5 epochs each, every variant from the same start (seed 442)"
+    );
+}
+
+#[test]
+fn a_race_refuses_what_it_does_not_go_with() {
+    for (args, message) in [
+        (
+            &["--race", "loss=mae,bce", "--save", "w.safetensors"][..],
+            "error: --race trains many runs: --save, --save-best and --history are for one run",
+        ),
+        (
+            &["--race", "loss=mae,bce", "--sweep", "0.1..1"][..],
+            "error: --race trains its variants at the run's rate: drop --sweep or --lr-find",
+        ),
+        (
+            &["--race", "loss=mae,bce", "--backend", "wgpu"][..],
+            "error: --race trains its variants on the CPU, side by side: drop --backend wgpu",
+        ),
+        (
+            &["--race", "loss=mae,mae"][..],
+            "error: invalid value 'loss=mae,mae' for '--race <KEY=V1,V2[,..]>': loss=mae is in the race twice (see --help)",
+        ),
+    ] {
+        let output = nnfs(&[&["--headless"], args].concat());
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr(&output).trim_end(), message, "{args:?}");
+    }
+}
+
+#[test]
+fn the_readmes_race_table_is_the_binarys() {
+    readme_block_is_the_binarys("$ nnfs-tui --headless --race ");
 }

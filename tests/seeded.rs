@@ -25,6 +25,26 @@ const RUNS: [&str; 8] = [
     "batch64-lr0.3",
 ];
 
+/// The tutorial's code changed in one place each (`reference.py seed --activation`,
+/// `--loss`, `--optimizer`, `--momentum`, `--l1`, `--l2`): every activation, loss, update rule
+/// and penalty.
+const CHOICES: [&str; 14] = [
+    "act-leaky_relu-lr1.4",
+    "act-tanh-lr1.4",
+    "act-sigmoid-lr1.4",
+    "act-linear-lr1.4",
+    "act-relu-tanh-seed1-h10x10-lr2",
+    "loss-mse-lr1.4",
+    "loss-bce-lr1.4",
+    "opt-momentum-lr0.1",
+    "opt-momentum0.5-lr0.3",
+    "opt-adam-lr0.01",
+    "opt-adam-batch64-lr0.01",
+    "l1-0.001-lr1.4",
+    "l2-0.01-lr1.4",
+    "l1-0.001-l2-0.01-momentum-lr0.3",
+];
+
 fn expected(run: &str) -> Value {
     let path = fixture(&format!("seeded/{run}/expected.json"));
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -59,6 +79,14 @@ fn flags(expected: &Value) -> Vec<String> {
     if let Some(size) = expected["batch_size"].as_u64() {
         flags.extend(["--batch-size".into(), size.to_string()]);
     }
+    // The choices the fixture made where it left the tutorial's.
+    for key in ["activation", "loss", "optimizer", "momentum", "l1", "l2"] {
+        match &expected[key] {
+            Value::Null => {}
+            Value::String(text) => flags.extend([format!("--{key}"), text.clone()]),
+            other => flags.extend([format!("--{key}"), other.to_string()]),
+        }
+    }
     flags
 }
 
@@ -92,7 +120,12 @@ fn check(name: &str, output: &std::process::Output, tolerance: f64) -> f64 {
         for (key, reference) in [
             ("train_loss", "train_losses"),
             ("valid_loss", "valid_losses"),
+            ("penalty", "penalties"),
         ] {
+            if expected[reference].is_null() {
+                assert!(line[key].is_null(), "{name}: no {key} without a penalty");
+                continue;
+            }
             let got = line[key].as_f64().unwrap();
             let want = expected[reference][i].as_f64().unwrap();
             worst = worst.max((got - want).abs());
@@ -134,6 +167,14 @@ fn check(name: &str, output: &std::process::Output, tolerance: f64) -> f64 {
 #[test]
 fn cpu_runs_from_a_seed_match_pytorch_every_epoch() {
     for name in RUNS {
+        let worst = check(name, &run(name, "cpu"), 1e-4);
+        eprintln!("{name}: largest loss difference on cpu {worst:.2e}");
+    }
+}
+
+#[test]
+fn every_activation_loss_update_rule_and_penalty_matches_pytorch_every_epoch() {
+    for name in CHOICES {
         let worst = check(name, &run(name, "cpu"), 1e-4);
         eprintln!("{name}: largest loss difference on cpu {worst:.2e}");
     }
@@ -190,7 +231,7 @@ fn close(got: f64, want: f64, relative: f64) -> bool {
 #[test]
 fn gradient_norms_and_update_ratios_match_pytorch_every_epoch() {
     let mut worst = 0.0f64;
-    for name in RUNS {
+    for name in RUNS.iter().chain(&CHOICES) {
         let expected = expected(name);
         let Some(grad_norms) = expected["grad_norm"].as_array() else {
             continue; // mini-batches: PyTorch's figures are per step, not per epoch

@@ -26,6 +26,7 @@ pub fn app() -> App {
         valid_rows: 178,
         test_rows: 0,
         features: 12,
+        planar: false,
     };
     App::new(settings(), Pace::Max, data, true)
 }
@@ -40,6 +41,7 @@ pub fn start(app: &mut App, run: RunId) {
         valid_rows: 178,
         test_rows: 0,
         features: (0..12).map(|i| format!("f{i}")).collect(),
+        planar: false,
         from_init: false,
     }));
 }
@@ -52,6 +54,7 @@ pub fn epochs(app: &mut App, run: RunId, first: usize, last: usize) {
             EpochMetrics {
                 epoch: e,
                 train_loss: 0.2 + 0.34 / (1.0 + t / 50.0),
+                penalty: None,
                 valid_loss: 0.21 + 0.33 / (1.0 + t / 60.0),
                 valid_accuracy: 0.8 - 0.2 / (1.0 + t / 40.0),
                 elapsed: Duration::from_micros(100 * e as u64),
@@ -135,6 +138,7 @@ pub fn network_snapshot(app: &mut App, run: RunId, epoch: usize, hidden: usize) 
                     .map(|&a| if a > 0.0 { 1.0 } else { 0.0 })
                     .collect(),
                 active,
+                can_die: true,
                 grad_norm: Some(vec![1e-3; hidden]),
             }],
         ),

@@ -30,6 +30,7 @@ impl App {
                     &self.next.settings,
                     self.next.pace,
                     &self.next.start,
+                    &self.next.race,
                 ));
             }
             Action::Pause => return self.toggle_pause(),
@@ -54,6 +55,7 @@ impl App {
             Action::ExportRuns => return self.export_runs(),
             Action::SaveSession => return self.save_session(),
             Action::Sweep => return self.start_sweep(),
+            Action::Race => return self.start_race(),
             Action::SweepPanel => self.toggle_sweep(),
             Action::RunTable => screen.table.shown = !screen.table.shown,
             Action::CloseTable => screen.table.shown = false,
@@ -333,12 +335,38 @@ impl App {
         None
     }
 
+    /// `v`: hides the sweep's or the race's panel, or shows the latest again (the race
+    /// first).
     fn toggle_sweep(&mut self) {
-        if self.reported.sweep.is_none() {
-            self.screen.say("no sweep yet: L starts one");
-            return;
+        let screen = &mut self.screen;
+        if self.reported.sweep.is_none() && self.reported.race.is_none() {
+            screen.say("no sweep or race yet: L or R starts one");
+        } else if screen.show_race && self.reported.race.is_some() {
+            screen.show_race = false;
+            screen.show_sweep = false;
+        } else if screen.show_sweep && self.reported.sweep.is_some() {
+            screen.show_sweep = false;
+        } else if self.reported.race.is_some() {
+            screen.show_race = true;
+        } else {
+            screen.show_sweep = true;
         }
-        self.screen.show_sweep = !self.screen.show_sweep;
+    }
+
+    /// `R`: races the variants of the next run's settings the form names (the update rules
+    /// unless told) from the current run's start, or cancels the race that is running.
+    fn start_race(&mut self) -> Vec<Effect> {
+        let running = self.reported.race.as_ref().is_some_and(JobView::is_running);
+        self.screen.show_race = true;
+        if let Some(effects) = self.before_job(running, ("race", "a race"), Command::CancelRace) {
+            return effects;
+        }
+        let race = self.next.race.clone();
+        self.screen.say(format!(
+            "racing {race} from run #{}'s start, side by side…",
+            self.current().map_or(0, RunView::id)
+        ));
+        vec![Effect::Send(Command::Race(race))]
     }
 
     /// `F`: starts the finder from the current run's start, or cancels the running one.

@@ -16,6 +16,7 @@ pub fn csv(run: &RunView) -> String {
         let row = history_row(&EpochMetrics {
             epoch: p.epoch,
             train_loss: p.train_loss,
+            penalty: None,
             valid_loss: p.valid_loss,
             valid_accuracy: p.valid_accuracy,
             elapsed: p.elapsed,

@@ -47,6 +47,7 @@ pub fn data() -> DataInfo {
         valid_rows: 178,
         test_rows: 0,
         features: 12,
+        planar: false,
     }
 }
 
@@ -64,6 +65,7 @@ pub fn info(id: RunId, settings: RunSettings) -> RunInfo {
         valid_rows: 178,
         test_rows: 0,
         features: crate::data::titanic::FEATURES.map(String::from).to_vec(),
+        planar: false,
         from_init: false,
     }
 }
@@ -74,6 +76,7 @@ pub fn metrics(epoch: usize, train_loss: f32, valid_loss: f32, accuracy: f32) ->
         epoch,
         train_loss,
         valid_loss,
+        penalty: None,
         valid_accuracy: accuracy,
         elapsed: Duration::from_millis(40 * epoch as u64),
         stats: None,
@@ -153,6 +156,7 @@ pub fn snapshot_with_inputs(run: RunId, epoch: usize, health: Health, inputs: us
                     .enumerate()
                     .map(|(i, &a)| if i < health.dead_units { 0.0 } else { a })
                     .collect(),
+                can_die: true,
                 grad_norm: Some(vec![0.0, 0.021, 0.0043, 0.012]),
             }],
         ),
@@ -176,6 +180,7 @@ pub fn planar_data() -> DataInfo {
         valid_rows: 80,
         test_rows: 0,
         features: 2,
+        planar: true,
     }
 }
 
@@ -196,6 +201,7 @@ pub fn planar_info(id: RunId, settings: RunSettings) -> RunInfo {
         train_rows: 320,
         valid_rows: 80,
         features: vec!["x1".into(), "x2".into()],
+        planar: true,
         ..info(id, settings)
     }
 }
@@ -288,19 +294,20 @@ pub fn sweep_events(done: &[usize]) -> Vec<Event> {
 }
 
 /// The dashboard after a real run of the tutorial's network from seed 442: `hidden` units at
-/// `lr` on `settings`' data, with the snapshots (boundary and unit maps on two-feature data)
+/// `lr` on `settings`' data (with their activations, loss and update rule), with the snapshots (boundary and unit maps on two-feature data)
 /// the trainer would send after each of the epochs `at`, the last being the run's end. Times
 /// are 40 ms per epoch, so screens do not depend on the machine.
 pub fn trained(settings: RunSettings, at: &[usize]) -> App {
-    use crate::model::data::DeviceData;
-    use crate::model::network::init_coeffs;
+    use crate::model::data::Batches;
+    use crate::model::network::init_weights;
     use crate::model::run::Run;
     let splits = crate::data::load(&settings.data).expect("the test data");
     let device = burn::tensor::Device::flex();
     let hidden = settings.hidden_sizes();
-    let coeffs = init_coeffs(splits.features().len(), hidden.sizes(), 442, &device);
-    let mut run = Run::new(coeffs, DeviceData::new(&splits, &device), settings.lr.get());
-    let plane = crate::model::plane::Plane::of(&splits.train);
+    let weights = init_weights(splits.features().len(), hidden.sizes(), 442);
+    let (lr, method) = (settings.lr.get(), &settings.method);
+    let mut run = Run::from_weights(&weights, &splits, &device, lr, Batches::FULL, method);
+    let plane = crate::model::plane::Plane::of(&splits);
     let mut app = App::new(settings.clone(), Pace::Max, DataInfo::from(&splits), true);
     app.on_event(Event::Started(RunInfo {
         data_name: splits.name.clone(),
@@ -308,6 +315,7 @@ pub fn trained(settings: RunSettings, at: &[usize]) -> App {
         valid_rows: splits.valid.rows(),
         test_rows: splits.test.rows(),
         features: splits.features().to_vec(),
+        planar: splits.is_planar(),
         ..info(1, settings)
     }));
     let mut done = 0;

@@ -2,8 +2,9 @@
 //! and session files follow, applied only when valid.
 
 use crate::settings::{
-    Backend, Choice, Count, DataSpec, Generated, HiddenSizes, LearningRate, Pace, Playground,
-    RunSettings, Seed, Source,
+    Activation, Activations, Backend, Choice, Count, DataSpec, Features, Generated, HiddenSizes,
+    LearningRate, Loss, Method, Momentum, Optimizer, Pace, Penalty, Playground, Race, RunSettings,
+    Seed, Source,
 };
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -18,10 +19,16 @@ pub enum Field {
     Pace,
     BatchSize,
     Data,
+    Features,
+    Activation,
+    Loss,
+    Optimizer,
+    Penalty,
+    Race,
 }
 
 impl Field {
-    pub const ALL: [Field; 8] = [
+    pub const ALL: [Field; 14] = [
         Field::Lr,
         Field::Hidden,
         Field::Epochs,
@@ -30,6 +37,12 @@ impl Field {
         Field::Pace,
         Field::BatchSize,
         Field::Data,
+        Field::Features,
+        Field::Activation,
+        Field::Loss,
+        Field::Optimizer,
+        Field::Penalty,
+        Field::Race,
     ];
 
     pub fn label(self) -> &'static str {
@@ -42,6 +55,30 @@ impl Field {
             Field::Pace => "pace (epochs/s)",
             Field::BatchSize => "batch size",
             Field::Data => "data",
+            Field::Features => "features",
+            Field::Activation => "activation",
+            Field::Loss => "loss",
+            Field::Optimizer => "optimizer",
+            Field::Penalty => "penalty",
+            Field::Race => "race (R)",
+        }
+    }
+
+    /// The names `←` `→` step through in the field, when it has a few to pick from.
+    pub fn picks(self) -> Option<Vec<&'static str>> {
+        fn names<C: Choice>() -> Vec<&'static str> {
+            C::ALL.iter().map(|c| c.name()).collect()
+        }
+        match self {
+            Field::Data => Some(
+                std::iter::once(START_DATA)
+                    .chain(names::<Playground>())
+                    .collect(),
+            ),
+            Field::Activation => Some(names::<Activation>()),
+            Field::Loss => Some(names::<Loss>()),
+            Field::Optimizer => Some(names::<Optimizer>()),
+            _ => None,
         }
     }
 
@@ -104,8 +141,69 @@ pub fn format_data(data: &DataSpec) -> String {
 /// The data field's word for the data the dashboard was started with.
 pub const START_DATA: &str = "start";
 
+/// `sgd`, `momentum 0.9`, `adam`: the update rule, with the momentum it takes.
+pub fn format_optimizer(method: &Method) -> String {
+    match method.optimizer {
+        Optimizer::Momentum => format!("momentum {}", method.momentum),
+        other => other.to_string(),
+    }
+}
+
+/// `none`, `l1 0.001`, `l2 0.01` or both.
+pub fn format_penalty(method: &Method) -> String {
+    let terms: Vec<String> = [("l1", method.l1), ("l2", method.l2)]
+        .iter()
+        .filter(|(_, p)| p.get() > 0.0)
+        .map(|(name, p)| format!("{name} {p}"))
+        .collect();
+    if terms.is_empty() {
+        "none".into()
+    } else {
+        terms.join(" ")
+    }
+}
+
+/// The update rule, and its momentum (from `momentum 0.5`, else `kept`).
+fn parse_optimizer(text: &str, kept: Momentum) -> Result<(Optimizer, Momentum), String> {
+    let mut words = text.split_whitespace();
+    let optimizer = Optimizer::from_name(words.next().unwrap_or_default())?;
+    let momentum = match (optimizer, words.next()) {
+        (_, None) => kept,
+        (Optimizer::Momentum, Some(number)) => number.parse()?,
+        (_, Some(_)) => return Err(format!("{optimizer} takes no number: momentum 0.9 does")),
+    };
+    if words.next().is_some() {
+        return Err("expected sgd, adam, or momentum and its number (momentum 0.9)".into());
+    }
+    Ok((optimizer, momentum))
+}
+
+/// `none` (or nothing), else `l1 F`, `l2 F` or both.
+fn parse_penalty(text: &str) -> Result<(Penalty, Penalty), String> {
+    const EXPECTED: &str = "expected none, or l1 and l2 with their numbers (l1 0.001 l2 0.01)";
+    let (mut l1, mut l2) = (Penalty::NONE, Penalty::NONE);
+    if text.is_empty() || text.eq_ignore_ascii_case("none") {
+        return Ok((l1, l2));
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if !words.len().is_multiple_of(2) {
+        return Err(EXPECTED.into());
+    }
+    for pair in words.chunks_exact(2) {
+        let value: Penalty = pair[1].parse()?;
+        match pair[0].to_ascii_lowercase().as_str() {
+            "l1" => l1 = value,
+            "l2" => l2 = value,
+            _ => return Err(EXPECTED.into()),
+        }
+    }
+    Ok((l1, l2))
+}
+
 impl Form {
-    pub fn new(settings: &RunSettings, pace: Pace, start: &DataSpec) -> Self {
+    /// The form of the next run's `settings` and `pace`, the data the dashboard started with
+    /// (`start`) and what `R` races.
+    pub fn new(settings: &RunSettings, pace: Pace, start: &DataSpec, race: &Race) -> Self {
         Form {
             texts: [
                 settings.lr.to_string(),
@@ -116,6 +214,16 @@ impl Form {
                 pace.to_string(),
                 format_batch(settings.batch_size),
                 format_data(&settings.data),
+                settings
+                    .data
+                    .generated()
+                    .map_or_else(Features::default, |g| g.features)
+                    .to_string(),
+                settings.method.activation.to_string(),
+                settings.method.loss.to_string(),
+                format_optimizer(&settings.method),
+                format_penalty(&settings.method),
+                race.to_string(),
             ],
             focus: Field::Lr,
             backend: settings.backend,
@@ -140,7 +248,64 @@ impl Form {
             Field::Pace => text.parse::<Pace>().err(),
             Field::BatchSize => parse_batch(text).err(),
             Field::Data => self.parse_data(text).err(),
+            Field::Features => self.parse_features(text).err(),
+            Field::Activation => self.parse_activation(text).err(),
+            Field::Loss => text.parse::<Loss>().err(),
+            Field::Optimizer => parse_optimizer(text, Momentum::DEFAULT).err(),
+            Field::Penalty => parse_penalty(text).err(),
+            Field::Race => text.parse::<Race>().err(),
         }
+    }
+
+    /// What `R` is to race.
+    pub fn race(&self) -> Result<Race, String> {
+        self.text(Field::Race).trim().parse()
+    }
+
+    /// The activations, checked against the hidden sizes field when it holds sizes.
+    fn parse_activation(&self, text: &str) -> Result<Activations, String> {
+        let activations: Activations = text.parse()?;
+        if let Ok(hidden) = self.text(Field::Hidden).trim().parse::<HiddenSizes>() {
+            activations.check_layers(hidden.sizes().len())?;
+        }
+        Ok(activations)
+    }
+
+    /// The features: a generated set's crosses; other data takes its columns as they are.
+    fn parse_features(&self, text: &str) -> Result<Features, String> {
+        let features: Features = text.parse()?;
+        let generated = self
+            .parse_data(self.text(Field::Data).trim())
+            .is_ok_and(|data| data.generated().is_some());
+        if !generated && !features.is_plain() {
+            return Err(
+                "crosses are made from a generated set's x1 and x2: pick one in data".into(),
+            );
+        }
+        Ok(features)
+    }
+
+    /// The method the fields describe (the momentum the form started with unless given).
+    fn method(&self) -> Result<Method, (Field, String)> {
+        let text = |field| self.text(field).trim();
+        let activation = self
+            .parse_activation(text(Field::Activation))
+            .map_err(|why| (Field::Activation, why))?;
+        let loss = text(Field::Loss)
+            .parse()
+            .map_err(|why| (Field::Loss, why))?;
+        let (optimizer, momentum) =
+            parse_optimizer(text(Field::Optimizer), self.base.method.momentum)
+                .map_err(|why| (Field::Optimizer, why))?;
+        let (l1, l2) = parse_penalty(text(Field::Penalty)).map_err(|why| (Field::Penalty, why))?;
+        Ok(Method {
+            activation,
+            loss,
+            optimizer,
+            momentum,
+            l1,
+            l2,
+        })
     }
 
     /// The settings and pace the form describes, or the first invalid field and why.
@@ -161,9 +326,16 @@ impl Form {
             .map_err(|why| (Field::Pace, why))?;
         let batch_size =
             parse_batch(text(Field::BatchSize)).map_err(|why| (Field::BatchSize, why))?;
-        let data = self
+        self.race().map_err(|why| (Field::Race, why))?;
+        let mut data = self
             .parse_data(text(Field::Data))
             .map_err(|why| (Field::Data, why))?;
+        let features = self
+            .parse_features(text(Field::Features))
+            .map_err(|why| (Field::Features, why))?;
+        if let Source::Generated(generated) = &mut data.source {
+            generated.features = features;
+        }
         let settings = RunSettings {
             lr,
             hidden: Some(hidden),
@@ -172,6 +344,7 @@ impl Form {
             backend: self.backend,
             batch_size,
             data,
+            method: Box::new(self.method()?),
             ..self.base.clone()
         };
         Ok((settings, pace))
@@ -213,10 +386,11 @@ impl Form {
                 };
                 self.texts[Field::Backend.index()] = self.backend.to_string();
             }
-            KeyCode::Left | KeyCode::Right if self.focus == Field::Data => {
+            KeyCode::Left | KeyCode::Right if self.focus.picks().is_some() => {
                 let forward = key.code == KeyCode::Right;
-                let text = &mut self.texts[Field::Data.index()];
-                *text = cycle_data(text, forward).to_string();
+                let picks = self.focus.picks().unwrap_or_default();
+                let text = &mut self.texts[self.focus.index()];
+                *text = cycle(&picks, text, forward).to_string();
             }
             KeyCode::Backspace if self.focus != Field::Backend => {
                 self.texts[self.focus.index()].pop();
@@ -244,12 +418,14 @@ fn parse_batch(text: &str) -> Result<Option<Count>, String> {
         .map_err(|_| "expected full or a whole number of at least 1".into())
 }
 
-/// The data choice after (or before) `text`: start, then the generated sets, round.
-fn cycle_data(text: &str, forward: bool) -> &'static str {
-    let choices: Vec<&'static str> = std::iter::once(START_DATA)
-        .chain(Playground::ALL.iter().map(|p| p.name()))
-        .collect();
+/// The choice after (or before) `text` among `choices`, round; the first (or last) when
+/// `text` is none of them. The optimizer's momentum is no part of its name.
+fn cycle(choices: &[&'static str], text: &str, forward: bool) -> &'static str {
+    let text = text.split_whitespace().next().unwrap_or_default();
     let n = choices.len();
+    if n == 0 {
+        return "";
+    }
     let at = choices
         .iter()
         .position(|c| text.trim().eq_ignore_ascii_case(c));
@@ -263,207 +439,4 @@ fn cycle_data(text: &str, forward: bool) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::app::fixtures::{count, hidden, lr, settings};
-    use crossterm::event::KeyModifiers;
-
-    fn form(settings: &RunSettings) -> Form {
-        Form::new(settings, Pace::Max, &DataSpec::default())
-    }
-
-    fn press(form: &mut Form, code: KeyCode) -> Edit {
-        form.on_key(KeyEvent::new(code, KeyModifiers::NONE))
-    }
-
-    fn type_text(form: &mut Form, text: &str) {
-        for c in text.chars() {
-            press(form, KeyCode::Char(c));
-        }
-    }
-
-    fn clear(form: &mut Form) {
-        for _ in 0..40 {
-            press(form, KeyCode::Backspace);
-        }
-    }
-
-    fn moons() -> DataSpec {
-        DataSpec::default().with_source(Source::Generated(Generated::new(Playground::Moons)))
-    }
-
-    #[test]
-    fn shows_the_settings() {
-        let form = form(&settings());
-        let texts: Vec<_> = Field::ALL.iter().map(|&f| form.text(f)).collect();
-        assert_eq!(
-            texts,
-            ["0.1", "20", "30", "442", "cpu", "max", "full", "start"]
-        );
-        assert_eq!(form.settings(), Ok((settings(), Pace::Max)));
-        let spiral =
-            DataSpec::default().with_source(Source::Generated(Generated::new(Playground::Spiral)));
-        let form = super::tests::form(&RunSettings {
-            batch_size: Some(count(32)),
-            data: spiral,
-            ..settings()
-        });
-        assert_eq!(form.text(Field::BatchSize), "32");
-        assert_eq!(form.text(Field::Data), "spiral");
-    }
-
-    #[test]
-    fn each_field_rejects_bad_text_with_the_flags_reason() {
-        let cases = [
-            (Field::Lr, "0", LearningRate::EXPECTED),
-            (Field::Lr, "abc", LearningRate::EXPECTED),
-            (Field::Lr, "NaN", LearningRate::EXPECTED),
-            (Field::Hidden, "10,,10", HiddenSizes::UNITS),
-            (Field::Hidden, "0", HiddenSizes::UNITS),
-            (Field::Hidden, "100000,100000", HiddenSizes::UNITS),
-            (Field::Epochs, "0", Count::EXPECTED),
-            (Field::Seed, "-1", Seed::EXPECTED),
-            (Field::Pace, "fast", Pace::EXPECTED),
-            (
-                Field::BatchSize,
-                "0",
-                "expected full or a whole number of at least 1",
-            ),
-            (
-                Field::BatchSize,
-                "half",
-                "expected full or a whole number of at least 1",
-            ),
-            (
-                Field::BatchSize,
-                "-3",
-                "expected full or a whole number of at least 1",
-            ),
-            (
-                Field::Data,
-                "square",
-                "expected start, circle, xor, gauss, spiral or moons",
-            ),
-            (
-                Field::Data,
-                "",
-                "expected start, circle, xor, gauss, spiral or moons",
-            ),
-        ];
-        for (field, text, why) in cases {
-            let mut form = form(&settings());
-            form.focus = field;
-            clear(&mut form);
-            type_text(&mut form, text);
-            assert_eq!(
-                form.error(field).as_deref(),
-                Some(why),
-                "{field:?} = {text:?}"
-            );
-            assert_eq!(press(&mut form, KeyCode::Enter), Edit::Invalid);
-        }
-    }
-
-    #[test]
-    fn enter_applies_a_valid_form() {
-        let mut form = form(&settings());
-        clear(&mut form);
-        type_text(&mut form, "1.4");
-        press(&mut form, KeyCode::Tab);
-        clear(&mut form);
-        type_text(&mut form, "10, 10");
-        press(&mut form, KeyCode::Down);
-        press(&mut form, KeyCode::Down);
-        press(&mut form, KeyCode::Down);
-        assert_eq!(form.focus, Field::Backend);
-        press(&mut form, KeyCode::Char(' '));
-        press(&mut form, KeyCode::Down);
-        clear(&mut form);
-        type_text(&mut form, "30");
-        let expected = RunSettings {
-            lr: lr(1.4),
-            hidden: hidden("10,10"),
-            backend: Backend::Wgpu,
-            ..settings()
-        };
-        assert_eq!(
-            press(&mut form, KeyCode::Enter),
-            Edit::Apply(expected, Pace::PerSecond(30.0))
-        );
-    }
-
-    #[test]
-    fn focus_wraps_both_ways() {
-        let mut form = form(&settings());
-        press(&mut form, KeyCode::Up);
-        assert_eq!(form.focus, Field::Data);
-        press(&mut form, KeyCode::Tab);
-        assert_eq!(form.focus, Field::Lr);
-        press(&mut form, KeyCode::BackTab);
-        assert_eq!(form.focus, Field::Data);
-    }
-
-    #[test]
-    fn batch_size_and_data_feed_the_settings() {
-        let mut form = form(&settings());
-        form.focus = Field::BatchSize;
-        clear(&mut form);
-        assert_eq!(
-            form.error(Field::BatchSize),
-            None,
-            "empty is the full batch"
-        );
-        type_text(&mut form, "64");
-        press(&mut form, KeyCode::Down);
-        assert_eq!(form.focus, Field::Data);
-        clear(&mut form);
-        type_text(&mut form, "Moons");
-        let expected = RunSettings {
-            batch_size: Some(count(64)),
-            data: moons(),
-            ..settings()
-        };
-        assert_eq!(
-            press(&mut form, KeyCode::Enter),
-            Edit::Apply(expected, Pace::Max)
-        );
-
-        // Back to the full batch and the start-up data.
-        form.focus = Field::BatchSize;
-        clear(&mut form);
-        type_text(&mut form, "FULL");
-        form.focus = Field::Data;
-        clear(&mut form);
-        type_text(&mut form, "start");
-        assert_eq!(form.settings(), Ok((settings(), Pace::Max)));
-    }
-
-    #[test]
-    fn arrows_cycle_the_data_choices() {
-        let mut form = form(&settings());
-        form.focus = Field::Data;
-        press(&mut form, KeyCode::Right);
-        assert_eq!(form.text(Field::Data), "circle");
-        press(&mut form, KeyCode::Left);
-        press(&mut form, KeyCode::Left);
-        assert_eq!(form.text(Field::Data), "moons");
-        clear(&mut form);
-        type_text(&mut form, "nonsense");
-        press(&mut form, KeyCode::Right);
-        assert_eq!(form.text(Field::Data), "start");
-        // Elsewhere the arrows do not touch the text.
-        form.focus = Field::Seed;
-        press(&mut form, KeyCode::Right);
-        assert_eq!(form.text(Field::Seed), "442");
-    }
-
-    #[test]
-    fn enter_on_an_invalid_form_focuses_the_bad_field() {
-        let mut form = form(&settings());
-        form.focus = Field::Seed;
-        type_text(&mut form, "x");
-        form.focus = Field::Lr;
-        assert_eq!(press(&mut form, KeyCode::Enter), Edit::Invalid);
-        assert_eq!(form.focus, Field::Seed);
-    }
-}
+mod tests;

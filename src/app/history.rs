@@ -331,6 +331,7 @@ mod tests {
         EpochMetrics {
             epoch,
             train_loss: loss,
+            penalty: None,
             valid_loss: loss,
             valid_accuracy: 0.5,
             elapsed: Duration::from_millis(epoch as u64),

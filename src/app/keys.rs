@@ -45,6 +45,7 @@ pub enum Action {
     Pace,
     Test,
     Sweep,
+    Race,
     SaveWeights,
     SaveSession,
     ExportHistory,
@@ -99,6 +100,7 @@ pub const KEYMAP: &[(Mode, Action, &[KeyCode])] = &[
     (Mode::Main, Action::Pace, &[KeyCode::Char('p')]),
     (Mode::Main, Action::Test, &[KeyCode::Char('t')]),
     (Mode::Main, Action::Sweep, &[KeyCode::Char('L')]),
+    (Mode::Main, Action::Race, &[KeyCode::Char('R')]),
     (Mode::Main, Action::SaveWeights, &[KeyCode::Char('w')]),
     (Mode::Main, Action::SaveSession, &[KeyCode::Char('c')]),
     (Mode::Main, Action::ExportHistory, &[KeyCode::Char('e')]),
@@ -248,17 +250,30 @@ fn list<T: ToString>(values: &[T]) -> String {
 /// The `?` overlay's rows, `(keys, what they do)`; a row with empty keys is a heading. The
 /// keys come from [`KEYMAP`], the ladders from the ladders themselves.
 pub fn help() -> Vec<(String, String)> {
+    let mut rows = training_help();
+    rows.extend(view_help());
+    rows
+}
+
+/// A heading row of the help.
+fn heading(text: &str) -> (String, String) {
+    (String::new(), text.to_string())
+}
+
+/// The main keys of `actions`, and what they do.
+fn row(actions: &[Action], text: &str) -> (String, String) {
+    (keys(actions), text.to_string())
+}
+
+/// The help's rows about training: the run, its rate and size, the jobs beside it, files.
+fn training_help() -> Vec<(String, String)> {
     use Action::{
-        Adopt, Dynamics, Events, ExportHistory, ExportRuns, FindLr, Form, Help, HiddenDown,
-        HiddenUp, LogY, LrDown, LrUp, Mouse, Network, Overview, Pace, Pause, PauseOnEvent, Quit,
-        Restart, RunTable, SaveSession, SaveWeights, Smoothing, Step, Stop, Sweep, SweepPanel,
-        Test, Zoom,
+        ExportHistory, ExportRuns, HiddenDown, HiddenUp, LrDown, LrUp, Pace, Pause, Race, Restart,
+        SaveSession, SaveWeights, Step, Stop, Sweep, Test,
     };
     let (lr_low, lr_high) = (LR_LADDER[0], LR_LADDER[LR_LADDER.len() - 1]);
     let (h_low, h_high) = (HIDDEN_LADDER[0], HIDDEN_LADDER[HIDDEN_LADDER.len() - 1]);
     let range = SweepSpec::DEFAULT_RANGE;
-    let heading = |text: &str| (String::new(), text.to_string());
-    let row = |actions: &[Action], text: &str| (keys(actions), text.to_string());
     vec![
         heading("Training"),
         row(&[Pause], "pause / resume"),
@@ -283,6 +298,10 @@ pub fn help() -> Vec<(String, String)> {
             ),
         ),
         row(
+            &[Race],
+            "race the form's variants from the run's start / cancel it",
+        ),
+        row(
             &[SaveWeights, SaveSession],
             "save weights (.safetensors) / settings (--config .toml)",
         ),
@@ -290,6 +309,16 @@ pub fn help() -> Vec<(String, String)> {
             &[ExportHistory, ExportRuns],
             "export: nnfs-run<id>-history.csv / all runs: nnfs-runs.csv",
         ),
+    ]
+}
+
+/// The help's rows about what is shown, the views, the form and quitting.
+fn view_help() -> Vec<(String, String)> {
+    use Action::{
+        Adopt, Dynamics, Events, FindLr, Form, Help, LogY, Mouse, Network, Overview, PauseOnEvent,
+        Quit, RunTable, Smoothing, SweepPanel, Zoom,
+    };
+    vec![
         heading("View"),
         row(
             &[LogY, Smoothing],
@@ -300,7 +329,7 @@ pub fn help() -> Vec<(String, String)> {
         ),
         row(
             &[SweepPanel, RunTable],
-            "sweep panel / run table (↑ ↓ select, Enter curve) on, off",
+            "sweep or race panel / run table (↑ ↓, Enter curve) on, off",
         ),
         row(&[Help], "this help (? or Esc closes it)"),
         heading("Views"),
@@ -335,7 +364,7 @@ pub fn help() -> Vec<(String, String)> {
         ),
         (
             "type ⌫".into(),
-            "edit the field; space ← → switch backend, ← → pick data".into(),
+            "edit the field; space ← → switch backend, ← → pick a choice".into(),
         ),
         (
             "Enter / Esc".into(),

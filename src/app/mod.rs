@@ -17,6 +17,7 @@ pub mod keys;
 pub mod ladder;
 pub mod mouse;
 pub mod network;
+pub mod race_view;
 pub mod reported;
 pub mod run;
 pub mod runs;
@@ -26,12 +27,13 @@ pub mod weights;
 
 use crate::report::format_lr;
 use crate::report::run::{RunId, RunState};
-use crate::settings::{DataSpec, Pace, RunSettings};
+use crate::settings::{DataSpec, Pace, Race, RunSettings};
 use crate::trainer::messages::Command;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use dynamics::View;
 use form::Edit;
 use keys::Mode;
+use race_view::RaceView;
 pub use reported::{Boundary, DataInfo, MAX_RUNS, News, Reported};
 use run::RunView;
 use screen::Screen;
@@ -103,6 +105,8 @@ pub struct NextRun {
     pub init: Option<PathBuf>,
     /// Pause a run at its first event (`--pause-on-event`, `P`).
     pub pause_on_event: bool,
+    /// What `R` races (`--race`, the form's race field): the update rules unless told.
+    pub race: Race,
 }
 
 #[derive(Debug, Clone)]
@@ -123,6 +127,7 @@ impl App {
                 settings,
                 pace,
                 pause_on_event: false,
+                race: Race::update_rules(),
             },
             screen: Screen::new(color),
         }
@@ -132,6 +137,13 @@ impl App {
     #[must_use]
     pub fn pausing_on_events(mut self, on: bool) -> Self {
         self.next.pause_on_event = on;
+        self
+    }
+
+    /// The same dashboard, racing `race` at `R` (the update rules when `None`).
+    #[must_use]
+    pub fn racing(mut self, race: Option<Race>) -> Self {
+        self.next.race = race.unwrap_or_else(Race::update_rules);
         self
     }
 
@@ -151,9 +163,9 @@ impl App {
         self.reported.current()
     }
 
-    /// Whether the data has two features, so there is a plane to draw the boundary on.
+    /// Whether the data lies on a plane to draw the boundary on.
     pub(crate) fn is_planar(&self) -> bool {
-        self.reported.data.features == 2
+        self.reported.data.planar
     }
 
     /// Whether run `id`'s curves are drawn on the loss chart.
@@ -167,12 +179,18 @@ impl App {
         runs.filter(|r| self.curve_shown(r.id())).collect()
     }
 
-    /// The sweep, when its panel is to be drawn.
+    /// The sweep, when its panel is to be drawn (a race's panel, shown, takes its place).
     pub(crate) fn shown_sweep(&self) -> Option<&SweepView> {
+        let sweep = self.reported.sweep.as_ref();
+        sweep.filter(|_| self.screen.show_sweep && self.shown_race().is_none())
+    }
+
+    /// The race, when its curves and its panel are to be drawn.
+    pub(crate) fn shown_race(&self) -> Option<&RaceView> {
         self.reported
-            .sweep
+            .race
             .as_ref()
-            .filter(|_| self.screen.show_sweep)
+            .filter(|_| self.screen.show_race)
     }
 
     /// The index in the summaries of the run selected in the run table.
@@ -260,7 +278,11 @@ impl App {
                     contents: Contents::Bytes(safetensors),
                 })];
             }
-            News::SweepStarted => self.screen.show_sweep = true,
+            News::SweepStarted => {
+                self.screen.show_sweep = true;
+                self.screen.show_race = false;
+            }
+            News::RaceStarted => self.screen.show_race = true,
         }
         Vec::new()
     }
@@ -373,7 +395,12 @@ impl App {
                         .complain(format!("{field}: {why} (fix it, or Esc to cancel)"));
                     Vec::new()
                 }
-                Edit::Apply(settings, pace) => self.apply_form(settings, pace),
+                Edit::Apply(settings, pace) => {
+                    if let Ok(race) = form.race() {
+                        self.next.race = race;
+                    }
+                    self.apply_form(settings, pace)
+                }
             };
         }
         if ctrl || key.modifiers.contains(KeyModifiers::ALT) {

@@ -15,6 +15,7 @@ pub enum Panel {
     Weights,
     Boundary,
     Sweep,
+    Race,
     Runs,
     Ratios,
     Gradients,
@@ -103,10 +104,9 @@ impl App {
             Some(Target::Tab(view)) => self.screen.show(view),
             Some(Target::Field(field)) => {
                 let next = &self.next;
-                let form = self
-                    .screen
-                    .form
-                    .get_or_insert_with(|| Form::new(&next.settings, next.pace, &next.start));
+                let form = self.screen.form.get_or_insert_with(|| {
+                    Form::new(&next.settings, next.pace, &next.start, &next.race)
+                });
                 form.focus = field;
             }
             Some(Target::Unit(unit)) => self.screen.unit = Some(unit),

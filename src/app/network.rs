@@ -96,8 +96,8 @@ impl NetworkView {
         view.dead_since.resize(layers.len(), Vec::new());
         for (since, layer) in view.dead_since.iter_mut().zip(&layers) {
             since.resize(layer.peak.len(), None);
-            for (since, &peak) in since.iter_mut().zip(&layer.peak) {
-                *since = if peak == 0.0 {
+            for (unit, since) in since.iter_mut().enumerate() {
+                *since = if layer.is_dead(unit) {
                     since.or(Some(epoch))
                 } else {
                     None
@@ -135,10 +135,12 @@ impl NetworkView {
                 .copied()
         };
         let (peak, active) = (figure(|l| &l.peak), figure(|l| &l.active));
+        // Always on means linear there: a ReLU's notion, as dead is.
+        let relu = self.layers.get(layer).is_some_and(|l| l.can_die);
         match self.dead_since.get(layer).and_then(|l| l.get(unit)) {
             Some(&Some(since)) => UnitState::Dead { since },
             _ if peak.is_some_and(|p| !p.is_finite()) => UnitState::NotANumber,
-            _ if active.is_some_and(|a| a >= 1.0) => UnitState::AlwaysOn,
+            _ if relu && active.is_some_and(|a| a >= 1.0) => UnitState::AlwaysOn,
             _ => UnitState::Live,
         }
     }
@@ -292,6 +294,7 @@ impl NetworkView {
             state: InspectedState::Hidden {
                 state: self.state(unit.layer, unit.unit),
                 active,
+                can_die: self.layers.get(unit.layer).is_none_or(|l| l.can_die),
             },
             grad,
             incoming,
@@ -327,8 +330,10 @@ pub fn unit_name(layer: usize, unit: usize) -> String {
 pub enum InspectedState {
     Hidden {
         state: UnitState,
-        /// The share of training rows it is active on.
+        /// The share of training rows it is active on (above zero).
         active: Option<f32>,
+        /// Whether its layer's units can die (ReLU).
+        can_die: bool,
     },
     Output {
         /// Every prediction within `SATURATION` of 0 or 1.
@@ -416,6 +421,7 @@ mod tests {
                 .map(|&a| if a > 0.0 { 1.5 } else { 0.0 })
                 .collect(),
             active,
+            can_die: true,
             grad_norm: grads,
         }];
         let event = fixtures::snapshot(1, epoch, fixtures::health(0, 0.1, 0.9));

@@ -6,6 +6,7 @@
 use super::dynamics::FinderView;
 use super::jobs::{self, Change};
 use super::network::NetworkView;
+use super::race_view::RaceView;
 use super::run::{RunView, WeightsView};
 use super::runs::{RunSummary, Summaries};
 use super::sweep_view::SweepView;
@@ -28,6 +29,8 @@ pub struct DataInfo {
     pub valid_rows: usize,
     pub test_rows: usize,
     pub features: usize,
+    /// Whether the decision boundary can be drawn: a plane of two coordinates.
+    pub planar: bool,
 }
 
 impl From<&crate::data::Splits> for DataInfo {
@@ -38,6 +41,7 @@ impl From<&crate::data::Splits> for DataInfo {
             valid_rows: splits.valid.rows(),
             test_rows: splits.test.rows(),
             features: splits.features().len(),
+            planar: splits.is_planar(),
         }
     }
 }
@@ -50,6 +54,7 @@ impl From<&RunInfo> for DataInfo {
             valid_rows: info.valid_rows,
             test_rows: info.test_rows,
             features: info.features.len(),
+            planar: info.planar,
         }
     }
 }
@@ -85,6 +90,8 @@ pub enum News {
     },
     /// A sweep started: its panel is wanted.
     SweepStarted,
+    /// A race started: its curves and panel are wanted.
+    RaceStarted,
 }
 
 impl From<Option<Change>> for News {
@@ -111,6 +118,8 @@ pub struct Reported {
     pub sweep: Option<SweepView>,
     /// The latest learning-rate finder (`F`).
     pub finder: Option<FinderView>,
+    /// The latest race (`R`).
+    pub race: Option<RaceView>,
     /// One line per run of the session (bounded), for the run table and `E`.
     pub summaries: Summaries,
 }
@@ -124,6 +133,7 @@ impl Reported {
             boundary: None,
             sweep: None,
             finder: None,
+            race: None,
             summaries: Summaries::default(),
         }
     }
@@ -186,6 +196,13 @@ impl Reported {
                 return change.into();
             }
             Event::Finder(event) => return jobs::follow(&mut self.finder, event).into(),
+            Event::Race(event) => {
+                let change = jobs::follow(&mut self.race, event);
+                if change == Some(Change::Started) {
+                    return News::RaceStarted;
+                }
+                return change.into();
+            }
             Event::Initializing(backend) => self.initializing = Some(backend),
             Event::Started(info) => return self.on_started(info),
             Event::Epochs { run: id, metrics } => {

@@ -82,6 +82,9 @@ pub struct Screen {
     pub chart: Chart,
     /// Whether the latest sweep's panel is shown.
     pub show_sweep: bool,
+    /// Whether the latest race is shown: its curves on the loss chart, its panel in the
+    /// sweep's place.
+    pub show_race: bool,
     /// The unit the network view's inspector shows (`↑` `↓`, a click); `None` is the first.
     pub unit: Option<UnitRef>,
     /// Whether the mouse is captured (`--no-mouse`, `M`).
@@ -106,6 +109,7 @@ impl Screen {
             table: RunTable::default(),
             chart: Chart::default(),
             show_sweep: true,
+            show_race: true,
             unit: None,
             mouse: true,
             focus: None,

@@ -641,7 +641,7 @@ fn v_without_a_sweep_says_how_to_start_one() {
     assert!(char(&mut app, 'v').is_empty());
     assert_eq!(
         app.screen.message.map(|m| m.text).as_deref(),
-        Some("no sweep yet: L starts one")
+        Some("no sweep or race yet: L or R starts one")
     );
 }
 
@@ -890,5 +890,47 @@ fn c_saves_the_session_for_config() {
         message.text.starts_with("saved the settings to "),
         "{}",
         message.text
+    );
+}
+
+/// `R` races what the form names (the update rules unless told), from the current run's
+/// start; `R` again cancels it; `v` hides and shows its panel, and a sweep takes its place.
+#[test]
+fn r_races_the_forms_variants_and_cancels_them() {
+    use crate::report::race::RaceLap;
+    use crate::settings::Race;
+    use crate::trainer::messages::{JobEvent, RacePlan};
+    let mut app = started(0.1).racing(Some("loss=mae,bce".parse().unwrap()));
+    let race: Race = "loss=mae,bce".parse().unwrap();
+    assert_eq!(char(&mut app, 'R'), [Command::Race(race)]);
+    let plan = RacePlan {
+        names: vec!["loss=mae".into(), "loss=bce".into()],
+        epochs: 30,
+    };
+    app.on_event(Event::Race(JobEvent::Started { run: 1, plan }));
+    app.on_event(Event::Race(JobEvent::Progress(RaceLap {
+        variant: 1,
+        points: Vec::new(),
+    })));
+    assert!(app.shown_race().is_some());
+    assert_eq!(char(&mut app, 'R'), [Command::CancelRace]);
+    app.on_event(Event::Race(JobEvent::Cancelled));
+    assert_eq!(
+        app.screen.message.as_ref().map(|m| m.text.as_str()),
+        Some("race cancelled at epoch 0")
+    );
+    assert!(char(&mut app, 'v').is_empty());
+    assert!(app.shown_race().is_none());
+    assert!(char(&mut app, 'v').is_empty());
+    assert!(app.shown_race().is_some());
+    for event in sweep_events(&[0]) {
+        app.on_event(event);
+    }
+    assert!(app.shown_race().is_none() && app.shown_sweep().is_some());
+    // Without a race named, R races the update rules.
+    let mut untold = started(0.1);
+    assert_eq!(
+        char(&mut untold, 'R'),
+        [Command::Race(Race::update_rules())]
     );
 }

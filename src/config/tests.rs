@@ -3,8 +3,8 @@
 use super::*;
 use crate::settings::{
     Backend, ColumnName, Count, DataSpec, Delimiter, Format, Generated, HiddenSizes, LearningRate,
-    LrRange, Noise, Playground, Points, Scale, Seed, Source, SplitSpec, Steps, Switch, TableSpec,
-    TestFraction, ValidFraction,
+    Loss, LrRange, Momentum, Noise, Optimizer, Penalty, Playground, Points, Scale, Seed, Source,
+    SplitSpec, Steps, Switch, TableSpec, TestFraction, ValidFraction,
 };
 use std::path::PathBuf;
 
@@ -40,7 +40,15 @@ test = "t.csv"
 dataset = "spiral"
 points = 1000
 noise = 0.3
+features = ["x1", "x1x2", "sin(x2)"]
 batch_size = 32
+activation = ["relu", "tanh"]
+loss = "bce"
+optimizer = "momentum"
+momentum = 0.5
+l1 = 0.001
+l2 = 0
+race = "loss=mae,bce"
 sweep = "0.01..100"
 lr_find = "0.001..10"
 steps = 5
@@ -77,7 +85,15 @@ history = "h.csv"
             dataset: Some(Playground::Spiral),
             points: Some(Points::new(1000).unwrap()),
             noise: Some(Noise::new(0.3).unwrap()),
+            features: Some("x1,x1x2,sinx2".parse().unwrap()),
             batch_size: Some(Count::new(32).unwrap()),
+            activation: Some("relu,tanh".parse().unwrap()),
+            loss: Some(Loss::Bce),
+            optimizer: Some(Optimizer::Momentum),
+            momentum: Some(Momentum::new(0.5).unwrap()),
+            l1: Some(Penalty::new(0.001).unwrap()),
+            l2: Some(Penalty::new(0.0).unwrap()),
+            race: Some("loss=mae,bce".parse().unwrap()),
             sweep: Some(LrRange {
                 from: 0.01,
                 to: 100.0
@@ -324,7 +340,8 @@ fn a_runs_settings_are_all_written() {
     assert_eq!(
         text,
         "lr = 0.1\nepochs = 30\nseed = 442\nbackend = \"cpu\"\nscale = \"max\"\n\
-         valid_frac = 0.2\ntest_frac = 0.0\nsplit_seed = 42\n"
+         valid_frac = 0.2\ntest_frac = 0.0\nsplit_seed = 42\nactivation = \"relu\"\n\
+         loss = \"mae\"\noptimizer = \"sgd\"\nl1 = 0.0\nl2 = 0.0\n"
     );
     assert_eq!(read(&text).unwrap(), RunSettings::tutorial().layer());
 }

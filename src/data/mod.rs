@@ -9,7 +9,7 @@ pub mod table;
 pub mod titanic;
 
 use crate::error::{DataProblem, Error, Result};
-use crate::settings::{DataSpec, Generated, Source, SplitSpec, TableSpec};
+use crate::settings::{DataSpec, Features, Generated, Source, SplitSpec, TableSpec};
 use prep::Recipe;
 use std::path::{Path, PathBuf};
 use table::Table;
@@ -60,11 +60,28 @@ pub struct Splits {
     pub test: Dataset,
     /// What the preprocessing decided on its own, one line each.
     pub notices: Vec<String>,
+    /// For a generated set, the points its features were made from.
+    pub coordinates: Option<Coordinates>,
+}
+
+/// A generated set's points before they became features: the training rows' two coordinates,
+/// and the features made of them (the decision boundary is drawn over the coordinates' plane
+/// whatever the features).
+#[derive(Debug, Clone)]
+pub struct Coordinates {
+    pub train: Dataset,
+    pub features: Features,
 }
 
 impl Splits {
     pub fn features(&self) -> &[String] {
         &self.train.features
+    }
+
+    /// Whether the data lies on a plane the decision boundary can be drawn over: a generated
+    /// set (whatever its features), or two features.
+    pub fn is_planar(&self) -> bool {
+        self.coordinates.is_some() || self.train.n_features() == 2
     }
 }
 
@@ -124,11 +141,13 @@ pub fn load_with_progress(spec: &DataSpec, progress: &mut dyn FnMut(Progress)) -
         valid,
         test,
         notices,
+        coordinates: None,
     })
 }
 
-/// A generated set, named after its kind and split like a file's rows. It needs no scaling:
-/// its points already lie within [-1, 1].
+/// A generated set, named after its kind and split like a file's rows, each split's features
+/// made from its points' coordinates. It needs no scaling: its points already lie within
+/// [-1, 1].
 fn load_playground(generated: Generated, split: &SplitSpec) -> Result<Splits> {
     let name = generated.kind.to_string();
     let all = playground::generate(
@@ -144,12 +163,15 @@ fn load_playground(generated: Generated, split: &SplitSpec) -> Result<Splits> {
             path.display()
         )))
     })?;
+    let features = generated.features;
+    let cross = |points: &Dataset| playground::crossed(points, features);
     Ok(Splits {
         name,
-        train,
-        valid,
-        test,
+        train: cross(&train),
+        valid: cross(&valid),
+        test: cross(&test),
         notices: Vec::new(),
+        coordinates: Some(Coordinates { train, features }),
     })
 }
 
@@ -287,6 +309,44 @@ mod tests {
         other.split.seed = crate::settings::Seed::new(43).unwrap();
         assert_ne!(load(&other).unwrap().train.x, splits.train.x);
         assert_eq!(load(&spec).unwrap().train, splits.train);
+    }
+
+    /// TensorFlow Playground's features (its `INPUTS`): x, y, x * x, y * y, x * y,
+    /// Math.sin(x), Math.sin(y), made from each point's coordinates, in its order whatever
+    /// order they were asked in.
+    #[test]
+    fn crosses_are_the_playgrounds_formulas_of_the_points() {
+        let all_of_them = "sinx2,x1,x1x2,x2,x1sq,x2^2,sin(x1)".parse().unwrap();
+        let crossed = Source::Generated(Generated {
+            features: all_of_them,
+            ..Generated::new(Playground::Xor)
+        });
+        let splits = load(&spec(crossed, 0.1)).unwrap();
+        let plain = load(&spec(
+            Source::Generated(Generated::new(Playground::Xor)),
+            0.1,
+        ))
+        .unwrap();
+        assert_eq!(
+            splits.features(),
+            ["x1", "x2", "x1²", "x2²", "x1·x2", "sin(x1)", "sin(x2)"]
+        );
+        assert!(splits.is_planar());
+        for (split, points) in [
+            (&splits.train, &plain.train),
+            (&splits.valid, &plain.valid),
+            (&splits.test, &plain.test),
+        ] {
+            assert_eq!(split.y, points.y);
+            assert_eq!(split.rows(), points.rows());
+            for (row, point) in split.x.chunks_exact(7).zip(points.x.chunks_exact(2)) {
+                let (x, y) = (point[0], point[1]);
+                assert_eq!(row, [x, y, x * x, y * y, x * y, x.sin(), y.sin()]);
+            }
+        }
+        let coordinates = splits.coordinates.as_ref().unwrap();
+        assert_eq!(coordinates.train, plain.train, "the plane keeps the points");
+        assert_eq!(plain.train.features, ["x1", "x2"], "plain by default");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 use super::Dataset;
 use crate::random::Generator;
+use crate::settings::Features;
 pub use crate::settings::Playground;
 use std::f32::consts::{PI, TAU};
 
@@ -43,6 +44,25 @@ pub fn generate(kind: Playground, points: usize, noise: f32, seed: u64) -> Datas
         features: vec!["x1".into(), "x2".into()],
         x,
         y,
+    }
+}
+
+/// The rows of `points` (the two coordinates of each) as `features` make them (the
+/// Playground's formulas: `Feature::of`), named by their labels.
+pub fn crossed(points: &Dataset, features: Features) -> Dataset {
+    if features.is_plain() {
+        return points.clone();
+    }
+    let list = features.list();
+    let x = points
+        .x
+        .chunks_exact(2)
+        .flat_map(|point| list.iter().map(|f| f.of(point[0], point[1])))
+        .collect();
+    Dataset {
+        features: features.labels(),
+        x,
+        y: points.y.clone(),
     }
 }
 

@@ -2,8 +2,10 @@
 //! and CI.
 
 mod lr_find;
+mod race;
 
 pub use lr_find::lr_find;
+pub use race::race;
 
 use crate::error::{Error, Result};
 use crate::files::{Staged, write_error};
@@ -65,6 +67,9 @@ fn print_epoch(
                 "valid_accuracy": m.valid_accuracy,
                 "elapsed_ms": elapsed_ms(m.elapsed),
             });
+            if let Some(penalty) = m.penalty {
+                line["penalty"] = json!(penalty);
+            }
             if let Some(stats) = &m.stats {
                 let by_name = |values: &[f32]| -> serde_json::Map<String, serde_json::Value> {
                     tensors
@@ -421,35 +426,33 @@ pub fn sweep(
     // A signal stops the sweep as a closed stdout does: the finished rates stay.
     let own = AtomicBool::new(false);
     let stop = caught.as_ref().map_or(&own, Caught::flag);
-    sweep::sweep(
-        &splits,
-        &weights,
-        Batches::of(config),
-        spec,
-        threads,
-        stop,
-        |p| {
-            bar.set(points.len() + 1);
-            if format == Format::Jsonl && failure.is_none() {
-                let line = json!({
-                    "lr": p.lr,
-                    "first_loss": p.first_loss,
-                    "train_loss": p.train_loss,
-                    "valid_loss": p.valid_loss,
-                    "valid_accuracy": p.valid_accuracy,
-                    "dead_units": p.dead_units,
-                    "hidden_units": p.hidden_units,
-                    "outcome": p.outcome,
-                });
-                failure = writeln!(out, "{line}").and_then(|()| out.flush()).err();
-                // Nobody reads the rest (a closed pipe): stop training for it.
-                if failure.is_some() {
-                    stop.store(true, Ordering::Relaxed);
-                }
+    let start = sweep::Start {
+        splits: &splits,
+        weights: &weights,
+        batches: Batches::of(config),
+        method: &config.method,
+    };
+    sweep::sweep(&start, spec, threads, stop, |p| {
+        bar.set(points.len() + 1);
+        if format == Format::Jsonl && failure.is_none() {
+            let line = json!({
+                "lr": p.lr,
+                "first_loss": p.first_loss,
+                "train_loss": p.train_loss,
+                "valid_loss": p.valid_loss,
+                "valid_accuracy": p.valid_accuracy,
+                "dead_units": p.dead_units,
+                "hidden_units": p.hidden_units,
+                "outcome": p.outcome,
+            });
+            failure = writeln!(out, "{line}").and_then(|()| out.flush()).err();
+            // Nobody reads the rest (a closed pipe): stop training for it.
+            if failure.is_some() {
+                stop.store(true, Ordering::Relaxed);
             }
-            points.push(p);
-        },
-    )?;
+        }
+        points.push(p);
+    })?;
     if let Some(error) = failure {
         return Err(stdout_error(error));
     }

@@ -10,11 +10,13 @@ use crate::error::Result;
 use crate::report::dynamics::StepSlice;
 use crate::report::health::{Health, SATURATION};
 use crate::report::units::LayerUnits;
+use crate::settings::Activation;
 use burn::tensor::{Int, Tensor, TensorData, Transaction};
 
 impl Run {
     /// The training loss along the current step's direction, [`StepSlice`]: L(w − t·grad)
-    /// for each t of [`StepSlice::ts`] at the run's rate. On more than
+    /// for each t of [`StepSlice::ts`] at the run's rate, L being the run's loss and grad that
+    /// of what it differentiates (with the penalty, when there is one). On more than
     /// [`StepSlice::MAX_ROWS`] training rows, the gradient and the losses are those of that
     /// many rows, evenly spaced. The run is not changed.
     pub fn step_slice(&self) -> Result<StepSlice> {
@@ -52,7 +54,7 @@ impl Run {
             (train.x.clone(), train.y.clone(), None)
         };
         let loss = network::calc_loss(&self.coeffs, &x, &y);
-        let grads = loss.backward();
+        let grads = self.learner.objective(&self.coeffs, &loss).0.backward();
         let here = self.coeffs.detached();
         let directions: Vec<Tensor<2>> = self
             .coeffs
@@ -62,22 +64,13 @@ impl Run {
             .collect();
         let mut reads = Transaction::default();
         for &t in &ts {
-            let mut moved = here
+            let moved = here
                 .tensors()
                 .zip(&directions)
                 .map(|(w, g)| w.clone() - g.clone().mul_scalar(t));
-            let mut hidden = Vec::with_capacity(here.hidden.len());
-            for _ in 0..here.hidden.len() {
-                hidden.extend(moved.next());
-            }
-            let (Some(output), Some(bias)) = (moved.next(), moved.next()) else {
-                return Err(read_error("the coefficients lost a tensor"));
-            };
-            let at = Coeffs {
-                hidden,
-                output,
-                bias,
-            };
+            let at: Coeffs = here
+                .with_tensors(moved)
+                .ok_or_else(|| read_error("the coefficients lost a tensor"))?;
             reads = reads.register(network::calc_loss(&at, &x, &y));
         }
         let losses = scalars(reads)?;
@@ -121,8 +114,10 @@ impl Run {
     }
 
     /// [`Run::health`], and each hidden layer's units: the share of training rows each is
-    /// active on and, with `grads`, the gradient norm of its incoming weights at the current
-    /// coefficients (one backward pass more). One forward pass, one read-back.
+    /// active on (above zero) and, with `grads`, the gradient norm of its incoming weights at
+    /// the current coefficients (one backward pass more). One forward pass, one read-back.
+    /// Only ReLU units die (zero on every row, so no gradient reaches them): a leaky ReLU,
+    /// tanh, sigmoid or linear unit passes a gradient on every row, so its layer counts none.
     #[expect(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,
@@ -137,8 +132,9 @@ impl Run {
         let mut reads = Transaction::default();
         let mut activations = self.data.train.x.clone();
         let mut hidden_units = 0;
-        for layer in &model.hidden {
-            activations = burn::tensor::activation::relu(activations.matmul(layer.clone()));
+        let kinds = model.design.activations.clone();
+        for (layer, &activation) in model.hidden.iter().zip(kinds.iter()) {
+            activations = network::activate(activation, activations.matmul(layer.clone()));
             hidden_units += layer.dims()[1];
             let plain = activations.clone().inner();
             // A unit is dead when its largest output over all rows is zero.
@@ -148,8 +144,8 @@ impl Run {
         }
         let preds = network::output(&model, activations);
         let measured = grads.then(|| {
-            let loss = network::mean_absolute_error(preds.clone(), &self.data.train.y);
-            let gradients = loss.backward();
+            let loss = network::judge(model.design.loss, preds.clone(), &self.data.train.y);
+            let gradients = self.learner.objective(&model, &loss).0.backward();
             model
                 .hidden
                 .iter()
@@ -179,7 +175,7 @@ impl Run {
             })
             .collect::<Result<Vec<Vec<f32>>>>()?;
         let first = |v: &Vec<f32>| v.first().copied().unwrap_or(f32::NAN);
-        let dead = |peaks: &[f32]| peaks.iter().filter(|&&p| p == 0.0).count();
+        let can_die = |layer: usize| kinds.get(layer) == Some(&Activation::Relu);
         let layers = model.hidden.len();
         let (per_layer, rest) = values.split_at(2 * layers);
         let (grad_squares, range) = rest.split_at(rest.len().saturating_sub(3));
@@ -191,11 +187,11 @@ impl Run {
             .enumerate()
             .map(|(layer, pair)| {
                 let grad = grad_squares.get(layer).map(Vec::as_slice);
-                LayerUnits::from_counts(&pair[0], &pair[1], rows, grad)
+                LayerUnits::from_counts(&pair[0], &pair[1], rows, grad).dying(can_die(layer))
             })
-            .collect();
+            .collect::<Vec<LayerUnits>>();
         let health = Health {
-            dead_units: per_layer.chunks_exact(2).map(|pair| dead(&pair[0])).sum(),
+            dead_units: units.iter().map(LayerUnits::dead).sum(),
             hidden_units,
             min_pred,
             max_pred,
@@ -204,7 +200,7 @@ impl Run {
         Ok((health, units))
     }
 
-    /// Each hidden layer's ReLU outputs at `inputs` (rows of as many values as the data has
+    /// Each hidden layer's outputs (after its activation) at `inputs` (rows of as many values as the data has
     /// features): `rows × units` values per layer, row-major.
     pub fn activations(&self, inputs: &[f32]) -> Result<Vec<Vec<f32>>> {
         let features = self.data.train.x.dims()[1];
@@ -219,8 +215,8 @@ impl Run {
             &device,
         );
         let mut reads = Transaction::default();
-        for layer in &model.hidden {
-            res = burn::tensor::activation::relu(res.matmul(layer.clone()));
+        for (layer, &activation) in model.hidden.iter().zip(model.design.activations.iter()) {
+            res = network::activate(activation, res.matmul(layer.clone()));
             reads = reads.register(res.clone());
         }
         reads

@@ -4,7 +4,7 @@
 //! epoch's coefficients are trained again from the mark before its batch when they are asked
 //! for (a batch is at most 256 epochs, about 10 ms).
 
-use super::network::Coeffs;
+use super::network::{Coeffs, Learner};
 use super::run::{Run, Watch};
 use crate::error::Result;
 use crate::random::Generator;
@@ -26,6 +26,7 @@ pub struct Mark {
     coeffs: Coeffs,
     epoch: usize,
     lr: f64,
+    learner: Learner,
     order: Generator,
 }
 
@@ -84,6 +85,7 @@ impl Run {
             coeffs: self.coeffs.clone(),
             epoch: self.epoch,
             lr: self.lr,
+            learner: self.learner.clone(),
             order: self.order.clone(),
         }
     }
@@ -99,6 +101,7 @@ impl Run {
             coeffs: mark.coeffs.clone(),
             data: self.data.clone(),
             lr: mark.lr,
+            learner: mark.learner.clone(),
             batch_size: self.batch_size,
             order: mark.order.clone(),
             epoch: mark.epoch,

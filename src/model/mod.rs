@@ -2,8 +2,9 @@
 //! run's data on that device ([`data`]), a training run that reports each epoch ([`run`]) and
 //! what it measures beside training ([`inspect`]), how often it reads back and looks
 //! ([`schedule`]), whether a run fits in memory ([`memory`]), learning-rate sweeps
-//! ([`sweep`]), the finder ([`finder`]) and the plane of two features the decision boundary is
-//! drawn on ([`plane`]). What all of it reports is plain data in [`crate::report`].
+//! ([`sweep`]), races ([`race`]), the finder ([`finder`]) and the plane of two features the
+//! decision boundary is drawn on ([`plane`]). What all of it reports is plain data in
+//! [`crate::report`].
 
 pub mod data;
 pub mod device;
@@ -14,6 +15,7 @@ pub mod keep;
 pub mod memory;
 pub mod network;
 pub mod plane;
+pub mod race;
 mod readback;
 pub mod reduce;
 pub mod run;

@@ -1,13 +1,44 @@
 //! The tutorial's network, function for function ("simple neural network from scratch",
 //! fast.ai lesson 5): inputs → ReLU hidden layer(s) → one sigmoid output, mean absolute error,
-//! full-batch gradient descent written by hand.
+//! full-batch gradient descent written by hand. The tutorial ends by inviting the reader to
+//! change the activations; here each of its choices can change in its one place: the hidden
+//! layers' activation in [`calc_preds`], the loss in [`calc_loss`], the update rule beside
+//! [`update_coeffs`] (momentum and Adam as `torch.optim` takes their steps) and the penalties
+//! on the weights in [`execute_epoch`].
 
 use crate::random::Generator;
 use crate::report::weights::{Matrix, Weights};
+use crate::settings::{Activation, Loss, Method, Optimizer};
 use burn::tensor::Gradients;
 use burn::tensor::{Device, Tensor, TensorData, activation};
+use std::sync::Arc;
 
-/// The coefficients: the tutorial's `(l1, l2, const)`, with any number of hidden layers.
+/// What the network does with its coefficients besides multiplying by them: each hidden
+/// layer's activation, and the loss its predictions are judged by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Design {
+    /// One per hidden layer.
+    pub activations: Arc<[Activation]>,
+    pub loss: Loss,
+}
+
+impl Design {
+    /// The tutorial's: ReLU in each of `layers` hidden layers, mean absolute error.
+    pub fn tutorial(layers: usize) -> Self {
+        Design::of(&Method::default(), layers)
+    }
+
+    /// `method`'s, for `layers` hidden layers.
+    pub fn of(method: &Method, layers: usize) -> Self {
+        Design {
+            activations: method.activation.for_layers(layers).into(),
+            loss: method.loss,
+        }
+    }
+}
+
+/// The coefficients: the tutorial's `(l1, l2, const)`, with any number of hidden layers, and
+/// the [`Design`] they are used in.
 ///
 /// Hidden layers have no bias, as in the tutorial; only the output has one (`const`).
 #[derive(Debug, Clone)]
@@ -18,11 +49,12 @@ pub struct Coeffs {
     pub output: Tensor<2>,
     /// `[1, 1]`, broadcast over the rows.
     pub bias: Tensor<2>,
+    pub design: Design,
 }
 
 impl Coeffs {
-    /// Leaves on `device.autodiff()` that require gradients.
-    pub fn from_weights(weights: &Weights, device: &Device) -> Self {
+    /// Leaves on `device.autodiff()` that require gradients, used as `method` says.
+    pub fn from_weights(weights: &Weights, device: &Device, method: &Method) -> Self {
         let autodiff = device.clone().autodiff();
         let leaf = |m: &Matrix| {
             let data = TensorData::new(m.values.clone(), [m.rows, m.cols]);
@@ -32,6 +64,7 @@ impl Coeffs {
             hidden: weights.hidden.iter().map(leaf).collect(),
             output: leaf(&weights.output),
             bias: leaf(&Matrix::new(1, 1, vec![weights.bias])),
+            design: Design::of(method, weights.hidden.len()),
         }
     }
 
@@ -43,7 +76,22 @@ impl Coeffs {
             hidden: self.hidden.iter().map(plain).collect(),
             output: plain(&self.output),
             bias: plain(&self.bias),
+            design: self.design.clone(),
         }
+    }
+
+    /// The same design with other tensors, in the order of [`Coeffs::tensors`]; `None` when
+    /// they are too few.
+    pub fn with_tensors(&self, tensors: impl IntoIterator<Item = Tensor<2>>) -> Option<Self> {
+        let mut tensors = tensors.into_iter();
+        let hidden: Vec<Tensor<2>> = tensors.by_ref().take(self.hidden.len()).collect();
+        let (output, bias) = (tensors.next()?, tensors.next()?);
+        (hidden.len() == self.hidden.len()).then(|| Coeffs {
+            hidden,
+            output,
+            bias,
+            design: self.design.clone(),
+        })
     }
 
     /// Every coefficient tensor, in the order of [`Weights`]: hidden layers, output, bias.
@@ -56,6 +104,11 @@ impl Coeffs {
             .iter_mut()
             .chain([&mut self.output, &mut self.bias])
     }
+
+    /// The weight matrices, which the penalties weigh: every tensor but the bias.
+    fn weight_matrices(&self) -> impl Iterator<Item = &Tensor<2>> {
+        self.hidden.iter().chain([&self.output])
+    }
 }
 
 /// The tutorial's `init_coeffs`, for hidden layer sizes `hidden` (the tutorial's `n_hidden` is
@@ -67,7 +120,8 @@ impl Coeffs {
 /// The draws are made on the host, so every backend starts a given seed from the same
 /// coefficients and concurrent runs cannot disturb each other's random streams.
 pub fn init_coeffs(n_inputs: usize, hidden: &[usize], seed: u64, device: &Device) -> Coeffs {
-    Coeffs::from_weights(&init_weights(n_inputs, hidden, seed), device)
+    let weights = init_weights(n_inputs, hidden, seed);
+    Coeffs::from_weights(&weights, device, &Method::default())
 }
 
 /// The values [`init_coeffs`] starts from.
@@ -126,13 +180,26 @@ fn product(x: Tensor<2>, w: Tensor<2>) -> Tensor<2> {
     Tensor::cat(vec![head, tail], 0)
 }
 
-/// The tutorial's `calc_preds`: `sigmoid(relu(x @ W_h) @ W_o + b)`, one ReLU per hidden layer.
+/// The tutorial's `calc_preds`: `sigmoid(relu(x @ W_h) @ W_o + b)`, each hidden layer through
+/// its activation (the tutorial's ReLU by default).
 pub fn calc_preds(coeffs: &Coeffs, x: &Tensor<2>) -> Tensor<2> {
     let mut res = x.clone();
-    for layer in &coeffs.hidden {
-        res = activation::relu(product(res, layer.clone()));
+    for (layer, &activation) in coeffs.hidden.iter().zip(coeffs.design.activations.iter()) {
+        res = activate(activation, product(res, layer.clone()));
     }
     output(coeffs, res)
+}
+
+/// A hidden layer's activation of its weighted sums.
+pub(crate) fn activate(activation: Activation, sums: Tensor<2>) -> Tensor<2> {
+    match activation {
+        Activation::Relu => activation::relu(sums),
+        // PyTorch's F.leaky_relu slope.
+        Activation::LeakyRelu => activation::leaky_relu(sums, 0.01),
+        Activation::Tanh => activation::tanh(sums),
+        Activation::Sigmoid => activation::sigmoid(sums),
+        Activation::Linear => sums,
+    }
 }
 
 /// The output unit on the last hidden layer's activations: `sigmoid(h @ W_o + b)`.
@@ -140,13 +207,132 @@ pub(crate) fn output(coeffs: &Coeffs, hidden: Tensor<2>) -> Tensor<2> {
     activation::sigmoid(product(hidden, coeffs.output.clone()) + coeffs.bias.clone())
 }
 
-/// The tutorial's `calc_loss`: mean absolute error of the predictions.
+/// The tutorial's `calc_loss`: mean absolute error of the predictions, or the design's loss.
 pub fn calc_loss(coeffs: &Coeffs, x: &Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
-    mean_absolute_error(calc_preds(coeffs, x), y)
+    judge(coeffs.design.loss, calc_preds(coeffs, x), y)
 }
 
-pub(crate) fn mean_absolute_error(preds: Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
-    super::reduce::mean((preds - y.clone()).abs())
+/// The loss of predictions `preds` against the 0/1 labels `y`.
+pub(crate) fn judge(loss: Loss, preds: Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
+    match loss {
+        Loss::Mae => super::reduce::mean((preds - y.clone()).abs()),
+        Loss::Mse => super::reduce::mean((preds - y.clone()).square()),
+        Loss::Bce => binary_cross_entropy(preds, y),
+    }
+}
+
+/// PyTorch's `F.binary_cross_entropy`: `−(y·log p + (1 − y)·log(1 − p))`, averaged, each log
+/// clamped at −100 as PyTorch clamps it, so a saturated prediction costs 100, not infinity.
+fn binary_cross_entropy(preds: Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
+    let log_p = preds.clone().log().clamp_min(-100.0);
+    let log_not_p = preds.neg().log1p().clamp_min(-100.0);
+    let not_y = y.clone().neg().add_scalar(1.0);
+    super::reduce::mean(y.clone() * log_p + not_y * log_not_p).neg()
+}
+
+/// `l1 · Σ|w| + (l2 / 2) · Σw²` over the weight matrices (not the bias); `None` without a
+/// penalty.
+pub fn penalty(coeffs: &Coeffs, l1: f64, l2: f64) -> Option<Tensor<1>> {
+    let mut total: Option<Tensor<1>> = None;
+    let mut add = |term: Tensor<1>| {
+        total = Some(match total.take() {
+            Some(sum) => sum + term,
+            None => term,
+        });
+    };
+    for w in coeffs.weight_matrices() {
+        if l1 > 0.0 {
+            add(w.clone().abs().sum().mul_scalar(l1));
+        }
+        if l2 > 0.0 {
+            add(w.clone().square().sum().mul_scalar(l2 / 2.0));
+        }
+    }
+    total
+}
+
+/// How the coefficients learn from a gradient: the update rule with what it remembers between
+/// steps, and the penalties added to the loss that is differentiated.
+#[derive(Debug, Clone)]
+pub struct Learner {
+    pub rule: Rule,
+    pub l1: f64,
+    pub l2: f64,
+}
+
+/// An update rule and its state.
+#[derive(Debug, Clone)]
+pub enum Rule {
+    /// The tutorial's [`update_coeffs`].
+    Sgd,
+    /// [`update_coeffs_momentum`]: one velocity per tensor, once the first step has set it.
+    Momentum {
+        momentum: f64,
+        velocity: Vec<Tensor<2>>,
+    },
+    /// [`update_coeffs_adam`]: the steps taken, and each tensor's two moving averages.
+    Adam {
+        steps: i32,
+        moments: Vec<[Tensor<2>; 2]>,
+    },
+}
+
+impl Learner {
+    /// The tutorial's: `w -= lr * grad`, no penalty.
+    pub fn tutorial() -> Self {
+        Learner {
+            rule: Rule::Sgd,
+            l1: 0.0,
+            l2: 0.0,
+        }
+    }
+
+    /// `method`'s, before its first step.
+    pub fn of(method: &Method) -> Self {
+        let rule = match method.optimizer {
+            Optimizer::Sgd => Rule::Sgd,
+            Optimizer::Momentum => Rule::Momentum {
+                momentum: method.momentum.get(),
+                velocity: Vec::new(),
+            },
+            Optimizer::Adam => Rule::Adam {
+                steps: 0,
+                moments: Vec::new(),
+            },
+        };
+        Learner {
+            rule,
+            l1: method.l1.get(),
+            l2: method.l2.get(),
+        }
+    }
+
+    /// Whether a step moves the coefficients by anything but `lr · grad`.
+    pub fn steps_elsewhere(&self) -> bool {
+        !matches!(self.rule, Rule::Sgd)
+    }
+
+    /// The loss that is differentiated: `loss` and the penalty, when there is one.
+    pub fn objective(&self, coeffs: &Coeffs, loss: &Tensor<1>) -> (Tensor<1>, Option<Tensor<1>>) {
+        match penalty(coeffs, self.l1, self.l2) {
+            Some(penalty) => (loss.clone() + penalty.clone(), Some(penalty)),
+            None => (loss.clone(), None),
+        }
+    }
+
+    /// One step of the rule at rate `lr`.
+    pub fn update(&mut self, coeffs: &mut Coeffs, grads: &Gradients, lr: f64) {
+        match &mut self.rule {
+            Rule::Sgd => update_coeffs(coeffs, grads, lr),
+            Rule::Momentum { momentum, velocity } => {
+                update_coeffs_momentum(coeffs, grads, lr, *momentum, velocity);
+            }
+            Rule::Adam { steps, moments } => {
+                *steps += 1;
+                update_coeffs_adam(coeffs, grads, lr, *steps, moments);
+            }
+        }
+    }
 }
 
 /// The tutorial's `update_coeffs`: `w -= lr * grad` for every coefficient.
@@ -162,36 +348,142 @@ pub fn update_coeffs(coeffs: &mut Coeffs, grads: &Gradients, lr: f64) {
     }
 }
 
-/// The tutorial's `one_epoch`: the loss on the whole training set, `backward()`, then
-/// [`update_coeffs`]. Returns the loss computed before the update, as the tutorial prints it.
-pub fn execute_epoch(coeffs: &mut Coeffs, x: &Tensor<2>, y: &Tensor<2>, lr: f64) -> Tensor<1> {
-    let loss = calc_loss(coeffs, x, y);
-    let grads = loss.backward();
-    update_coeffs(coeffs, &grads, lr);
-    loss.inner()
+/// `torch.optim.SGD(momentum=m)`: `v = m·v + grad` (the first step's `v` is the gradient),
+/// then `w -= lr · v`.
+pub fn update_coeffs_momentum(
+    coeffs: &mut Coeffs,
+    grads: &Gradients,
+    lr: f64,
+    momentum: f64,
+    velocity: &mut Vec<Tensor<2>>,
+) {
+    for (i, coeff) in coeffs.tensors_mut().enumerate() {
+        let Some(grad) = coeff.grad(grads) else {
+            continue;
+        };
+        let v = match velocity.get(i) {
+            Some(v) => v.clone().mul_scalar(momentum) + grad,
+            None => grad,
+        };
+        let stepped = coeff.clone().inner() - v.clone().mul_scalar(lr);
+        *coeff = stepped.autodiff().require_grad();
+        match velocity.get_mut(i) {
+            Some(kept) => *kept = v,
+            None => velocity.push(v),
+        }
+    }
 }
 
-/// [`execute_epoch`], also returning each coefficient tensor's sum of squared gradients and
-/// sum of squared values, both taken before the update (for [`super::dynamics::StepStats`]):
-/// `[g², w²]` per tensor, in the order of [`Coeffs::tensors`].
+/// `torch.optim.Adam` with its defaults (β₁ 0.9, β₂ 0.999, ε 1e-8), in its order of
+/// operations: `m += (1 − β₁)(g − m)`, `v = β₂·v + (1 − β₂)·g·g`, then at step `t`
+/// `w += −(lr / (1 − β₁ᵗ))·m / (√v / √(1 − β₂ᵗ) + ε)`.
+pub fn update_coeffs_adam(
+    coeffs: &mut Coeffs,
+    grads: &Gradients,
+    lr: f64,
+    step: i32,
+    moments: &mut Vec<[Tensor<2>; 2]>,
+) {
+    const BETA1: f64 = 0.9;
+    const BETA2: f64 = 0.999;
+    const EPS: f64 = 1e-8;
+    let step_size = lr / (1.0 - BETA1.powi(step));
+    let correction = (1.0 - BETA2.powi(step)).sqrt();
+    for (i, coeff) in coeffs.tensors_mut().enumerate() {
+        let Some(grad) = coeff.grad(grads) else {
+            continue;
+        };
+        let [m, v] = moments
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| [grad.zeros_like(), grad.zeros_like()]);
+        let m = m.clone() + (grad.clone() - m).mul_scalar(1.0 - BETA1);
+        let v = v.mul_scalar(BETA2) + grad.clone().mul_scalar(1.0 - BETA2) * grad;
+        let denom = v.clone().sqrt().div_scalar(correction).add_scalar(EPS);
+        let stepped = coeff.clone().inner() - m.clone().mul_scalar(step_size) / denom;
+        *coeff = stepped.autodiff().require_grad();
+        match moments.get_mut(i) {
+            Some(kept) => *kept = [m, v],
+            None => moments.push([m, v]),
+        }
+    }
+}
+
+/// What an epoch's step computed before it updated the coefficients: the training loss (the
+/// tutorial's, which it prints) and the penalty, when there is one.
+#[derive(Debug, Clone)]
+pub struct Stepped {
+    pub loss: Tensor<1>,
+    pub penalty: Option<Tensor<1>>,
+}
+
+/// The tutorial's `one_epoch`: the loss on the whole training set (with the penalty, when
+/// there is one), `backward()`, then the learner's update ([`update_coeffs`] for the
+/// tutorial's). The loss is computed before the update, as the tutorial prints it.
+pub fn execute_epoch(
+    coeffs: &mut Coeffs,
+    x: &Tensor<2>,
+    y: &Tensor<2>,
+    lr: f64,
+    learner: &mut Learner,
+) -> Stepped {
+    let loss = calc_loss(coeffs, x, y);
+    let (objective, penalty) = learner.objective(coeffs, &loss);
+    let grads = objective.backward();
+    learner.update(coeffs, &grads, lr);
+    Stepped {
+        loss: loss.inner(),
+        penalty: penalty.map(Tensor::inner),
+    }
+}
+
+/// Sums over one coefficient tensor at a step, taken before the update: of its gradient's
+/// squares and of its values' squares, and of the step's squares when the rule steps
+/// elsewhere than `lr · grad`.
+#[derive(Debug, Clone)]
+pub struct TensorSums {
+    pub grad: Tensor<1>,
+    pub value: Tensor<1>,
+    pub step: Option<Tensor<1>>,
+}
+
+/// [`execute_epoch`], also returning each coefficient tensor's [`TensorSums`], in the order
+/// of [`Coeffs::tensors`] (for `StepStats`).
 pub fn execute_epoch_watched(
     coeffs: &mut Coeffs,
     x: &Tensor<2>,
     y: &Tensor<2>,
     lr: f64,
-) -> (Tensor<1>, Vec<[Tensor<1>; 2]>) {
+    learner: &mut Learner,
+) -> (Stepped, Vec<TensorSums>) {
     let loss = calc_loss(coeffs, x, y);
-    let grads = loss.backward();
-    let sums = coeffs
+    let (objective, penalty) = learner.objective(coeffs, &loss);
+    let grads = objective.backward();
+    let before: Vec<Tensor<2>> = coeffs.tensors().map(|c| c.clone().inner()).collect();
+    let mut sums: Vec<TensorSums> = coeffs
         .tensors()
-        .filter_map(|coeff| {
+        .zip(&before)
+        .filter_map(|(coeff, value)| {
             let grad = coeff.grad(&grads)?;
-            let value = coeff.clone().inner();
-            Some([grad.clone().mul(grad).sum(), value.clone().mul(value).sum()])
+            Some(TensorSums {
+                grad: grad.square().sum(),
+                value: value.clone().square().sum(),
+                step: None,
+            })
         })
         .collect();
-    update_coeffs(coeffs, &grads, lr);
-    (loss.inner(), sums)
+    learner.update(coeffs, &grads, lr);
+    if learner.steps_elsewhere() {
+        let after = coeffs.tensors().map(|c| c.clone().inner());
+        for (sum, (now, was)) in sums.iter_mut().zip(after.zip(before)) {
+            sum.step = Some((now - was).square().sum());
+        }
+    }
+    let stepped = Stepped {
+        loss: loss.inner(),
+        penalty: penalty.map(Tensor::inner),
+    };
+    (stepped, sums)
 }
 
 /// The tutorial's `acc`: the fraction of rows where `pred > 0.5` matches the 0/1 label.
@@ -208,12 +500,47 @@ fn accuracy(preds: Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
 /// [`calc_loss`] and [`model_accuracy`] from one forward pass: `(loss, accuracy)`.
 pub fn loss_and_accuracy(coeffs: &Coeffs, x: &Tensor<2>, y: &Tensor<2>) -> (Tensor<1>, Tensor<1>) {
     let preds = calc_preds(coeffs, x);
-    (mean_absolute_error(preds.clone(), y), accuracy(preds, y))
+    (
+        judge(coeffs.design.loss, preds.clone(), y),
+        accuracy(preds, y),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tutorial's claim: without a non-linearity the layers collapse into one linear
+    /// layer. Two linear hidden layers predict `sigmoid(x · W + b)` with `W` the product of
+    /// the weight matrices; ReLU ones do not.
+    #[test]
+    fn linear_hidden_layers_are_one_linear_map() {
+        let weights = init_weights(3, &[5, 4], 7);
+        let map = weights.linear_map().unwrap();
+        assert_eq!(map.shape(), [3, 1]);
+        let rows: Vec<[f32; 3]> = vec![[0.5, -1.0, 2.0], [1.5, 0.25, -0.75], [-2.0, 1.0, 1.0]];
+        let device = Device::flex();
+        let x = Tensor::<2>::from_data(TensorData::new(rows.concat(), [rows.len(), 3]), &device);
+        let preds = |activation: &str| -> Vec<f32> {
+            let method = Method {
+                activation: activation.parse().unwrap(),
+                ..Method::default()
+            };
+            let coeffs = Coeffs::from_weights(&weights, &device, &method).detached();
+            calc_preds(&coeffs, &x)
+                .into_data()
+                .try_to_vec::<f32>()
+                .unwrap()
+        };
+        let linear = preds("linear");
+        for (row, got) in rows.iter().zip(&linear) {
+            let z: f32 =
+                row.iter().zip(&map.values).map(|(a, w)| a * w).sum::<f32>() + weights.bias;
+            let want = 1.0 / (1.0 + (-z).exp());
+            assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+        }
+        assert_ne!(preds("relu"), linear);
+    }
 
     /// PyTorch wrote these starting coefficients (`tests/fixtures/reference.py init`, after
     /// `torch.manual_seed`): the same seed gives the same values, bit for bit.

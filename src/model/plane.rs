@@ -1,8 +1,10 @@
-//! The plane of two input features: a grid over it to run the network on, and the training
-//! points to show there (what the network predicts there is a `BoundaryMap`).
+//! The plane of two input features (or of a generated set's two coordinates, whatever
+//! features are made of them): a grid over it to run the network on, and the training points
+//! to show there (what the network predicts there is a `BoundaryMap`).
 
-use crate::data::Dataset;
+use crate::data::{Dataset, Splits};
 use crate::report::plane::BoundaryMap;
+use crate::settings::Features;
 
 /// The decision boundary's grid (columns, rows): enough for a panel of 96 × 32 cells.
 const GRID: (usize, usize) = (96, 64);
@@ -20,11 +22,20 @@ pub struct Plane {
 }
 
 impl Plane {
-    /// The plane of `train`'s two features; `None` unless it has exactly two.
-    pub fn of(train: &Dataset) -> Option<Plane> {
-        if train.n_features() != 2 {
-            return None;
+    /// The plane of the data's training rows: a generated set's coordinates, with the grid
+    /// made into its features; or two features as they are. `None` for other data.
+    pub fn of(splits: &Splits) -> Option<Plane> {
+        match &splits.coordinates {
+            Some(points) => Some(Plane::over(&points.train, points.features)),
+            None if splits.train.n_features() == 2 => {
+                Some(Plane::over(&splits.train, Features::default()))
+            }
+            None => None,
         }
+    }
+
+    /// The plane of `train`'s two columns, the network's inputs there made as `features` say.
+    fn over(train: &Dataset, features: Features) -> Plane {
         let (x_range, y_range) = data_ranges(train);
         let (cols, rows) = GRID;
         let stride = train.rows().div_ceil(MAX_POINTS).max(1);
@@ -33,9 +44,18 @@ impl Plane {
             .map(|i| (train.x[2 * i], train.x[2 * i + 1], train.y[i] > 0.5))
             .collect();
         let (unit_cols, unit_rows) = crate::report::units::MAP_GRID;
-        Some(Plane {
-            inputs: BoundaryMap::grid_inputs(cols, rows, x_range, y_range),
-            unit_inputs: BoundaryMap::grid_inputs(unit_cols, unit_rows, x_range, y_range),
+        let grid = |cols, rows| {
+            let centres = BoundaryMap::grid_inputs(cols, rows, x_range, y_range);
+            let centres = Dataset {
+                features: vec!["x1".into(), "x2".into()],
+                y: vec![0.0; centres.len() / 2],
+                x: centres,
+            };
+            crate::data::playground::crossed(&centres, features).x
+        };
+        Plane {
+            inputs: grid(cols, rows),
+            unit_inputs: grid(unit_cols, unit_rows),
             map: BoundaryMap {
                 cols,
                 rows,
@@ -44,7 +64,7 @@ impl Plane {
                 y_range,
                 points,
             },
-        })
+        }
     }
 
     /// The network's inputs: the centre of each grid cell, in the order of the map's cells.
@@ -94,6 +114,35 @@ fn padded<'a>(values: impl Iterator<Item = &'a f32>) -> (f32, f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A generated set's grid is over its coordinates' plane, each cell made into the set's
+    /// features as its rows are.
+    #[test]
+    fn the_grid_of_crossed_features_is_over_the_coordinates() {
+        let spec = crate::settings::DataSpec::default().with_source(
+            crate::settings::Source::Generated(crate::settings::Generated {
+                features: "x1sq,x1x2,sinx2".parse().unwrap(),
+                ..crate::settings::Generated::new(crate::settings::Playground::Circle)
+            }),
+        );
+        let splits = crate::data::load(&spec).unwrap();
+        let plane = Plane::of(&splits).unwrap();
+        let coordinates = splits.coordinates.as_ref().unwrap();
+        let centres = BoundaryMap::grid_inputs(
+            GRID.0,
+            GRID.1,
+            data_ranges(&coordinates.train).0,
+            data_ranges(&coordinates.train).1,
+        );
+        assert_eq!(plane.inputs().len(), GRID.0 * GRID.1 * 3);
+        for (cell, centre) in plane.inputs().chunks_exact(3).zip(centres.chunks_exact(2)) {
+            let (x, y) = (centre[0], centre[1]);
+            assert_eq!(cell, [x * x, x * y, y.sin()]);
+        }
+        assert_eq!(plane.map(Vec::new()).points.len(), coordinates.train.rows());
+        let titanic = crate::data::load(&crate::settings::DataSpec::default()).unwrap();
+        assert!(Plane::of(&titanic).is_none());
+    }
 
     #[test]
     fn data_ranges_pad_each_feature() {

@@ -4,7 +4,9 @@
 
 use super::data::{Batches, DeviceData, Split};
 use super::keep::Best;
-use super::network::{Coeffs, execute_epoch, execute_epoch_watched, loss_and_accuracy};
+use super::network::{
+    Coeffs, Learner, Stepped, TensorSums, execute_epoch, execute_epoch_watched, loss_and_accuracy,
+};
 use super::readback::{read_error, scalars};
 use super::schedule::ReadBackBatch;
 use crate::data::Splits;
@@ -13,6 +15,7 @@ use crate::random::Generator;
 use crate::report::dynamics::StepStats;
 use crate::report::epoch::{EpochMetrics, Evaluation};
 use crate::report::weights::{Matrix, Weights};
+use crate::settings::{Method, RunSettings};
 use burn::tensor::{Device, Int, Tensor, TensorData, Transaction};
 use rayon::{ThreadPool, ThreadPoolBuilder};
 use std::ops::ControlFlow;
@@ -39,6 +42,8 @@ pub struct Run {
     pub data: DeviceData,
     /// Used by the next epoch; may change between epochs.
     pub lr: f64,
+    /// The update rule (with what it remembers between steps) and the penalties.
+    pub learner: Learner,
     /// Rows per gradient step, in a fresh random order every epoch; `None` (or a size of at
     /// least the training rows) is the tutorial's full batch.
     pub batch_size: Option<usize>,
@@ -71,16 +76,31 @@ pub fn threads_pay(rows: usize, hidden: &[usize]) -> bool {
 
 impl Run {
     /// A run from `weights` on `splits`, both copied to `device`, stepping `batch_size` rows
-    /// at a time (`None`: the tutorial's full batch).
+    /// at a time (`None`: the tutorial's full batch), computing and learning as `method` says.
     pub fn from_weights(
         weights: &Weights,
         splits: &Splits,
         device: &Device,
         lr: f64,
         batches: Batches,
+        method: &Method,
     ) -> Self {
-        let coeffs = Coeffs::from_weights(weights, device);
-        Run::new(coeffs, DeviceData::new(splits, device), lr).with_batches(batches)
+        let coeffs = Coeffs::from_weights(weights, device, method);
+        Run::new(coeffs, DeviceData::new(splits, device), lr)
+            .with_batches(batches)
+            .learning(Learner::of(method))
+    }
+
+    /// A run from `weights` on `splits`, both copied to `device`, as `settings` say: their
+    /// rate, batches and method.
+    pub fn for_settings(
+        weights: &Weights,
+        splits: &Splits,
+        device: &Device,
+        settings: &RunSettings,
+    ) -> Self {
+        let (lr, batches) = (settings.lr.get(), Batches::of(settings));
+        Run::from_weights(weights, splits, device, lr, batches, &settings.method)
     }
 
     /// A full-batch run (the tutorial's).
@@ -95,6 +115,7 @@ impl Run {
             coeffs,
             data,
             lr,
+            learner: Learner::tutorial(),
             batch_size: None,
             order: Generator::manual_seed(0),
             epoch: 0,
@@ -110,6 +131,13 @@ impl Run {
     pub fn with_batches(mut self, batches: Batches) -> Self {
         self.batch_size = batches.size;
         self.order = Generator::manual_seed(batches.seed);
+        self
+    }
+
+    /// The same run, learning with `learner`.
+    #[must_use]
+    pub fn learning(mut self, learner: Learner) -> Self {
+        self.learner = learner;
         self
     }
 
@@ -155,14 +183,16 @@ impl Run {
                 Watch::Every => true,
                 Watch::Sampled => i + 1 == epochs,
             };
-            let (loss, sums) = match self.batch_size.filter(|&size| size < self.data.train.rows) {
+            let (stepped, sums) = match self.batch_size.filter(|&size| size < self.data.train.rows)
+            {
                 None => {
-                    let train = &self.data.train;
+                    let (train, learner) = (&self.data.train, &mut self.learner);
+                    let (x, y, lr) = (&train.x, &train.y, self.lr);
                     if watch {
-                        execute_epoch_watched(&mut self.coeffs, &train.x, &train.y, self.lr)
+                        execute_epoch_watched(&mut self.coeffs, x, y, lr, learner)
                     } else {
-                        let loss = execute_epoch(&mut self.coeffs, &train.x, &train.y, self.lr);
-                        (loss, Vec::new())
+                        let stepped = execute_epoch(&mut self.coeffs, x, y, lr, learner);
+                        (stepped, Vec::new())
                     }
                 }
                 Some(size) => self.mini_batch_epoch(size, watch),
@@ -170,10 +200,18 @@ impl Run {
             let valid = &self.data.valid;
             let (valid_loss, valid_accuracy) =
                 loss_and_accuracy(&self.coeffs.detached(), &valid.x, &valid.y);
-            reads = reads.register(loss);
-            watched.push(sums.len());
-            for [grad, value] in sums {
+            reads = reads.register(stepped.loss);
+            let penalised = stepped.penalty.is_some();
+            if let Some(penalty) = stepped.penalty {
+                reads = reads.register(penalty);
+            }
+            let stepped_elsewhere = sums.first().is_some_and(|s| s.step.is_some());
+            watched.push((sums.len(), stepped_elsewhere, penalised));
+            for TensorSums { grad, value, step } in sums {
                 reads = reads.register(grad).register(value);
+                if let Some(step) = step {
+                    reads = reads.register(step);
+                }
             }
             reads = reads.register(valid_loss).register(valid_accuracy);
         }
@@ -186,17 +224,26 @@ impl Run {
         let metrics: Vec<EpochMetrics> = watched
             .into_iter()
             .enumerate()
-            .map(|(i, tensors)| {
+            .map(|(i, (tensors, stepped_elsewhere, penalised))| {
                 let train_loss = next();
-                let sums: Vec<f32> = (0..2 * tensors).map(|_| next()).collect();
+                let penalty = penalised.then(&mut next);
+                let width = if stepped_elsewhere { 3 } else { 2 };
+                let sums: Vec<f32> = (0..width * tensors).map(|_| next()).collect();
+                let column = |k: usize| -> Vec<f32> {
+                    sums.chunks_exact(width).map(|tensor| tensor[k]).collect()
+                };
                 let stats = (tensors > 0).then(|| {
-                    let (grads, values): (Vec<f32>, Vec<f32>) =
-                        sums.chunks_exact(2).map(|pair| (pair[0], pair[1])).unzip();
-                    StepStats::from_sums(&grads, &values, self.lr)
+                    let (grads, values) = (column(0), column(1));
+                    if stepped_elsewhere {
+                        StepStats::from_steps(&grads, &values, &column(2))
+                    } else {
+                        StepStats::from_sums(&grads, &values, self.lr)
+                    }
                 });
                 EpochMetrics {
                     epoch: first + i + 1,
                     train_loss,
+                    penalty,
                     valid_loss: next(),
                     valid_accuracy: next(),
                     elapsed: begun + took.mul_f64((i + 1) as f64 / epochs as f64),
@@ -211,18 +258,19 @@ impl Run {
     }
 
     /// One epoch of gradient steps on mini-batches of `size` rows in a fresh random order.
-    /// Returns the epoch's training loss: the mean of the batches' losses (each computed
-    /// before its step), weighted by their rows; with `watch`, the last step's sums for
-    /// [`StepStats`].
+    /// Returns the epoch's training loss (and penalty): the mean of the batches' (each
+    /// computed before its step), weighted by their rows; with `watch`, the last step's sums
+    /// for [`StepStats`].
     #[expect(
         clippy::cast_possible_wrap,
         reason = "row indices fit in memory, far below i64::MAX"
     )]
-    fn mini_batch_epoch(&mut self, size: usize, watch: bool) -> (Tensor<1>, Vec<[Tensor<1>; 2]>) {
+    fn mini_batch_epoch(&mut self, size: usize, watch: bool) -> (Stepped, Vec<TensorSums>) {
         let train = &self.data.train;
         let order = self.order.randperm(train.rows);
         let device = train.x.device();
         let mut total: Option<Tensor<1>> = None;
+        let mut penalty: Option<Tensor<1>> = None;
         let mut sums = Vec::new();
         let chunks = order.len().div_ceil(size);
         for (n, chunk) in order.chunks(size).enumerate() {
@@ -231,20 +279,22 @@ impl Run {
                 Tensor::<1, Int>::from_data(TensorData::new(indices, [chunk.len()]), &device);
             let x = train.x.clone().select(0, indices.clone());
             let y = train.y.clone().select(0, indices);
-            let loss = if watch && n + 1 == chunks {
-                let (loss, last) = execute_epoch_watched(&mut self.coeffs, &x, &y, self.lr);
+            let (coeffs, learner, lr) = (&mut self.coeffs, &mut self.learner, self.lr);
+            let stepped = if watch && n + 1 == chunks {
+                let (stepped, last) = execute_epoch_watched(coeffs, &x, &y, lr, learner);
                 sums = last;
-                loss
+                stepped
             } else {
-                execute_epoch(&mut self.coeffs, &x, &y, self.lr)
+                execute_epoch(coeffs, &x, &y, lr, learner)
             };
-            let loss = loss.mul_scalar(chunk.len() as f64 / train.rows as f64);
-            total = Some(match total {
-                Some(sum) => sum + loss,
-                None => loss,
-            });
+            let share = chunk.len() as f64 / train.rows as f64;
+            add_share(&mut total, stepped.loss, share);
+            if let Some(cost) = stepped.penalty {
+                add_share(&mut penalty, cost, share);
+            }
         }
-        (total.unwrap_or_else(|| Tensor::zeros([1], &device)), sums)
+        let loss = total.unwrap_or_else(|| Tensor::zeros([1], &device));
+        (Stepped { loss, penalty }, sums)
     }
 
     /// Loss and accuracy of the current model on `split`; `None` when the run has no such split.
@@ -265,6 +315,15 @@ impl Run {
     pub fn weights(&self) -> Result<Weights> {
         read_weights(&self.coeffs)
     }
+}
+
+/// `sum += value · share`, from nothing at the first.
+fn add_share(sum: &mut Option<Tensor<1>>, value: Tensor<1>, share: f64) {
+    let value = value.mul_scalar(share);
+    *sum = Some(match sum.take() {
+        Some(sum) => sum + value,
+        None => value,
+    });
 }
 
 /// `coeffs` read back from the device.

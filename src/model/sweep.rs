@@ -9,19 +9,17 @@ use crate::error::{Error, Result};
 use crate::report::health::diagnose;
 use crate::report::sweep::SweepPoint;
 use crate::report::weights::Weights;
-use crate::settings::SweepSpec;
+use crate::settings::{Method, SweepSpec};
 use burn::tensor::Device;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::channel;
 
-/// Trains `weights` on `splits` at every learning rate of `spec`, on up to `threads` worker
-/// threads (burn's CPU backend, one run per thread), calling `on_point` as each finishes.
+/// Trains `start` at every learning rate of `spec`, on up to `threads` worker threads (burn's CPU backend, one run per thread), calling `on_point` as
+/// each finishes.
 /// Once `stop` is set, no rate starts and the rates in training end within 64 epochs,
 /// unreported.
 pub fn sweep(
-    splits: &Splits,
-    weights: &Weights,
-    batches: Batches,
+    start: &Start,
     spec: &SweepSpec,
     threads: usize,
     stop: &AtomicBool,
@@ -40,7 +38,7 @@ pub fn sweep(
                     let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&lr) = lrs.get(index) else { break };
                     let rate = Rate { lr, index };
-                    let point = train_at(splits, weights, batches, epochs, rate, stop);
+                    let point = train_at(start, epochs, rate, stop);
                     let Some(point) = point.transpose() else {
                         break;
                     };
@@ -65,17 +63,40 @@ struct Rate {
     index: usize,
 }
 
+/// What a run beside the active one (a sweep's rate, a race's variant) starts from: the data,
+/// the starting coefficients, how it steps through the rows and how it computes and learns.
+#[derive(Debug, Clone, Copy)]
+pub struct Start<'a> {
+    pub splits: &'a Splits,
+    pub weights: &'a Weights,
+    pub batches: Batches,
+    pub method: &'a Method,
+}
+
+impl Start<'_> {
+    /// A run from here on the CPU at rate `lr`.
+    pub fn run(&self, lr: f64) -> Run {
+        let device = Device::flex();
+        Run::from_weights(
+            self.weights,
+            self.splits,
+            &device,
+            lr,
+            self.batches,
+            self.method,
+        )
+    }
+}
+
 /// `None` when `stop` was set before the training ended.
 fn train_at(
-    splits: &Splits,
-    weights: &Weights,
-    batches: Batches,
+    start: &Start,
     epochs: usize,
     Rate { lr, index }: Rate,
     stop: &AtomicBool,
 ) -> Result<Option<SweepPoint>> {
     let trained = std::panic::catch_unwind(|| {
-        let mut run = Run::from_weights(weights, splits, &Device::flex(), lr, batches);
+        let mut run = start.run(lr);
         // Both losses of the same kind: the whole training split, before and after training.
         let train_loss = |run: &Run| -> Result<f32> {
             Ok(run.evaluate(Split::Train)?.map_or(f32::NAN, |e| e.loss))
@@ -144,14 +165,24 @@ mod tests {
         assert!(range("5").unwrap_err().contains("range"));
     }
 
+    fn start<'a>(splits: &'a Splits, weights: &'a Weights, method: &'a Method) -> Start<'a> {
+        Start {
+            splits,
+            weights,
+            batches: Batches::FULL,
+            method,
+        }
+    }
+
     /// The tutorial's network (seed 442) swept on two threads; the points as they finished.
     fn titanic_sweep(from: f64, to: f64, steps: usize, epochs: usize) -> Vec<SweepPoint> {
         let splits = load(&DataSpec::default()).unwrap();
         let weights = init_weights(splits.features().len(), &[20], 442);
+        let method = Method::default();
         let spec = spec(from, to, steps, epochs);
         let mut points = Vec::new();
         let stop = AtomicBool::new(false);
-        sweep(&splits, &weights, Batches::FULL, &spec, 2, &stop, |p| {
+        sweep(&start(&splits, &weights, &method), &spec, 2, &stop, |p| {
             points.push(p);
         })
         .unwrap();
@@ -193,17 +224,18 @@ mod tests {
     fn a_stopped_sweep_ends_without_the_remaining_rates() {
         let splits = load(&DataSpec::default()).unwrap();
         let weights = init_weights(splits.features().len(), &[20], 442);
+        let method = Method::default();
         let spec = spec(0.01, 0.1, 8, 2000);
         let stop = AtomicBool::new(true);
         let mut points = Vec::new();
-        sweep(&splits, &weights, Batches::FULL, &spec, 2, &stop, |p| {
+        sweep(&start(&splits, &weights, &method), &spec, 2, &stop, |p| {
             points.push(p);
         })
         .unwrap();
         assert!(points.is_empty(), "{points:?}");
 
         stop.store(false, Ordering::Relaxed);
-        sweep(&splits, &weights, Batches::FULL, &spec, 2, &stop, |p| {
+        sweep(&start(&splits, &weights, &method), &spec, 2, &stop, |p| {
             stop.store(true, Ordering::Relaxed);
             points.push(p);
         })

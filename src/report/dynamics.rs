@@ -10,8 +10,9 @@ use super::format_lr;
 pub struct StepStats {
     /// ‖grad‖₂.
     pub grad_norm: Vec<f32>,
-    /// ‖lr · grad‖₂ / ‖w‖₂: how far the step moves the tensor against its size. Around 1e-3
-    /// is healthy; near 1 a step replaces the tensor.
+    /// ‖step‖₂ / ‖w‖₂: how far the step moves the tensor against its size, ‖lr · grad‖₂ for
+    /// plain gradient descent, the step actually taken with momentum or Adam. Around 1e-3 is
+    /// healthy; near 1 a step replaces the tensor.
     pub update_ratio: Vec<f32>,
 }
 
@@ -31,6 +32,21 @@ impl StepStats {
         StepStats {
             grad_norm,
             update_ratio,
+        }
+    }
+}
+
+impl StepStats {
+    /// From each tensor's sum of squared gradients, of squared values, and of the squares of
+    /// the step actually taken (an update rule that steps elsewhere than `lr · grad`).
+    pub fn from_steps(grad_squares: &[f32], value_squares: &[f32], step_squares: &[f32]) -> Self {
+        StepStats {
+            grad_norm: grad_squares.iter().map(|g| g.sqrt()).collect(),
+            update_ratio: step_squares
+                .iter()
+                .zip(value_squares)
+                .map(|(s, w)| s.sqrt() / w.sqrt())
+                .collect(),
         }
     }
 }

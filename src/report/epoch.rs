@@ -11,6 +11,9 @@ pub struct EpochMetrics {
     /// 1-based.
     pub epoch: usize,
     pub train_loss: f32,
+    /// The penalty on the weights added to the loss that is differentiated, at the same
+    /// coefficients as `train_loss` (which it is not part of), when the run has one.
+    pub penalty: Option<f32>,
     pub valid_loss: f32,
     pub valid_accuracy: f32,
     /// Since the run started.
@@ -76,6 +79,7 @@ mod tests {
         let m = EpochMetrics {
             epoch: 3,
             train_loss: 0.5,
+            penalty: None,
             valid_loss: 0.25,
             valid_accuracy: 0.75,
             elapsed: Duration::from_micros(1500),

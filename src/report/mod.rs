@@ -6,7 +6,8 @@
 //! the coefficients on the host (and their safetensors files), [`snapshot`] one look at a
 //! run, [`health`] how it is doing, [`units`] its units one at a time, [`plane`] the decision
 //! boundary, [`dynamics`] gradient statistics and the step slice, [`events`] what happened, [`advice`] what to try after it,
-//! [`finder`] the learning-rate finder's curve, [`sweep`] a sweep's points.
+//! [`finder`] the learning-rate finder's curve, [`sweep`] a sweep's points, [`race`] a race's
+//! variants.
 
 pub mod advice;
 pub mod dynamics;
@@ -15,6 +16,7 @@ pub mod events;
 pub mod finder;
 pub mod health;
 pub mod plane;
+pub mod race;
 pub mod run;
 pub mod snapshot;
 pub mod sweep;

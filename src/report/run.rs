@@ -28,6 +28,9 @@ pub struct RunInfo {
     pub valid_rows: usize,
     pub test_rows: usize,
     pub features: Vec<String>,
+    /// Whether the data lies on a plane the decision boundary is drawn over (a generated set,
+    /// or two features).
+    pub planar: bool,
     /// Whether the run starts from the `--init` file's coefficients (a session file that
     /// replays it must name that file).
     pub from_init: bool,

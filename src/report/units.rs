@@ -7,11 +7,16 @@ use super::weights::Weights;
 /// One hidden layer's units on the training rows, in unit order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LayerUnits {
-    /// The unit's largest output over the training rows: 0 is a dead unit (its ReLU zero on
-    /// every row), NaN one whose output is not a number.
+    /// The unit's largest output over the training rows: 0 is a dead unit in a layer whose
+    /// units can die (its ReLU zero on every row), NaN one whose output is not a number.
     pub peak: Vec<f32>,
-    /// The fraction of training rows on which the unit's ReLU is above zero.
+    /// The fraction of training rows on which the unit's output is above zero (for a ReLU,
+    /// where it is linear and passes a gradient).
     pub active: Vec<f32>,
+    /// Whether the layer's units can die: ReLU units can (zero on every row, they get no
+    /// gradient again); leaky ReLU, tanh, sigmoid and linear units pass a gradient on every
+    /// row.
+    pub can_die: bool,
     /// ‖∂L/∂w‖ of the unit's incoming weights (a column of the layer's matrix), at the
     /// snapshot's coefficients; `None` when this snapshot did not measure it (its cost is held
     /// to a share of the training time).
@@ -31,8 +36,25 @@ impl LayerUnits {
         LayerUnits {
             peak: peak.to_vec(),
             active: counts.iter().map(|c| c / rows).collect(),
+            can_die: true,
             grad_norm: grad_squares.map(|g| g.iter().map(|s| s.sqrt()).collect()),
         }
+    }
+
+    /// The same units, in a layer whose units can die or cannot.
+    #[must_use]
+    pub fn dying(self, can_die: bool) -> Self {
+        LayerUnits { can_die, ..self }
+    }
+
+    /// Whether unit `unit` is dead: it can die, and is zero on every row.
+    pub fn is_dead(&self, unit: usize) -> bool {
+        self.can_die && self.peak.get(unit) == Some(&0.0)
+    }
+
+    /// The dead units.
+    pub fn dead(&self) -> usize {
+        (0..self.peak.len()).filter(|&u| self.is_dead(u)).count()
     }
 }
 
@@ -42,7 +64,7 @@ pub const MAP_GRID: (usize, usize) = (16, 16);
 /// Per-unit maps sent per layer at most: the units that matter most ([`ranked`]).
 pub const MAX_MAPS: usize = 64;
 
-/// What one hidden unit responds to: its ReLU output at each cell of [`MAP_GRID`] over the
+/// What one hidden unit responds to: its output (after its activation) at each cell of [`MAP_GRID`] over the
 /// plane of the two input features, row-major from the top row (as `BoundaryMap::probs`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnitMap {

@@ -25,6 +25,23 @@ impl Matrix {
     pub fn shape(&self) -> [usize; 2] {
         [self.rows, self.cols]
     }
+
+    /// `self · other`; `None` when the shapes do not chain.
+    pub fn times(&self, other: &Matrix) -> Option<Matrix> {
+        if self.cols != other.rows {
+            return None;
+        }
+        let mut values = vec![0.0; self.rows * other.cols];
+        for (i, row) in self.values.chunks(self.cols.max(1)).enumerate() {
+            for (k, &a) in row.iter().enumerate() {
+                let from = &other.values[k * other.cols..(k + 1) * other.cols];
+                for (out, &b) in values[i * other.cols..].iter_mut().zip(from) {
+                    *out += a * b;
+                }
+            }
+        }
+        Some(Matrix::new(self.rows, other.cols, values))
+    }
 }
 
 /// The network's coefficients as plain numbers.
@@ -82,6 +99,18 @@ impl Weights {
 
     pub fn hidden_sizes(&self) -> Vec<usize> {
         self.hidden.iter().map(|m| m.cols).collect()
+    }
+
+    /// The product of the weight matrices, `wt_hidden · wt_hidden_2 · … · wt_output`
+    /// (`[n_inputs, 1]`): with linear hidden units the network is one linear map,
+    /// `sigmoid(x · W + bias_output)`, and this is its `W`. `None` when the shapes do not chain.
+    pub fn linear_map(&self) -> Option<Matrix> {
+        let mut layers = self.hidden.iter().chain([&self.output]);
+        let mut product = layers.next()?.clone();
+        for next in layers {
+            product = product.times(next)?;
+        }
+        Some(product)
     }
 
     /// Every tensor with its file name, in network order.

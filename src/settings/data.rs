@@ -2,8 +2,8 @@
 //! settings of a file: the type has nowhere to put them.
 
 use super::{
-    ColumnName, Delimiter, FilePath, Layer, Noise, Playground, Points, Scale, Seed, TestFraction,
-    ValidFraction,
+    ColumnName, Delimiter, Features, FilePath, Layer, Noise, Playground, Points, Scale, Seed,
+    TestFraction, ValidFraction,
 };
 use std::path::PathBuf;
 
@@ -43,15 +43,18 @@ pub struct Generated {
     pub kind: Playground,
     pub points: Points,
     pub noise: Noise,
+    /// The network's inputs, made from each point's two coordinates.
+    pub features: Features,
 }
 
 impl Generated {
-    /// `kind` at the default size and noise.
+    /// `kind` at the default size and noise, its coordinates as its features.
     pub fn new(kind: Playground) -> Self {
         Generated {
             kind,
             points: Points(400),
             noise: Noise(0.1),
+            features: Features::default(),
         }
     }
 }
@@ -99,6 +102,7 @@ impl DataSpec {
             Source::Generated(Generated {
                 points: layer.points.unwrap_or(Points(400)),
                 noise: layer.noise.unwrap_or(Noise(0.1)),
+                features: layer.features.unwrap_or_default(),
                 ..Generated::new(kind)
             })
         } else {
@@ -142,6 +146,7 @@ impl DataSpec {
                 dataset: Some(generated.kind),
                 points: Some(generated.points),
                 noise: Some(generated.noise),
+                features: Some(generated.features),
                 ..split
             },
         }

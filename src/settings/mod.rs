@@ -7,13 +7,17 @@
 //! a refused combination came from.
 
 mod data;
+mod method;
+pub mod race;
 pub mod values;
 
 pub use data::{DataSpec, Generated, Source, SplitSpec, TableSpec};
+pub use method::Method;
+pub use race::Race;
 pub use values::{
-    Backend, Choice, ColumnName, Count, Delimiter, FilePath, Format, HiddenSizes, LearningRate,
-    LrRange, Noise, Pace, Playground, Points, Scale, Seed, Steps, Switch, TestFraction,
-    ValidFraction,
+    Activation, Activations, Backend, Choice, ColumnName, Count, Delimiter, Feature, Features,
+    FilePath, Format, HiddenSizes, LearningRate, Loss, LrRange, Momentum, Noise, Optimizer, Pace,
+    Penalty, Playground, Points, Scale, Seed, Steps, Switch, TestFraction, ValidFraction,
 };
 
 use serde::{Deserialize, Serialize};
@@ -79,7 +83,15 @@ layer! {
     dataset: Playground,
     points: Points,
     noise: Noise,
+    features: Features,
     batch_size: Count,
+    activation: Activations,
+    loss: Loss,
+    optimizer: Optimizer,
+    momentum: Momentum,
+    l1: Penalty,
+    l2: Penalty,
+    race: Race,
     sweep: LrRange,
     lr_find: LrRange,
     steps: Steps,
@@ -106,6 +118,9 @@ pub struct RunSettings {
     pub batch_size: Option<Count>,
     /// Start from these coefficients instead of drawing them.
     pub init: Option<PathBuf>,
+    /// Activations, loss, update rule and penalties (boxed: a run's settings travel in
+    /// messages whose other kinds are small).
+    pub method: Box<Method>,
 }
 
 impl RunSettings {
@@ -120,6 +135,7 @@ impl RunSettings {
             backend: Backend::Cpu,
             batch_size: None,
             init: None,
+            method: Box::default(),
         }
     }
 
@@ -149,7 +165,7 @@ impl RunSettings {
             backend: Some(self.backend),
             batch_size: self.batch_size,
             init: self.init.clone().map(FilePath),
-            ..self.data.layer()
+            ..self.method.layer().over(self.data.layer())
         }
     }
 }
@@ -232,6 +248,8 @@ pub struct Session {
     pub sweep: Option<SweepSpec>,
     /// A learning-rate finder instead of one run.
     pub lr_find: Option<FinderSpec>,
+    /// Headless: a race of variants instead of one run; in the dashboard, what `R` races.
+    pub race: Option<Race>,
     /// Headless: each epoch's gradient norms and update ratios, and the units' events.
     pub dynamics: bool,
     /// The dashboard pauses at the first event of a run.
@@ -290,9 +308,10 @@ fn named(key: &str, origin: Origin) -> String {
 /// The settings of a data file, which a generated data set has no use for.
 const FILE_KEYS: [&str; 6] = ["data", "target", "delimiter", "scale", "valid", "test"];
 /// Settings that mean nothing without another.
-const NEEDS: [(&str, &str); 3] = [
+const NEEDS: [(&str, &str); 4] = [
     ("points", "dataset"),
     ("noise", "dataset"),
+    ("features", "dataset"),
     ("steps", "sweep"),
 ];
 
@@ -356,6 +375,7 @@ pub fn resolve(flags: Layer, file: Option<(Layer, &str)>) -> Result<Session, Str
         Some((file, _)) => flags.over(file),
         None => flags,
     };
+    check_method(&sources, &layer)?;
     let headless = layer.headless.is_some_and(|on| on.0);
     let defaults = if headless {
         RunSettings::tutorial()
@@ -364,6 +384,7 @@ pub fn resolve(flags: Layer, file: Option<(Layer, &str)>) -> Result<Session, Str
     };
     let run = RunSettings {
         data: DataSpec::from_layer(&layer),
+        method: Box::new(Method::from_layer(&layer)),
         lr: layer.lr.unwrap_or(defaults.lr),
         hidden: layer.hidden,
         epochs: layer.epochs.unwrap_or(defaults.epochs),
@@ -390,6 +411,7 @@ pub fn resolve(flags: Layer, file: Option<(Layer, &str)>) -> Result<Session, Str
         pace: layer.pace.unwrap_or(Pace::PerSecond(30.0)),
         sweep,
         lr_find,
+        race: layer.race,
         dynamics: on(layer.dynamics),
         pause_on_event: on(layer.pause_on_event),
         mouse: layer.mouse.is_none_or(|on| on.0),
@@ -399,7 +421,30 @@ pub fn resolve(flags: Layer, file: Option<(Layer, &str)>) -> Result<Session, Str
     };
     check_sweep(&session)?;
     check_dynamics(&session)?;
+    check_race(&session)?;
     Ok(session)
+}
+
+/// The momentum goes with its update rule; a list of activations, with as many hidden layers
+/// (the `--init` file's are checked when it is read).
+fn check_method(sources: &Sources, layer: &Layer) -> Result<(), String> {
+    if let Some(origin) = sources.origin("momentum")
+        && layer.optimizer != Some(Optimizer::Momentum)
+    {
+        return Err(format!(
+            "{} is the momentum of --optimizer momentum: add that, or drop the momentum",
+            named("momentum", origin)
+        ));
+    }
+    if let (Some(activation), Some(origin), None) =
+        (&layer.activation, sources.origin("activation"), &layer.init)
+    {
+        let layers = layer.hidden.as_ref().map_or(1, |h| h.sizes().len());
+        activation
+            .check_layers(layers)
+            .map_err(|why| format!("{}: {why}", named("activation", origin)))?;
+    }
+    Ok(())
 }
 
 /// The finder, the figures of --dynamics and the pause at an event each go with one kind of
@@ -423,6 +468,24 @@ fn check_dynamics(session: &Session) -> Result<(), String> {
         return Ok(());
     };
     Err(refusal.to_string())
+}
+
+/// A headless race is many CPU runs side by side: not with another job's many runs, nor with
+/// one run's outputs, nor on the GPU.
+fn check_race(session: &Session) -> Result<(), String> {
+    if session.race.is_none() || !session.headless {
+        return Ok(());
+    }
+    let why = if session.sweep.is_some() || session.lr_find.is_some() {
+        "trains its variants at the run's rate: drop --sweep or --lr-find"
+    } else if session.writes_a_run() {
+        "trains many runs: --save, --save-best and --history are for one run"
+    } else if session.run.backend == Backend::Wgpu {
+        "trains its variants on the CPU, side by side: drop --backend wgpu"
+    } else {
+        return Ok(());
+    };
+    Err(format!("--race {why}"))
 }
 
 /// A sweep prints a table of many CPU runs: the dashboard, or settings about one run's

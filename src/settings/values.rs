@@ -27,7 +27,7 @@ pub enum Raw {
 
 impl Raw {
     /// What the value is, for messages.
-    fn kind(&self) -> String {
+    pub(super) fn kind(&self) -> String {
         match self {
             Raw::Text(text) => format!("the string \"{}\"", cut(text).escape_debug()),
             Raw::Int(_) | Raw::Float(_) | Raw::Big(_) => "a number".into(),
@@ -59,14 +59,14 @@ impl Raw {
 }
 
 /// Whether `text` is a whole number as written in a flag (digits, perhaps a `+`).
-fn is_whole_number(text: &str) -> bool {
+pub(crate) fn is_whole_number(text: &str) -> bool {
     let digits = text.trim();
     let digits = digits.strip_prefix('+').unwrap_or(digits);
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// What a whole number beyond `limit` is told.
-fn too_large(limit: impl fmt::Display) -> String {
+pub(crate) fn too_large(limit: impl fmt::Display) -> String {
     format!("too large: at most {limit}")
 }
 
@@ -98,7 +98,9 @@ macro_rules! checked {
                     // Digits alone that do not parse are too many for the type: say what the
                     // rule allows, or, where it has no upper end, the type's.
                     match Self::new(<$inner>::MAX) {
-                        Ok(_) if is_whole_number(text) => too_large(<$inner>::MAX),
+                        Ok(_) if $crate::settings::values::is_whole_number(text) => {
+                            $crate::settings::values::too_large(<$inner>::MAX)
+                        }
                         _ => Self::EXPECTED.to_string(),
                     }
                 })?;
@@ -558,6 +560,11 @@ choice!(
         Jsonl = "jsonl": "one JSON object per epoch, then a summary object",
     }
 );
+
+mod features;
+mod method;
+pub use features::{Feature, Features};
+pub use method::{Activation, Activations, Loss, Momentum, Optimizer, Penalty};
 
 #[cfg(test)]
 mod tests;

@@ -6,11 +6,12 @@ use crate::report::epoch::{EpochMetrics, Evaluation};
 use crate::report::events::TrainingEvent;
 use crate::report::finder::{FinderStep, Finding};
 use crate::report::plane::BoundaryMap;
+use crate::report::race::{RaceFinish, RaceLap};
 use crate::report::run::{RunId, RunInfo, RunState};
 use crate::report::snapshot::Snapshot;
 use crate::report::sweep::SweepPoint;
 use crate::report::units::UnitMap;
-use crate::settings::{Backend, FinderSpec, Pace, RunSettings, SweepSpec};
+use crate::settings::{Backend, FinderSpec, Pace, Race, RunSettings, SweepSpec};
 
 /// UI → trainer.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +41,11 @@ pub enum Command {
     /// run (or cancel the one running); answered by [`Event::Finder`] events.
     FindLr(FinderSpec),
     CancelFinder,
+    /// Train the race's variants of the current run from its starting coefficients, side by
+    /// side beside the run; answered by [`Event::Race`] events.
+    Race(Race),
+    /// Cancel the running race; answered by [`JobEvent::Cancelled`].
+    CancelRace,
     /// End the thread.
     Shutdown,
 }
@@ -107,6 +113,7 @@ pub enum Event {
         slice: StepSlice,
     },
     Finder(FinderEvent),
+    Race(RaceEvent),
     /// Something to tell the user (the backend fell back, ...).
     Notice(String),
     /// Something went wrong outside a run (a GPU could not start, ...).
@@ -132,6 +139,17 @@ pub type SweepEvent = JobEvent<SweepPlan, SweepPoint, ()>;
 /// The finder's pieces are its steps; done is every rate tried, or the smoothed loss past 4×
 /// its best.
 pub type FinderEvent = JobEvent<FinderSpec, FinderStep, Finding>;
+
+/// A race's pieces are its variants' laps, as they come; done is how each variant ended, in
+/// the race's order.
+pub type RaceEvent = JobEvent<RacePlan, RaceLap, Vec<RaceFinish>>;
+
+/// The variants a race is about to train, as the legend names them, and the epochs of each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RacePlan {
+    pub names: Vec<String>,
+    pub epochs: usize,
+}
 
 /// The learning rates a sweep is about to try, in increasing order, and the epochs of each.
 #[derive(Debug, Clone, PartialEq)]

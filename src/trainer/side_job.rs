@@ -1,4 +1,4 @@
-//! Jobs beside the run: a learning-rate sweep, the finder (and the next such jobs), each on
+//! Jobs beside the run: a learning-rate sweep, the finder, a race (and the next such jobs), each on
 //! threads of its own, from the run's starting coefficients. One shape for all of them: it
 //! says it started, reports its progress, can be cancelled, and says once how it ended.
 
@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub enum JobKind {
     Sweep,
     Finder,
+    Race,
 }
 
 impl JobKind {
@@ -22,6 +23,7 @@ impl JobKind {
         match self {
             JobKind::Sweep => "a sweep",
             JobKind::Finder => "the finder",
+            JobKind::Race => "a race",
         }
     }
 
@@ -29,6 +31,7 @@ impl JobKind {
         let job = match self {
             JobKind::Sweep => "sweep",
             JobKind::Finder => "finder",
+            JobKind::Race => "race",
         };
         format!("{}-{job}", super::THREAD_NAME)
     }

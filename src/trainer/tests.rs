@@ -408,3 +408,46 @@ fn a_paced_run_starts_slowly_with_gradient_statistics_and_a_step_slice() {
         .count();
     assert_eq!(steps, 100);
 }
+
+/// A race beside the run: its plan, every variant's laps up to the run's epochs, then how
+/// each ended, all from the run's starting coefficients.
+#[test]
+fn a_race_reports_each_variants_laps_then_done() {
+    use super::messages::RaceEvent;
+    let (trainer, events) = spawn(settings(25), Pace::PerSecond(5.0));
+    until(&events, |e| matches!(e, Event::Started(_)));
+    trainer.send(Command::Race("lr=0.1,1.4".parse().unwrap()));
+    let seen = until(&events, |e| matches!(e, Event::Race(RaceEvent::Done(_))));
+    let race: Vec<&RaceEvent> = seen
+        .iter()
+        .filter_map(|e| match e {
+            Event::Race(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    let RaceEvent::Started { run: 1, plan } = race[0] else {
+        panic!("{race:?}")
+    };
+    assert_eq!(
+        (plan.names.clone(), plan.epochs),
+        (vec!["lr=0.1".into(), "lr=1.4".into()], 25)
+    );
+    for variant in 0..2 {
+        let points: Vec<(usize, f32)> = race
+            .iter()
+            .filter_map(|r| match r {
+                RaceEvent::Progress(lap) if lap.variant == variant => Some(lap),
+                _ => None,
+            })
+            .flat_map(|lap| lap.points.iter().map(|p| (p.epoch, p.train_loss)))
+            .collect();
+        assert_eq!(points.len(), 25, "variant {variant}");
+        assert!(points.iter().enumerate().all(|(i, p)| p.0 == i + 1));
+    }
+    let RaceEvent::Done(finishes) = race[race.len() - 1] else {
+        panic!("{race:?}")
+    };
+    assert_eq!(finishes.len(), 2);
+    assert_eq!(finishes[0].first_loss, finishes[1].first_loss);
+    assert!(finishes[1].train_loss < finishes[0].train_loss);
+}

@@ -1,30 +1,28 @@
 //! The trainer thread's loop: obeys commands, trains the active run at its pace, and reports
 //! epochs in batches, snapshots at a bounded rate.
 
-use super::messages::{Command, Event, JobEvent, SweepPlan};
+use super::messages::{Command, Event};
 use super::policy::First;
-use super::side_job::{self, JobKind, SideJob};
+use super::side_job::SideJob;
 use crate::data::Splits;
 use crate::error::panic_text;
-use crate::model::data::{Batches, Split};
+use crate::model::data::Split;
 use crate::model::device::Compute;
 use crate::model::explain::Explainer;
-use crate::model::finder::lr_find;
 use crate::model::plane::Plane;
 use crate::model::run::Run;
 use crate::model::schedule::{Budget, ReadBackBatch};
-use crate::model::sweep::sweep;
 use crate::report::epoch::EpochMetrics;
 use crate::report::events::TrainingEvent;
 use crate::report::run::{RunId, RunState};
 use crate::report::weights::Weights;
-use crate::settings::{DataSpec, FinderSpec, Pace, RunSettings, SweepSpec};
-use burn::tensor::Device;
+use crate::settings::{DataSpec, Pace, RunSettings};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod jobs;
 mod start;
 
 /// Epoch metrics are sent in batches at most this often, so a fast trainer cannot flood the UI.
@@ -76,7 +74,7 @@ struct Loaded {
 impl Loaded {
     fn new(spec: DataSpec, splits: Splits) -> Self {
         Loaded {
-            plane: Plane::of(&splits.train),
+            plane: Plane::of(&splits),
             spec,
             splits,
         }
@@ -106,6 +104,8 @@ pub(super) struct Worker {
     sweeping: Option<SideJob>,
     /// The latest learning-rate finder (likewise).
     finding: Option<SideJob>,
+    /// The latest race (likewise).
+    racing: Option<SideJob>,
     slice_budget: Budget,
     /// The finder's valley, and the run it started from (its job says so when it is done).
     valley: Arc<Mutex<Option<(RunId, f64)>>>,
@@ -142,6 +142,7 @@ impl Worker {
             read_back: ReadBackBatch::new(BATCH_TIME),
             sweeping: None,
             finding: None,
+            racing: None,
             slice_budget: Budget::new(SLICE_SHARE),
             valley: Arc::default(),
             unit_budget: Budget::new(UNIT_SHARE),
@@ -364,6 +365,12 @@ impl Worker {
                     job.cancel();
                 }
             }
+            Command::Race(race) => self.race(&race),
+            Command::CancelRace => {
+                if let Some(job) = &self.racing {
+                    job.cancel();
+                }
+            }
             Command::Shutdown => {
                 self.cancel_jobs();
                 self.shutdown = true;
@@ -383,103 +390,6 @@ impl Worker {
         let (run, epoch) = (active.id, active.run.epoch());
         self.flush();
         self.emit(Event::LrChanged { run, epoch, lr });
-    }
-
-    /// The active run, when a `kind` job may start beside it: there is one, and no job of
-    /// that kind is running (else the user is told why not).
-    fn beside(&self, kind: JobKind) -> Option<&Active> {
-        let running = match kind {
-            JobKind::Sweep => &self.sweeping,
-            JobKind::Finder => &self.finding,
-        };
-        let noun = kind.noun();
-        let refusal = match &self.active {
-            None => format!("start a run first: {noun} starts from its coefficients"),
-            Some(_) if running.as_ref().is_some_and(SideJob::is_running) => {
-                format!("{noun} is already running")
-            }
-            Some(active) => return Some(active),
-        };
-        self.emit(Event::Notice(refusal));
-        None
-    }
-
-    /// Starts a learning-rate sweep from the active run's starting coefficients on its own
-    /// threads, leaving a core to the active run; one sweep at a time.
-    fn sweep(&mut self, spec: SweepSpec) {
-        let Some(active) = self.beside(JobKind::Sweep) else {
-            return;
-        };
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1));
-        let plan = SweepPlan {
-            lrs: spec.learning_rates(),
-            epochs: spec.epochs.get(),
-        };
-        let total = plan.lrs.len();
-        let (splits, weights) = (self.current.splits.clone(), active.initial.clone());
-        let batches = Batches::of(&active.settings);
-        let outbox = self.outbox.clone();
-        let spawned = side_job::spawn(
-            JobKind::Sweep,
-            active.id,
-            plan,
-            move |stop, progress| {
-                let mut done = 0;
-                sweep(&splits, &weights, batches, &spec, threads, stop, |point| {
-                    done += 1;
-                    progress(point);
-                })?;
-                Ok(done)
-            },
-            move |done, _| (done == total).then_some(()),
-            move |event| {
-                let _ = outbox.send(Event::Sweep(event));
-            },
-        );
-        match spawned {
-            Ok(job) => self.sweeping = Some(job),
-            Err(error) => self.emit(Event::Error(format!("cannot start the sweep: {error}"))),
-        }
-    }
-
-    /// Starts the finder from the active run's starting coefficients on its own thread: a
-    /// copy of them on the CPU, one full-batch step per rate.
-    fn find_lr(&mut self, spec: FinderSpec) {
-        let Some(active) = self.beside(JobKind::Finder) else {
-            return;
-        };
-        let (splits, weights) = (self.current.splits.clone(), active.initial.clone());
-        let (outbox, valley, id) = (self.outbox.clone(), Arc::clone(&self.valley), active.id);
-        let spawned = side_job::spawn(
-            JobKind::Finder,
-            active.id,
-            spec,
-            move |stop, progress| {
-                let mut copy =
-                    Run::from_weights(&weights, &splits, &Device::flex(), 0.0, Batches::FULL);
-                let stopped = || stop.load(std::sync::atomic::Ordering::Relaxed);
-                lr_find(&mut copy, &spec, &stopped, |step| progress(*step))
-            },
-            |finding, stopped| (!stopped).then_some(finding),
-            move |event| {
-                if let JobEvent::Done(finding) = &event
-                    && let Ok(mut found) = valley.lock()
-                {
-                    *found = finding.suggestions.valley.map(|v| (id, v));
-                }
-                let _ = outbox.send(Event::Finder(event));
-            },
-        );
-        match spawned {
-            Ok(job) => self.finding = Some(job),
-            Err(error) => self.emit(Event::Error(format!("cannot start the finder: {error}"))),
-        }
-    }
-
-    fn cancel_jobs(&mut self) {
-        for job in [&self.sweeping, &self.finding].into_iter().flatten() {
-            job.cancel();
-        }
     }
 
     fn evaluate_test(&mut self) {

@@ -35,6 +35,7 @@ pub fn run(session: &Session) -> Result<()> {
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut app = App::new(settings.clone(), session.pace, data, color)
         .pausing_on_events(session.pause_on_event)
+        .racing(session.race.clone())
         .with_mouse(session.mouse);
     let init = settings.init.is_some().then_some(weights);
 

@@ -2,10 +2,12 @@
 //! earlier ones. Drawn from each run's bounded history, thinned to about two points per braille
 //! dot column, so a frame costs O(chart width) whatever the number of epochs.
 
+use super::race_panel;
 use super::theme::Theme;
 use super::{fmt_num, lr_text};
 use crate::app::App;
 use crate::app::history::{Point, Smoothing};
+use crate::app::race_view::{RaceCurve, RaceView};
 use crate::app::run::RunView;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -52,23 +54,7 @@ impl Frame {
 /// right, for the mouse.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<(Rect, [f64; 2])> {
     let chart = &app.screen.chart;
-    let mut title = vec![Span::styled(" Loss ", theme.title())];
-    let mut options = Vec::new();
-    if chart.log_y {
-        options.push("log y".to_string());
-    }
-    if let Some(w) = chart.smoothing.weight() {
-        options.push(format!("smoothed {w}"));
-    }
-    if !options.is_empty() {
-        title.push(Span::raw(format!("({}) ", options.join(", "))));
-    }
-    let mut block = Block::bordered().title(Line::from(title));
-    if let Some(problem) = app.current().and_then(RunView::problem) {
-        block = block.title_top(
-            Line::styled(format!(" {} ", problem.describe()), theme.error()).right_aligned(),
-        );
-    }
+    let block = block(app, theme);
     let inner = block.inner(area);
     block.render(area, buf);
 
@@ -84,15 +70,27 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<(
     // Runs whose curves the run table hid are left out, the current one too.
     let shown = app.shown_runs();
     let current_shown = app.curve_shown(current.id());
-    let legend_rows = render_legend(current, current_shown, &shown, inner, buf, theme);
-
+    let race = app.shown_race();
+    let runs_rows = render_legend(current, current_shown, &shown, inner, buf, theme);
+    let legend_rows = runs_rows
+        + race.map_or(0, |race| {
+            line(buf, inner, runs_rows, &race_legend(race, theme));
+            1
+        });
     // Layout inside the block: legend, graph, x axis, x labels.
     let graph_rows = inner.height.saturating_sub(legend_rows + 2);
     if graph_rows < 2 || inner.width < 16 {
         return None;
     }
 
-    let x_max = shown.iter().map(|r| r.epoch()).max().unwrap_or(0).max(2);
+    let raced = race.map_or(0, RaceView::epochs_done);
+    let x_max = shown
+        .iter()
+        .map(|r| r.epoch())
+        .max()
+        .unwrap_or(0)
+        .max(raced)
+        .max(2);
     let x = x_window(chart.cursor.filter(|_| chart.zoom), x_max);
     // Thin to ~2 points per braille dot column; the width is known once the y labels are.
     let columns = usize::from(inner.width) * 2;
@@ -100,7 +98,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<(
         .iter()
         .map(|run| series(run, chart.smoothing, chart.log_y, columns))
         .collect();
-    let y = y_bounds(&series);
+    let variants: Vec<Series> = race.map_or_else(Vec::new, |race| {
+        let curves = race.curves.iter();
+        curves.map(|c| race_series(c, chart.log_y)).collect()
+    });
+    let y = y_bounds(series.iter().chain(&variants));
     let labels = [y[1], f64::midpoint(y[0], y[1]), y[0]].map(|v| {
         if chart.log_y {
             fmt_num(10f64.powf(v))
@@ -157,8 +159,32 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<(
         draw(buf, frame, &s.valid, valid_marker, theme.valid());
         mark(buf, frame, current, s, theme);
     }
+    draw_race(buf, frame, &variants, theme);
     mark_cursor(buf, frame, chart.cursor, theme);
     Some((graph, x))
+}
+
+/// The chart's frame: its title (with the axis options) and the current run's problem, if any.
+fn block(app: &App, theme: Theme) -> Block<'static> {
+    let chart = &app.screen.chart;
+    let mut title = vec![Span::styled(" Loss ", theme.title())];
+    let mut options = Vec::new();
+    if chart.log_y {
+        options.push("log y".to_string());
+    }
+    if let Some(w) = chart.smoothing.weight() {
+        options.push(format!("smoothed {w}"));
+    }
+    if !options.is_empty() {
+        title.push(Span::raw(format!("({}) ", options.join(", "))));
+    }
+    let mut block = Block::bordered().title(Line::from(title));
+    if let Some(problem) = app.current().and_then(RunView::problem) {
+        block = block.title_top(
+            Line::styled(format!(" {} ", problem.describe()), theme.error()).right_aligned(),
+        );
+    }
+    block
 }
 
 /// The current run's learning-rate changes, divergence, best validation epoch and events.
@@ -360,6 +386,51 @@ fn line(buf: &mut Buffer, inner: Rect, row: u16, line: &Line) {
     }
 }
 
+/// A race's variants' training curves, over the runs', each lettered at its end as the legend
+/// and the race's panel letter it.
+fn draw_race(buf: &mut Buffer, frame: Frame, variants: &[Series], theme: Theme) {
+    for (i, s) in variants.iter().enumerate() {
+        draw(buf, frame, &s.train, Marker::Braille, theme.variant(i));
+        if let Some(&(px, py)) = s.train.iter().rev().flatten().next()
+            && let Some((col, row)) = frame.cell(px, py)
+        {
+            let col = col.min(frame.area.right().saturating_sub(1));
+            let letter = race_panel::letter(i).to_string();
+            buf.set_string(col, row, letter, theme.variant(i).bold());
+        }
+    }
+}
+
+/// `race optimizer: a sgd  b adam`, each letter in its curve's style.
+fn race_legend(race: &RaceView, theme: Theme) -> Line<'static> {
+    let mut spans = vec![Span::raw(format!("race {}: ", race.key().unwrap_or("")))];
+    for i in 0..race.names.len() {
+        spans.push(Span::styled(
+            race_panel::letter(i).to_string(),
+            theme.variant(i).bold(),
+        ));
+        spans.push(Span::raw(format!(" {}  ", race.value(i))));
+    }
+    Line::from(spans)
+}
+
+/// A race variant's training losses as a series (its curve is thinned as it comes).
+fn race_series(curve: &RaceCurve, log_y: bool) -> Series {
+    let train = curve
+        .points()
+        .iter()
+        .map(|&(epoch, [train, _])| {
+            let v = f64::from(train);
+            let v = if log_y { v.log10() } else { v };
+            v.is_finite().then_some((epoch as f64, v))
+        })
+        .collect();
+    Series {
+        train,
+        valid: Vec::new(),
+    }
+}
+
 /// A run's points thinned to at most about `columns` per series; non-finite (and, on a log
 /// axis, non-positive) values become gaps.
 fn series(run: &RunView, smoothing: Smoothing, log_y: bool, columns: usize) -> Series {
@@ -387,7 +458,7 @@ fn series(run: &RunView, smoothing: Smoothing, log_y: bool, columns: usize) -> S
     Series { train, valid }
 }
 
-fn y_bounds(series: &[Series]) -> [f64; 2] {
+fn y_bounds<'a>(series: impl IntoIterator<Item = &'a Series>) -> [f64; 2] {
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
     for s in series {

@@ -12,9 +12,22 @@ use ratatui::widgets::{Block, Widget};
 
 const LABEL_WIDTH: usize = 16;
 
-/// Rows of the panel: a row per field, the footer and the border.
-#[expect(clippy::cast_possible_truncation, reason = "eight fields")]
-pub const HEIGHT: u16 = Field::ALL.len() as u16 + 3;
+/// The rows of the form, in order: every field while editing; else the run's shape, pace and
+/// data (the fields before the features), then one line for the method (activation, loss,
+/// update rule, penalty and features), which is the [`Field::Activation`] row, so that the
+/// panel leaves room below it.
+pub fn rows(app: &App) -> Vec<Field> {
+    if app.screen.form.is_some() {
+        return Field::ALL.to_vec();
+    }
+    let shape = Field::ALL.iter().take_while(|&&f| f != Field::Features);
+    shape.copied().chain([Field::Activation]).collect()
+}
+
+/// Rows of the panel: a row per field shown, the footer and the border.
+pub fn height(app: &App) -> u16 {
+    u16::try_from(rows(app).len() + 3).unwrap_or(u16::MAX)
+}
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let editing = app.screen.form.as_ref();
@@ -33,12 +46,20 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let form = if let Some(form) = editing {
         form
     } else {
-        shown = Form::new(&app.next.settings, app.next.pace, &app.next.start);
+        shown = Form::new(
+            &app.next.settings,
+            app.next.pace,
+            &app.next.start,
+            &app.next.race,
+        );
         &shown
     };
-    let mut lines: Vec<Line> = Field::ALL
+    let mut lines: Vec<Line> = rows(app)
         .iter()
-        .map(|&field| field_line(form, field, editing.is_some(), theme))
+        .map(|&field| match editing {
+            None if field == Field::Activation => method_line(form, usize::from(inner.width)),
+            _ => field_line(form, field, editing.is_some(), theme),
+        })
         .collect();
     let footer = match editing {
         Some(form) => {
@@ -67,6 +88,22 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     }
 }
 
+/// The summary's one line for the method: `relu · mae · sgd`, with the penalty and a
+/// generated set's features when they are not the plain ones; cut to `width`.
+fn method_line(form: &Form, width: usize) -> Line<'static> {
+    let mut parts: Vec<&str> = [Field::Activation, Field::Loss, Field::Optimizer]
+        .iter()
+        .map(|&f| form.text(f))
+        .collect();
+    for (field, plain) in [(Field::Penalty, "none"), (Field::Features, "x1,x2")] {
+        if form.text(field) != plain {
+            parts.push(form.text(field));
+        }
+    }
+    let text = format!("  {:<LABEL_WIDTH$}{}", "method", parts.join(" · "));
+    Line::raw(fit(&text, width))
+}
+
 fn field_line(form: &Form, field: Field, editing: bool, theme: Theme) -> Line<'_> {
     let focused = editing && form.focus == field;
     let marker = if focused { "▶ " } else { "  " };
@@ -84,7 +121,7 @@ fn field_line(form: &Form, field: Field, editing: bool, theme: Theme) -> Line<'_
     if field == Field::Backend && focused {
         spans.push(Span::styled(" ←→ toggles", theme.dim()));
     }
-    if field == Field::Data && focused {
+    if field.picks().is_some() && focused {
         spans.push(Span::styled(" ←→ picks", theme.dim()));
     }
     if editing && form.error(field).is_some() {

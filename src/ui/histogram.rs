@@ -52,6 +52,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
         if !shown_all || rows_left == 0 {
             let more = weights.tensors.len() - i;
             let row = inner.bottom() - 1;
+            // The row may hold the last tensor's figures: the note replaces them whole.
+            let blank = " ".repeat(usize::from(inner.width));
+            buf.set_string(inner.x, row, blank, Style::new());
             buf.set_line(
                 inner.x,
                 row,

@@ -13,7 +13,8 @@
 //!
 //! With two-feature data the decision boundary takes the weights' place, and the weights move
 //! below it, compact, when there is room. While a learning-rate sweep is shown (`L`, `v`) its
-//! panel takes the accuracy panel's place, taller. The run table's view (`T`) is the loss chart
+//! panel takes the accuracy panel's place, taller; a race's (`R`) does too, its variants'
+//! curves on the loss chart. The run table's view (`T`) is the loss chart
 //! over the table, both full width.
 
 mod accuracy;
@@ -25,6 +26,7 @@ mod form;
 mod help;
 mod histogram;
 pub mod network;
+mod race_panel;
 mod runs;
 mod status;
 mod sweep_panel;
@@ -241,15 +243,22 @@ fn render_panels(app: &App, main: Rect, buf: &mut Buffer, theme: Theme, regions:
     let side = (main.width * 2 / 5).clamp(36, 56);
     let [left, right] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(side)]).areas(main);
-    let sweep = app.shown_sweep();
-    let bottom = sweep.map_or(5, |_| sweep_panel::height(left.height));
+    let (race, sweep) = (app.shown_race(), app.shown_sweep());
+    let bottom = match (race, sweep) {
+        (Some(race), _) => race_panel::height(race),
+        (None, Some(_)) => sweep_panel::height(left.height),
+        (None, None) => 5,
+    };
     let [chart_area, bottom_area] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(bottom)]).areas(left);
     let [form_area, rest] =
-        Layout::vertical([Constraint::Length(form::HEIGHT), Constraint::Fill(1)]).areas(right);
+        Layout::vertical([Constraint::Length(form::height(app)), Constraint::Fill(1)]).areas(right);
 
     render_chart(app, chart_area, buf, theme, regions);
-    if let Some(sweep) = sweep {
+    if let Some(race) = race {
+        race_panel::render(race, bottom_area, buf, theme);
+        regions.panel(bottom_area, Panel::Race);
+    } else if let Some(sweep) = sweep {
         sweep_panel::render(sweep, bottom_area, buf, theme);
         regions.panel(bottom_area, Panel::Sweep);
     } else {
@@ -258,7 +267,7 @@ fn render_panels(app: &App, main: Rect, buf: &mut Buffer, theme: Theme, regions:
     }
     form::render(app, form_area, buf, theme);
     regions.panel(form_area, Panel::Settings);
-    for (field, row) in crate::app::form::Field::ALL.iter().zip(form_area.y + 1..) {
+    for (field, row) in form::rows(app).iter().zip(form_area.y + 1..) {
         if row + 1 < form_area.bottom() {
             let line = Rect {
                 x: form_area.x + 1,

@@ -25,6 +25,7 @@ use super::theme::{BLUE, SHADES, Theme};
 use super::{Regions, fit};
 use crate::app::App;
 use crate::app::mouse::Panel;
+use crate::app::network::{NetworkView, signed};
 use crate::report::units::UnitMap;
 use bands::render_bands;
 use diagram::{Scene, render_diagram};
@@ -33,6 +34,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::text::Line;
+use ratatui::widgets::{Block, Widget};
 
 /// A unit's thumbnail on two-feature data: columns and rows (four samples high), its label
 /// beside it.
@@ -54,11 +56,20 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme, regions: &m
     } else {
         0
     };
-    let [diagram_area, bands_area] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(bands_rows)]).areas(left);
     let run = app.current();
     let network = run.and_then(|r| r.network.as_ref());
     let features = run.map_or(&[][..], |r| r.info.features.as_slice());
+    let linear = run.is_some_and(|r| r.info.settings.method.activation.all_linear());
+    let note_rows = if linear { LINEAR_NOTE_ROWS } else { 0 };
+    let [diagram_area, note_area, bands_area] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(note_rows),
+        Constraint::Length(bands_rows),
+    ])
+    .areas(left);
+    if linear {
+        render_linear_map(network, features, note_area, buf, theme);
+    }
     let maps = app
         .reported
         .boundary
@@ -96,6 +107,53 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme, regions: &m
     }
 }
 
+/// Rows of the linear network's note: three lines and the border.
+const LINEAR_NOTE_ROWS: u16 = 5;
+
+/// The tutorial's claim, shown: with linear hidden units the network is one linear map,
+/// `sigmoid(x · W + b)`, `W` the product of its weight matrices (by input, largest first).
+fn render_linear_map(
+    network: Option<&NetworkView>,
+    features: &[String],
+    area: Rect,
+    buf: &mut Buffer,
+    theme: Theme,
+) {
+    let block = Block::bordered().title(Line::styled(" One linear map ", theme.title()));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let width = usize::from(inner.width);
+    let mut lines = wrapped(
+        "linear hidden units: the layers collapse into one, P(class 1) = sigmoid(x · W + b)",
+        width,
+        Style::new(),
+    );
+    let map = network.and_then(|n| n.weights.linear_map().map(|m| (m, n.weights.bias)));
+    if let Some((map, bias)) = map {
+        let mut terms: Vec<(usize, f32)> = map.values.iter().copied().enumerate().collect();
+        terms.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        let name = |i: usize| {
+            features
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| format!("x{}", i + 1))
+        };
+        let terms: Vec<String> = terms
+            .iter()
+            .map(|&(i, w)| format!("{} {}", name(i), signed(w)))
+            .collect();
+        let text = format!(
+            "b {} · W = wt_hidden·…·wt_output: {}",
+            signed(bias),
+            terms.join(", ")
+        );
+        lines.extend(wrapped(&text, width, theme.mark()));
+    }
+    for (row, line) in (inner.y..inner.bottom()).zip(lines) {
+        buf.set_line(inner.x, row, &line, inner.width);
+    }
+}
+
 /// `text` in lines of at most `width` columns, broken at spaces (a word longer than a line
 /// is cut).
 pub(super) fn wrapped(text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
@@ -115,8 +173,9 @@ pub(super) fn wrapped(text: &str, width: usize, style: Style) -> Vec<Line<'stati
         .collect()
 }
 
-/// A unit's map in `area`: two samples per cell, one above the other, dark where the ReLU is
-/// zero and bluer the larger it is; without colour, shades.
+/// A unit's map in `area`: two samples per cell, one above the other, dark where its output is
+/// zero or below (a ReLU's off side, a tanh's negative half) and bluer the larger it is;
+/// without colour, shades.
 pub(super) fn thumbnail(map: &UnitMap, area: Rect, buf: &mut Buffer, theme: Theme) {
     if area.is_empty() || map.cols == 0 || map.rows == 0 {
         return;

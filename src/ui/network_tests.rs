@@ -142,3 +142,45 @@ fn the_smallest_terminal_still_shows_the_units() {
     let screen = terminal(&app, 80, 24);
     assert_snapshot!("network_titanic_lr20_80x24", screen.backend());
 }
+
+/// The tutorial's claim, shown: with linear hidden units the network view says the network is
+/// one linear map and gives it (the product of the weight matrices), and on the circle the
+/// boundary is a straight line: every row and every column of the map crosses P = 0.5 once
+/// at most.
+#[test]
+fn linear_hidden_units_are_one_linear_map() {
+    let settings = RunSettings {
+        method: Box::new(crate::settings::Method {
+            activation: "linear".parse().unwrap(),
+            ..crate::settings::Method::default()
+        }),
+        ..planar_settings()
+    };
+    let mut app = trained(settings, &[10, 100, 300]);
+    press(&mut app, KeyCode::Char('3'));
+    let map = &app.reported.boundary.as_ref().unwrap().map;
+    let side = |p: f32| p > 0.5;
+    let crossings = |cells: Vec<f32>| {
+        cells
+            .windows(2)
+            .filter(|w| side(w[0]) != side(w[1]))
+            .count()
+    };
+    for row in 0..map.rows {
+        let cells = (0..map.cols)
+            .map(|col| map.prob(col, row).unwrap())
+            .collect();
+        assert!(crossings(cells) <= 1, "row {row}");
+    }
+    for col in 0..map.cols {
+        let cells = (0..map.rows)
+            .map(|row| map.prob(col, row).unwrap())
+            .collect();
+        assert!(crossings(cells) <= 1, "column {col}");
+    }
+    let screen = terminal(&app, 120, 40);
+    let shown = super::tests::text(screen.backend().buffer());
+    assert!(shown.contains("One linear map"), "{shown}");
+    assert!(shown.contains("P(class 1) = sigmoid(x · W + b)"), "{shown}");
+    assert_snapshot!("network_linear_one_map", screen.backend());
+}

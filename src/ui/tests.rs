@@ -5,7 +5,7 @@ use crate::app::fixtures::*;
 use crate::report::health::Outcome;
 use crate::report::run::RunState;
 use crate::settings::{Backend, RunSettings};
-use crate::trainer::messages::{Event, SweepEvent};
+use crate::trainer::messages::{Command, Event, SweepEvent};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
 use ratatui::Terminal;
@@ -23,7 +23,7 @@ pub(super) fn terminal(app: &App, width: u16, height: u16) -> Terminal<TestBacke
     terminal
 }
 
-fn text(buffer: &Buffer) -> String {
+pub(super) fn text(buffer: &Buffer) -> String {
     let area = buffer.area;
     (area.top()..area.bottom())
         .map(|y| {
@@ -150,6 +150,47 @@ fn form_with_an_invalid_value() {
     assert!(screen.contains("✗ expected a whole number of"), "{screen}");
     assert!(screen.contains("Settings — editing"), "{screen}");
     assert_snapshot!(terminal.backend());
+}
+
+/// The form's fields for the method and the features, being edited; then the summary's one
+/// line for them once a run has them.
+#[test]
+fn form_with_the_methods_fields() {
+    let mut app = mid_run();
+    press(&mut app, KeyCode::Tab);
+    let retype = |app: &mut App, downs: usize, text: &str| {
+        for _ in 0..downs {
+            press(app, KeyCode::Down);
+        }
+        for _ in 0..20 {
+            press(app, KeyCode::Backspace);
+        }
+        for c in text.chars() {
+            press(app, KeyCode::Char(c));
+        }
+    };
+    retype(&mut app, 9, "tanh");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right);
+    retype(&mut app, 1, "momentum 0.5");
+    retype(&mut app, 1, "l2 0.01");
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Up);
+    let terminal = terminal(&app, 80, 24);
+    let shown = text(terminal.backend().buffer());
+    assert!(shown.contains("▶ loss            mse▏ ←→ picks"), "{shown}");
+    assert_snapshot!(terminal.backend());
+
+    let effects = app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    let Some(crate::app::Effect::Send(Command::Restart(settings))) = effects.last() else {
+        panic!("{effects:?}")
+    };
+    app.on_event(Event::Started(info(2, settings.clone())));
+    let shown = screen(&app, 160, 40);
+    assert!(
+        shown.contains("method          tanh · mse · momentum 0.5 · l2 0.01"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -724,4 +765,46 @@ fn the_finders_plot_names_fastais_suggestions() {
         "{screen}"
     );
     assert_snapshot!(terminal(&app, 120, 36).backend());
+}
+
+/// A race at its end, trained for real: the update rules from the tutorial's start at lr 0.1
+/// for 30 epochs each, lettered on the loss chart and in the panel, Adam ahead.
+#[test]
+fn a_race_at_its_end() {
+    use crate::settings::{DataSpec, Race};
+    use crate::trainer::messages::{JobEvent, RacePlan};
+    let mut app = mid_run();
+    let splits = crate::data::load(&DataSpec::default()).unwrap();
+    let weights = crate::model::network::init_weights(12, &[20], 442);
+    let race: Race = "optimizer=sgd,momentum,adam".parse().unwrap();
+    let names = race.variants().iter().map(|v| v.name()).collect();
+    let plan = RacePlan { names, epochs: 30 };
+    app.on_event(Event::Race(JobEvent::Started { run: 1, plan }));
+    let variants = race.runs(&RunSettings::tutorial());
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let mut laps = Vec::new();
+    let finishes = crate::model::race::race(&splits, &weights, &variants, 30, &stop, |lap| {
+        laps.push(lap);
+    })
+    .unwrap();
+    for lap in laps {
+        app.on_event(Event::Race(JobEvent::Progress(lap)));
+    }
+    app.on_event(Event::Race(JobEvent::Done(finishes)));
+    let message = app.screen.message.as_ref().map(|m| m.text.clone());
+    assert_eq!(
+        message.as_deref(),
+        Some("race done: optimizer=adam ends with the best validation accuracy, 77.5 %")
+    );
+    let terminal = terminal(&app, 100, 30);
+    let shown = text(terminal.backend().buffer());
+    assert!(
+        shown.contains("race optimizer: a sgd  b momentum  c adam"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Race from run #1's start · epoch 30/30"),
+        "{shown}"
+    );
+    assert_snapshot!(terminal.backend());
 }

@@ -96,6 +96,17 @@ impl Theme {
         Style::new().reversed()
     }
 
+    /// A race's variant `i` on the chart and in its panel (told apart by letter too).
+    pub fn variant(self, i: usize) -> Style {
+        const COLOURS: [Color; 4] = [
+            Color::LightGreen,
+            Color::LightMagenta,
+            Color::LightBlue,
+            Color::LightRed,
+        ];
+        self.pick(Style::new().fg(COLOURS[i % COLOURS.len()]), Style::new())
+    }
+
     pub fn mark(self) -> Style {
         self.pick(Style::new().fg(Color::Magenta), Style::new())
     }

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::model::network::init_coeffs;
-use crate::settings::DataSpec;
+use crate::settings::{DataSpec, Method};
 
 fn titanic_run(lr: f64, hidden: &[usize], seed: u64) -> Run {
     let splits = crate::data::load(&DataSpec::default()).unwrap();
@@ -199,7 +199,7 @@ fn weights_read_back_as_they_went_in() {
     let weights = crate::model::network::init_weights(12, &[5, 3], 9);
     let splits = crate::data::load(&DataSpec::default()).unwrap();
     let device = Device::flex();
-    let coeffs = Coeffs::from_weights(&weights, &device);
+    let coeffs = Coeffs::from_weights(&weights, &device, &Method::default());
     let run = Run::new(coeffs, DeviceData::new(&splits, &device), 0.1);
     assert_eq!(run.weights().unwrap(), weights);
 }
@@ -228,7 +228,7 @@ mod saturation_tests {
         let splits = crate::data::load(&spec).unwrap();
         let weights = Weights::load(&fixtures.join("seed442-h32-lr60/init.safetensors")).unwrap();
         let device = Device::flex();
-        let coeffs = Coeffs::from_weights(&weights, &device);
+        let coeffs = Coeffs::from_weights(&weights, &device, &Method::default());
         let mut run = Run::new(coeffs, DeviceData::new(&splits, &device), 60.0);
         for _ in 0..30 {
             run.step().unwrap();

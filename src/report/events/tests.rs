@@ -13,6 +13,7 @@ fn at(epoch: usize, train: f32, valid: f32) -> EpochMetrics {
     EpochMetrics {
         epoch,
         train_loss: train,
+        penalty: None,
         valid_loss: valid,
         valid_accuracy: 0.8,
         elapsed: Duration::ZERO,

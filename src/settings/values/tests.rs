@@ -88,3 +88,45 @@ fn values_print_as_they_parse() {
         assert_eq!(text.parse::<Pace>().unwrap().to_string(), text);
     }
 }
+
+#[test]
+fn the_methods_values_say_what_they_expect() {
+    let activations = |text: &str| text.parse::<Activations>().map(|a| a.to_string());
+    assert_eq!(activations("relu"), Ok("relu".into()));
+    assert_eq!(activations("Relu, TANH"), Ok("relu,tanh".into()));
+    assert!(
+        activations("relu,,tanh")
+            .unwrap_err()
+            .contains("expected one of")
+    );
+    let two: Activations = "relu,linear".parse().unwrap();
+    assert_eq!(
+        two.for_layers(3),
+        [Activation::Relu, Activation::Linear, Activation::Linear]
+    );
+    assert_eq!(two.check_layers(2), Ok(()));
+    assert_eq!(
+        two.check_layers(1),
+        Err("2 activations for 1 hidden layer: give one for every layer, or one per layer".into())
+    );
+    assert!(Activations::all(Activation::Linear).all_linear());
+    assert!(!two.all_linear());
+    assert_eq!(
+        from_toml::<Activations>(r#"["tanh", "sigmoid"]"#),
+        Ok("tanh,sigmoid".parse().unwrap())
+    );
+    assert!(
+        from_toml::<Activations>("[1]")
+            .unwrap_err()
+            .contains("not a number")
+    );
+    assert_eq!("0.99".parse::<Momentum>().map(Momentum::get), Ok(0.99));
+    assert_eq!("1".parse::<Momentum>(), Err(Momentum::EXPECTED.into()));
+    assert_eq!("0".parse::<Penalty>().map(Penalty::get), Ok(0.0));
+    assert_eq!("-1e-3".parse::<Penalty>(), Err(Penalty::EXPECTED.into()));
+    assert_eq!(from_toml::<Loss>(r#""bce""#), Ok(Loss::Bce));
+    assert_eq!(
+        "nesterov".parse::<Optimizer>(),
+        Err("expected one of \"sgd\", \"momentum\", \"adam\", not \"nesterov\"".into())
+    );
+}

@@ -5,7 +5,6 @@ use super::super::messages::Event;
 use super::super::policy::{self, DataChoice, Fallback, First};
 use super::{Active, BATCH_TIME, Loaded, Worker};
 use crate::error::{Result, panic_text};
-use crate::model::data::Batches;
 use crate::model::device::{self, Compute};
 use crate::model::explain::Explainer;
 use crate::model::memory;
@@ -104,13 +103,7 @@ impl Worker {
         let id = self.next_id;
         self.next_id += 1;
         let built = catch_unwind(AssertUnwindSafe(|| {
-            Run::from_weights(
-                &start.weights,
-                splits,
-                &compute.device,
-                settings.lr.get(),
-                Batches::of(&settings),
-            )
+            Run::for_settings(&start.weights, splits, &compute.device, &settings)
         }));
         let settings = RunSettings {
             hidden: HiddenSizes::new(start.weights.hidden_sizes()).ok(),
@@ -125,6 +118,7 @@ impl Worker {
             valid_rows: splits.valid.rows(),
             test_rows: splits.test.rows(),
             features: splits.features().to_vec(),
+            planar: splits.is_planar(),
             from_init: start.from_init,
         }));
         match built {

@@ -81,7 +81,11 @@ pub(super) fn render_inspector(
 fn about_lines(inspection: &Inspection, width: usize, theme: Theme) -> Vec<Line<'static>> {
     let mut lines: Vec<Line> = wrapped(&inspection.title, width, Style::new());
     match inspection.state {
-        InspectedState::Hidden { state, active } => {
+        InspectedState::Hidden {
+            state,
+            active,
+            can_die,
+        } => {
             let share = active.map_or("?".to_string(), |a| format!("{:.0} %", a * 100.0));
             let (text, style) = match state {
                 UnitState::Dead { since } => (
@@ -92,7 +96,13 @@ fn about_lines(inspection: &Inspection, width: usize, theme: Theme) -> Vec<Line<
                     "◆ always on: active on every row (linear there)".to_string(),
                     Style::new(),
                 ),
-                UnitState::Live => (format!("● live: active on {share} of rows"), Style::new()),
+                UnitState::Live if can_die => {
+                    (format!("● live: active on {share} of rows"), Style::new())
+                }
+                UnitState::Live => (
+                    format!("● live: above zero on {share} of rows (only ReLU units die)"),
+                    Style::new(),
+                ),
                 UnitState::NotANumber => (
                     "? its output is not a number: the run diverged".to_string(),
                     theme.error(),
