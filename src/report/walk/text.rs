@@ -2,7 +2,6 @@
 //! same text for a headless `--walk N` and the dashboard's walk view.
 
 use super::{Agreement, HandGradient, InitSource, Walk, WalkStep};
-use crate::report::format_lr;
 use crate::settings::{Activation, Loss, Optimizer};
 
 /// One function's lines.
@@ -12,7 +11,8 @@ pub struct Section {
     pub lines: Vec<String>,
 }
 
-/// `v` with `digits` significant digits, in exponent form when very small or large.
+/// `v` with `digits` significant digits, in exponent form when very small or large, a minus
+/// sign as formulas write it.
 pub fn sig(v: f64, digits: usize) -> String {
     if v == 0.0 {
         return "0".into();
@@ -21,21 +21,47 @@ pub fn sig(v: f64, digits: usize) -> String {
         return format!("{v}");
     }
     let digits = digits.max(1);
+    let a = v.abs();
     #[expect(
         clippy::cast_possible_truncation,
         reason = "the decimal exponent of a finite f64"
     )]
-    let magnitude = v.abs().log10().floor() as i32;
-    if !(-3..5).contains(&magnitude) {
-        return format!("{v:.*e}", digits - 1);
-    }
-    let decimals = usize::try_from(i32::try_from(digits).unwrap_or(4) - 1 - magnitude).unwrap_or(0);
-    format!("{v:.decimals$}")
+    let magnitude = a.log10().floor() as i32;
+    let text = if (-3..5).contains(&magnitude) {
+        let decimals = i32::try_from(digits).unwrap_or(4) - 1 - magnitude;
+        let decimals = usize::try_from(decimals).unwrap_or(0);
+        format!("{a:.decimals$}")
+    } else {
+        format!("{a:.*e}", digits - 1)
+    };
+    if v < 0.0 { format!("−{text}") } else { text }
 }
 
-/// An f32 with four significant digits: the walk's figures.
+/// An f32 with four significant digits, a whole number as it is (the features' 0 and 1): the
+/// walk's figures.
 fn num(v: f32) -> String {
-    sig(f64::from(v), 4)
+    let v = f64::from(v);
+    if v.fract() == 0.0 && v.abs() < 1e4 {
+        let text = format!("{}", v.abs());
+        return if v < 0.0 { format!("−{text}") } else { text };
+    }
+    sig(v, 4)
+}
+
+/// [`num`] in parentheses when negative: a term of arithmetic written out.
+fn term(v: f32) -> String {
+    if v < 0.0 {
+        format!("({})", num(v))
+    } else {
+        num(v)
+    }
+}
+
+/// A factor of the chain rule, with four significant digits.
+fn factor(v: f64) -> String {
+    #[expect(clippy::cast_possible_truncation, reason = "shown to four digits")]
+    let shown = num(v as f32);
+    shown
 }
 
 /// `713×12`.
@@ -88,7 +114,7 @@ impl Walk {
             self.epoch,
             self.epoch - 1,
             if self.epoch == 2 { "" } else { "s" },
-            format_lr(self.lr)
+            self.lr
         );
         if let Some(size) = self.batch_size {
             text.push_str(&format!(
@@ -302,9 +328,10 @@ impl Walk {
             Optimizer::Sgd => vec![
                 "w −= lr · grad, for every coefficient (then grad.zero_())".to_string(),
                 format!(
-                    "{weight}: {old} − {} × {grad} = {old} − {} = {new}",
-                    format_lr(self.lr),
-                    num(u.step())
+                    "{weight}: {old} − {} × {} = {old} − {} = {new}",
+                    self.lr,
+                    term(u.grad),
+                    term(u.step())
                 ),
             ],
             rule => {
@@ -318,7 +345,7 @@ impl Walk {
                     how.to_string(),
                     format!(
                         "{weight}: {old} − {} = {new} (its gradient {grad})",
-                        num(u.step())
+                        term(u.step())
                     ),
                 ]
             }
@@ -362,12 +389,12 @@ impl HandGradient {
             formula,
         ];
         for row in &self.rows {
-            let factors: Vec<String> = row.factors.iter().map(|&f| sig(f, 4)).collect();
+            let factors: Vec<String> = row.factors.iter().map(|&f| factor(f)).collect();
             lines.push(format!(
                 "row {}: {} = {}",
                 row.row,
                 factors.join(" · "),
-                sig(row.product, 4)
+                factor(row.product)
             ));
         }
         let mut total = format!(
@@ -403,10 +430,13 @@ mod tests {
     #[test]
     fn figures_keep_their_significant_digits() {
         assert_eq!(sig(0.539_236_7, 4), "0.5392");
-        assert_eq!(sig(-0.001_362_675, 4), "-0.001363");
+        assert_eq!(sig(-0.001_362_675, 4), "−0.001363");
         assert_eq!(sig(20.0, 4), "20.00");
         assert_eq!(sig(1.5e-5, 3), "1.50e-5");
         assert_eq!(sig(0.0, 4), "0");
         assert_eq!(unit(0, 7), "h1.7");
+        assert_eq!(num(1.0), "1");
+        assert_eq!(num(-0.023_15), "−0.02315");
+        assert_eq!(term(-0.5), "(−0.5000)");
     }
 }
