@@ -23,6 +23,7 @@ pub mod run;
 pub mod runs;
 pub mod screen;
 pub mod sweep_view;
+pub mod walk;
 pub mod weights;
 
 use crate::report::format_lr;
@@ -259,6 +260,7 @@ impl App {
                 self.screen.chart.reset();
                 // The network view shows the current run: its unit.
                 self.screen.unit = None;
+                self.screen.walk.step = None;
             }
             News::Training(id, events) => return self.on_training_events(id, &events),
             News::Weights {
@@ -357,8 +359,10 @@ impl App {
         if self.screen.table.shown {
             modes.push(Mode::RunTable);
         }
-        if self.screen.view == View::Network {
-            modes.push(Mode::Network);
+        match self.screen.view {
+            View::Network => modes.push(Mode::Network),
+            View::Walk => modes.push(Mode::Walk),
+            View::Overview | View::Dynamics => {}
         }
         modes.extend([Mode::Chart, Mode::Main]);
         modes

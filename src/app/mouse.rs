@@ -24,6 +24,8 @@ pub enum Panel {
     Network,
     Inspector,
     Distributions,
+    Walk,
+    Hand,
 }
 
 /// Something a click can act on.
@@ -69,7 +71,7 @@ impl App {
             return Vec::new();
         }
         match press {
-            Press::Click => self.click(hit),
+            Press::Click => return self.click(hit),
             Press::ScrollUp | Press::ScrollDown => {
                 if let Some(Target::Epoch(epoch)) = hit.target {
                     let last = self.last_epoch();
@@ -92,7 +94,7 @@ impl App {
         Some(epoch.clamp(1, self.last_epoch()?))
     }
 
-    fn click(&mut self, hit: Hit) {
+    fn click(&mut self, hit: Hit) -> Vec<Effect> {
         if hit.panel.is_some() {
             self.screen.focus = hit.panel;
         }
@@ -101,7 +103,7 @@ impl App {
                 self.screen
                     .say("the form is open: Enter applies it, Esc leaves it");
             }
-            Some(Target::Tab(view)) => self.screen.show(view),
+            Some(Target::Tab(view)) => return self.show_view(view),
             Some(Target::Field(field)) => {
                 let next = &self.next;
                 let form = self.screen.form.get_or_insert_with(|| {
@@ -113,5 +115,6 @@ impl App {
             Some(Target::Epoch(epoch)) => self.screen.chart.cursor = self.on_chart(epoch),
             None => {}
         }
+        Vec::new()
     }
 }

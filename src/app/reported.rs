@@ -246,6 +246,11 @@ impl Reported {
                     self.sync_summary(id);
                 }
             }
+            Event::Walk { run: id, walk } => {
+                if let Some(run) = self.run_mut(id) {
+                    run.walk = Some(walk);
+                }
+            }
             Event::Notice(text) => return News::Say(text),
             Event::Error(text) => {
                 self.initializing = None;

@@ -10,6 +10,7 @@ use crate::report::events::TrainingEvent;
 use crate::report::health::{Health, Outcome, diagnose};
 use crate::report::run::{RunId, RunInfo, RunState};
 use crate::report::snapshot::Snapshot;
+use crate::report::walk::Walk;
 use crate::report::weights::tensor_names;
 use std::collections::VecDeque;
 
@@ -87,6 +88,8 @@ pub struct RunView {
     pub paused_at_event: bool,
     /// Its units and weights at the latest snapshot, and the tensors' spread over time.
     pub network: Option<NetworkView>,
+    /// Its latest walk through the tutorial's functions (while the walk view is open).
+    pub walk: Option<Box<Walk>>,
     /// When the dashboard heard that it started: a GPU's first epoch waits for its kernels.
     pub started_at: std::time::Instant,
 }
@@ -109,6 +112,7 @@ impl RunView {
             best_valid: None,
             paused_at_event: false,
             network: None,
+            walk: None,
             started_at: std::time::Instant::now(),
         }
     }

@@ -8,6 +8,7 @@ use super::history::Smoothing;
 use super::keys::CursorMove;
 use super::mouse::Panel;
 use super::network::{NetworkView, UnitRef};
+use super::walk::WalkScreen;
 use crate::report::run::RunId;
 
 /// A one-line message in the status bar.
@@ -69,7 +70,7 @@ pub struct RunTable {
     reason = "independent switches, each its own key or flag"
 )]
 pub struct Screen {
-    /// Which view is on (`1`, `2`, `3`).
+    /// Which view is on (`1` … `4`).
     pub view: View,
     pub color: bool,
     /// The help overlay's page while it is open (two when the terminal is small).
@@ -86,7 +87,10 @@ pub struct Screen {
     /// sweep's place.
     pub show_race: bool,
     /// The unit the network view's inspector shows (`↑` `↓`, a click); `None` is the first.
+    /// The walk works a weight into it by hand.
     pub unit: Option<UnitRef>,
+    /// The walk view's step and chosen input.
+    pub walk: WalkScreen,
     /// Whether the mouse is captured (`--no-mouse`, `M`).
     pub mouse: bool,
     /// The panel last clicked, drawn with a bold border.
@@ -111,6 +115,7 @@ impl Screen {
             show_sweep: true,
             show_race: true,
             unit: None,
+            walk: WalkScreen::default(),
             mouse: true,
             focus: None,
             message: None,

@@ -12,9 +12,11 @@ use crate::model::explain::Explainer;
 use crate::model::plane::Plane;
 use crate::model::run::Run;
 use crate::model::schedule::{Budget, ReadBackBatch};
+use crate::model::walk::WalkInputs;
 use crate::report::epoch::EpochMetrics;
 use crate::report::events::TrainingEvent;
 use crate::report::run::{RunId, RunState};
+use crate::report::walk::{InitWalk, WalkFocus};
 use crate::report::weights::Weights;
 use crate::settings::{DataSpec, Pace, RunSettings};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -61,6 +63,8 @@ struct Active {
     due: Instant,
     /// Finds its events and explains each at its epoch.
     explainer: Explainer,
+    /// Its start, as a walk tells it (`init_coeffs`).
+    start: InitWalk,
 }
 
 /// Data loaded for runs, and what it was loaded from.
@@ -113,6 +117,9 @@ pub(super) struct Worker {
     unit_budget: Budget,
     /// Timed snapshots (a run's last one, and a single step's, are always taken).
     snapshot_budget: Budget,
+    /// While the walk view is open: the weight its walks work by hand. A walk comes with each
+    /// snapshot then, and never otherwise.
+    walking: Option<WalkFocus>,
     shutdown: bool,
 }
 
@@ -147,6 +154,7 @@ impl Worker {
             valley: Arc::default(),
             unit_budget: Budget::new(UNIT_SHARE),
             snapshot_budget: Budget::new(SNAPSHOT_SHARE),
+            walking: None,
             shutdown: false,
         }
     }
@@ -227,6 +235,37 @@ impl Worker {
             if let Ok(Ok(slice)) = sliced {
                 self.emit(Event::Slice { run: id, slice });
             }
+        }
+        if self.walking.is_some() {
+            let started = Instant::now();
+            self.walk();
+            self.snapshot_budget.spent(started.elapsed());
+        }
+    }
+
+    /// Sends the walk of the active run's next epoch, when the walk view wants one.
+    fn walk(&mut self) {
+        let (Some(focus), Some(active)) = (self.walking, &self.active) else {
+            return;
+        };
+        let inputs = WalkInputs {
+            train: &self.current.splits.train,
+            init: &active.start,
+            method: &active.settings.method,
+            focus,
+        };
+        let walked = catch_unwind(AssertUnwindSafe(|| active.run.walk(&inputs)));
+        let run = active.id;
+        match walked {
+            Ok(Ok(walk)) => self.emit(Event::Walk {
+                run,
+                walk: Box::new(walk),
+            }),
+            Ok(Err(error)) => self.emit(Event::Error(format!("the walk: {error}"))),
+            Err(payload) => self.emit(Event::Error(format!(
+                "the walk: {}",
+                panic_text(payload.as_ref())
+            ))),
         }
     }
 
@@ -371,6 +410,11 @@ impl Worker {
                     job.cancel();
                 }
             }
+            Command::Walk(focus) => {
+                self.walking = Some(focus);
+                self.walk();
+            }
+            Command::EndWalk => self.walking = None,
             Command::Shutdown => {
                 self.cancel_jobs();
                 self.shutdown = true;

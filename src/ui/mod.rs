@@ -31,6 +31,7 @@ mod runs;
 mod status;
 mod sweep_panel;
 mod theme;
+mod walk;
 
 #[cfg(test)]
 mod mouse_tests;
@@ -38,6 +39,8 @@ mod mouse_tests;
 mod network_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod walk_tests;
 
 use crate::app::App;
 use crate::app::dynamics::View;
@@ -136,6 +139,7 @@ impl StatefulWidget for &App {
         match self.screen.view {
             View::Dynamics => dynamics::render(self, main, buf, theme, regions),
             View::Network => network::render(self, main, buf, theme, regions),
+            View::Walk => walk::render(self, main, buf, theme, regions),
             View::Overview if self.screen.table.shown => {
                 let [chart_area, table_area] = Layout::vertical([
                     Constraint::Fill(1),

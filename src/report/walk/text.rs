@@ -209,15 +209,23 @@ impl Walk {
             if index == 0
                 && let Some(inputs) = self.inputs.get(row)
             {
+                // Zeros (one-hot columns off) are counted, not named: the row stays a line.
                 let named: Vec<String> = inputs
                     .iter()
                     .enumerate()
+                    .filter(|&(_, &v)| v != 0.0 || inputs.len() <= 4)
                     .map(|(i, &v)| {
                         let feature = self.features.get(i).map_or("x", String::as_str);
                         format!("{feature} {}", num(v))
                     })
                     .collect();
-                lines.push(format!("row {row}: {}", named.join(", ")));
+                let zeros = inputs.len() - named.len();
+                let rest = match zeros {
+                    0 => String::new(),
+                    1 => " (1 more feature 0)".into(),
+                    n => format!(" ({n} more features 0)"),
+                };
+                lines.push(format!("row {row}: {}{rest}", named.join(", ")));
             }
             let values: Vec<String> = outputs.iter().map(|&v| num(v)).collect();
             let more = if layer.units > outputs.len() {
@@ -247,7 +255,7 @@ impl Walk {
             "preds = sigmoid({input} @ wt_output + bias_output): {} @ {} + {} → {}",
             shape(rows, out.inputs),
             shape(out.inputs, 1),
-            num(out.bias),
+            term(out.bias),
             shape(rows, 1)
         )];
         for (row, (pred, y)) in out.preds.iter().zip(&out.targets).enumerate() {
