@@ -77,7 +77,9 @@ impl App {
                 if let Some(last) = self.last_epoch() {
                     self.screen.chart.move_cursor(to, last);
                 }
+                return self.sync_replay();
             }
+            Action::Play => return self.toggle_play(),
             Action::Mouse => {
                 screen.mouse = !screen.mouse;
                 let word = if screen.mouse {

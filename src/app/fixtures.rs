@@ -375,3 +375,18 @@ pub fn walk_event(app: &App, settings: &RunSettings, epochs: usize) -> Event {
         walk: Box::new(walk),
     }
 }
+
+/// Presses `code` and returns the commands it sends to the trainer.
+pub fn press_sending(
+    app: &mut App,
+    code: crossterm::event::KeyCode,
+) -> Vec<crate::trainer::messages::Command> {
+    let key = crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE);
+    app.on_key(key)
+        .into_iter()
+        .filter_map(|effect| match effect {
+            super::Effect::Send(command) => Some(command),
+            _ => None,
+        })
+        .collect()
+}

@@ -62,6 +62,7 @@ pub enum Action {
     Dynamics,
     Network,
     Walk,
+    Play,
     Mouse,
     Zoom,
     FindLr,
@@ -132,6 +133,7 @@ pub const KEYMAP: &[(Mode, Action, &[KeyCode])] = &[
     (Mode::Main, Action::Walk, &[KeyCode::Char('4')]),
     (Mode::Main, Action::Mouse, &[KeyCode::Char('M')]),
     (Mode::Main, Action::Zoom, &[KeyCode::Char('z')]),
+    (Mode::Main, Action::Play, &[KeyCode::Char('b')]),
     (Mode::Main, Action::FindLr, &[KeyCode::Char('F')]),
     (Mode::Main, Action::Adopt, &[KeyCode::Char('A')]),
     (Mode::Main, Action::PauseOnEvent, &[KeyCode::Char('P')]),
@@ -328,7 +330,7 @@ fn training_help() -> Vec<(String, String)> {
 fn view_help() -> Vec<(String, String)> {
     use Action::{
         Adopt, Dynamics, Events, FindLr, Form, Help, LogY, Mouse, Network, Overview, PauseOnEvent,
-        Quit, RunTable, Smoothing, SweepPanel, Walk, Zoom,
+        Play, Quit, RunTable, Smoothing, SweepPanel, Walk, Zoom,
     };
     vec![
         heading("View"),
@@ -363,8 +365,9 @@ fn view_help() -> Vec<(String, String)> {
         ),
         (
             format!("{} {}", mode_keys(Mode::Chart), keys(&[Zoom])),
-            "chart cursor: read any epoch (End drops it) / zoom around it".into(),
+            "chart cursor: every panel at that epoch (End drops it) / zoom".into(),
         ),
+        row(&[Play], "play the run back: every panel follows the cursor"),
         row(
             &[FindLr, Adopt, PauseOnEvent],
             "lr finder (fastai's) / adopt its valley / pause at events",

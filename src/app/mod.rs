@@ -18,6 +18,7 @@ pub mod ladder;
 pub mod mouse;
 pub mod network;
 pub mod race_view;
+pub mod replay;
 pub mod reported;
 pub mod run;
 pub mod runs;
@@ -219,7 +220,7 @@ impl App {
 
     /// The unit the inspector shows: the selected one, or the first.
     pub(crate) fn inspected_unit(&self) -> Option<network::UnitRef> {
-        let network = self.current()?.network.as_ref()?;
+        let network = self.shown_network()?;
         Some(self.screen.unit.unwrap_or_else(|| network.step(None, 0)))
     }
 
@@ -258,6 +259,7 @@ impl App {
             News::Started(settings) => {
                 self.next.settings = settings;
                 self.screen.chart.reset();
+                self.screen.replay = None;
                 // The network view shows the current run: its unit.
                 self.screen.unit = None;
                 self.screen.walk.step = None;

@@ -82,6 +82,7 @@ impl App {
                     } else {
                         chart.zoom = false;
                     }
+                    return self.sync_replay();
                 }
             }
         }
@@ -112,7 +113,10 @@ impl App {
                 form.focus = field;
             }
             Some(Target::Unit(unit)) => self.screen.unit = Some(unit),
-            Some(Target::Epoch(epoch)) => self.screen.chart.cursor = self.on_chart(epoch),
+            Some(Target::Epoch(epoch)) => {
+                self.screen.chart.cursor = self.on_chart(epoch);
+                return self.sync_replay();
+            }
             None => {}
         }
         Vec::new()

@@ -3,6 +3,7 @@
 use super::dynamics::{MAX_EVENTS, StatsHistory};
 use super::history::{History, Point};
 use super::network::NetworkView;
+use super::replay::Frames;
 use super::weights::TensorStats;
 use crate::report::dynamics::StepSlice;
 use crate::report::epoch::{EpochMetrics, Evaluation};
@@ -90,6 +91,8 @@ pub struct RunView {
     pub network: Option<NetworkView>,
     /// Its latest walk through the tutorial's functions (while the walk view is open).
     pub walk: Option<Box<Walk>>,
+    /// What its snapshots showed, for replay (the current run's only).
+    pub frames: Frames,
     /// When the dashboard heard that it started: a GPU's first epoch waits for its kernels.
     pub started_at: std::time::Instant,
 }
@@ -113,6 +116,7 @@ impl RunView {
             paused_at_event: false,
             network: None,
             walk: None,
+            frames: Frames::default(),
             started_at: std::time::Instant::now(),
         }
     }

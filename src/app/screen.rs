@@ -8,6 +8,7 @@ use super::history::Smoothing;
 use super::keys::CursorMove;
 use super::mouse::Panel;
 use super::network::{NetworkView, UnitRef};
+use super::replay::Replayed;
 use super::walk::WalkScreen;
 use crate::report::run::RunId;
 
@@ -27,6 +28,8 @@ pub struct Chart {
     pub cursor: Option<usize>,
     /// The loss chart zoomed around the cursor (`z`).
     pub zoom: bool,
+    /// Whether `b` is playing the run back: the cursor moves on by itself.
+    pub playing: bool,
 }
 
 impl Chart {
@@ -44,13 +47,15 @@ impl Chart {
         };
         if self.cursor.is_none() {
             self.zoom = false;
+            self.playing = false;
         }
     }
 
-    /// A new run: the cursor and the zoom go (the scale and smoothing stay).
+    /// A new run: the cursor, the zoom and the play-back go (the scale and smoothing stay).
     pub fn reset(&mut self) {
         self.cursor = None;
         self.zoom = false;
+        self.playing = false;
     }
 }
 
@@ -91,6 +96,8 @@ pub struct Screen {
     pub unit: Option<UnitRef>,
     /// The walk view's step and chosen input.
     pub walk: WalkScreen,
+    /// The panels at the chart cursor's frame (replay); `None` shows the latest.
+    pub replay: Option<Replayed>,
     /// Whether the mouse is captured (`--no-mouse`, `M`).
     pub mouse: bool,
     /// The panel last clicked, drawn with a bold border.
@@ -116,6 +123,7 @@ impl Screen {
             show_race: true,
             unit: None,
             walk: WalkScreen::default(),
+            replay: None,
             mouse: true,
             focus: None,
             message: None,

@@ -43,7 +43,7 @@ impl App {
         let was = self.screen.view;
         self.screen.show(view);
         match (was == View::Walk, view == View::Walk) {
-            (false, true) => vec![Effect::Send(Command::Walk(self.walk_focus()))],
+            (false, true) => vec![Effect::Send(self.walk_command())],
             (true, false) => {
                 self.screen.walk.step = None;
                 vec![Effect::Send(Command::EndWalk)]
@@ -55,7 +55,7 @@ impl App {
     /// A new focus for the walk (another unit or input): walked again at once.
     pub(super) fn refocus_walk(&self) -> Vec<Effect> {
         if self.screen.view == View::Walk {
-            vec![Effect::Send(Command::Walk(self.walk_focus()))]
+            vec![Effect::Send(self.walk_command())]
         } else {
             Vec::new()
         }
@@ -81,11 +81,19 @@ impl App {
     /// walks its next epoch afresh; the step after `model_accuracy` trains that epoch, and the
     /// walk of the one after it follows.
     pub(super) fn step_walk(&mut self) -> Vec<Effect> {
-        let Some(run) = self.current() else {
+        if self.current().is_none() {
             self.screen.say("no run yet: nothing to walk");
             return Vec::new();
-        };
+        }
+        // The walk steps the live run: a replayed epoch is left.
+        self.screen
+            .chart
+            .move_cursor(super::keys::CursorMove::Off, 0);
+        self.screen.replay = None;
         let mut effects = Vec::new();
+        let Some(run) = self.current() else {
+            return effects;
+        };
         let layers = run.info.settings.hidden_sizes().sizes().len();
         let steps = WalkStep::epoch(layers).len();
         let (state, word) = (run.state.clone(), run.state_word());
@@ -125,19 +133,9 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::fixtures::{app, info, settings};
+    use crate::app::fixtures::{app, info, press_sending as press, settings};
     use crate::trainer::messages::Event;
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-    fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
-        app.on_key(KeyEvent::new(code, KeyModifiers::NONE))
-            .into_iter()
-            .filter_map(|effect| match effect {
-                Effect::Send(command) => Some(command),
-                _ => None,
-            })
-            .collect()
-    }
+    use crossterm::event::KeyCode;
 
     fn running() -> App {
         let mut app = app();

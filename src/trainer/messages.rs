@@ -12,6 +12,7 @@ use crate::report::snapshot::Snapshot;
 use crate::report::sweep::SweepPoint;
 use crate::report::units::UnitMap;
 use crate::report::walk::{Walk, WalkFocus};
+use crate::report::weights::Weights;
 use crate::settings::{Backend, FinderSpec, Pace, Race, RunSettings, SweepSpec};
 
 /// UI → trainer.
@@ -51,6 +52,15 @@ pub enum Command {
     /// hand, now and with every snapshot after, until [`Command::EndWalk`]; answered by
     /// [`Event::Walk`].
     Walk(WalkFocus),
+    /// Walk epoch `epoch` once, from `weights`, the coefficients a snapshot kept after
+    /// `epoch − 1` epochs, at rate `lr` (replay); live walks stop until the next
+    /// [`Command::Walk`].
+    WalkAt {
+        focus: WalkFocus,
+        epoch: usize,
+        lr: f64,
+        weights: Box<Weights>,
+    },
     /// No more walks: the walk view is closed.
     EndWalk,
     /// End the thread.

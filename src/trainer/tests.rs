@@ -492,4 +492,21 @@ fn walks_come_only_while_asked_for() {
     trainer.send(Command::Step);
     let seen = until(&events, |e| matches!(e, Event::Snapshot { .. }));
     assert!(!seen.iter().any(is_walk), "no walk once the view is closed");
+    // Replay: epoch 1 from the run's start, whose loss is the run's first.
+    let start = init_weights(12, &[8], 442);
+    trainer.send(Command::WalkAt {
+        focus,
+        epoch: 1,
+        lr: 1.4,
+        weights: Box::new(start),
+    });
+    let seen = until(&events, is_walk);
+    let Some(Event::Walk { walk, .. }) = seen.last() else {
+        unreachable!("a walk")
+    };
+    assert_eq!(walk.epoch, 1);
+    assert!((walk.loss.loss - 0.539).abs() < 0.01, "{}", walk.loss.loss);
+    trainer.send(Command::Step);
+    let seen = until(&events, |e| matches!(e, Event::Snapshot { .. }));
+    assert!(!seen.iter().any(is_walk), "a replayed walk is walked once");
 }

@@ -12,7 +12,6 @@ use crate::model::explain::Explainer;
 use crate::model::plane::Plane;
 use crate::model::run::Run;
 use crate::model::schedule::{Budget, ReadBackBatch};
-use crate::model::walk::WalkInputs;
 use crate::report::epoch::EpochMetrics;
 use crate::report::events::TrainingEvent;
 use crate::report::run::{RunId, RunState};
@@ -26,6 +25,7 @@ use std::time::{Duration, Instant};
 
 mod jobs;
 mod start;
+mod walk;
 
 /// Epoch metrics are sent in batches at most this often, so a fast trainer cannot flood the UI.
 const FLUSH_EVERY: Duration = Duration::from_millis(16);
@@ -243,32 +243,6 @@ impl Worker {
         }
     }
 
-    /// Sends the walk of the active run's next epoch, when the walk view wants one.
-    fn walk(&mut self) {
-        let (Some(focus), Some(active)) = (self.walking, &self.active) else {
-            return;
-        };
-        let inputs = WalkInputs {
-            train: &self.current.splits.train,
-            init: &active.start,
-            method: &active.settings.method,
-            focus,
-        };
-        let walked = catch_unwind(AssertUnwindSafe(|| active.run.walk(&inputs)));
-        let run = active.id;
-        match walked {
-            Ok(Ok(walk)) => self.emit(Event::Walk {
-                run,
-                walk: Box::new(walk),
-            }),
-            Ok(Err(error)) => self.emit(Event::Error(format!("the walk: {error}"))),
-            Err(payload) => self.emit(Event::Error(format!(
-                "the walk: {}",
-                panic_text(payload.as_ref())
-            ))),
-        }
-    }
-
     /// Sends the events `find` finds in the active run, each explained, after the epochs
     /// they are of; the finder's valley is part of the evidence once it is known.
     fn explain(&mut self, find: impl FnOnce(&mut Explainer, &Run) -> Vec<TrainingEvent>) {
@@ -413,6 +387,15 @@ impl Worker {
             Command::Walk(focus) => {
                 self.walking = Some(focus);
                 self.walk();
+            }
+            Command::WalkAt {
+                focus,
+                epoch,
+                lr,
+                weights,
+            } => {
+                self.walking = None;
+                self.walk_at(focus, Some((&weights, epoch, lr)));
             }
             Command::EndWalk => self.walking = None,
             Command::Shutdown => {
