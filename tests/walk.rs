@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{fixture, nnfs, stderr, stdout};
+use common::{fixture, nnfs, readme_block_is_the_binarys, stderr, stdout};
 use serde_json::Value;
 
 /// Each fixture, with the flags that make its run.
@@ -186,4 +186,10 @@ fn a_walk_goes_with_one_headless_run() {
     assert!(line.contains("drop --sweep"), "{line}");
     let line = refused(&["--headless", "--walk", "3", "--save", "w.safetensors"]);
     assert!(line.contains("are for a run"), "{line}");
+}
+
+/// The README's walk is what the binary prints.
+#[test]
+fn the_readmes_walk_is_the_binarys() {
+    readme_block_is_the_binarys("$ nnfs-tui --headless --walk ");
 }
