@@ -169,6 +169,13 @@ pub struct Cli {
     #[arg(long, value_name = "FROM..TO", num_args = 0..=1, default_missing_value = "0.001..1000")]
     pub lr_find: Option<LrRange>,
 
+    /// Print epoch N walked through the tutorial's functions (`calc_preds`, `calc_loss`, the
+    /// backward pass, `update_coeffs`, `model_accuracy`; `init_coeffs` for the start) with its
+    /// shapes and numbers, and `wt_hidden[0, 0]`'s gradient worked by hand, after training N-1
+    /// epochs; needs --headless (in the dashboard, 4 shows the walk)
+    #[arg(long, value_name = "N")]
+    pub walk: Option<Count>,
+
     /// Learning rates in a --sweep [default: 12] or --lr-find [default: 100].
     #[arg(long, value_name = "N")]
     pub steps: Option<Steps>,
@@ -249,6 +256,7 @@ impl Cli {
             sweep: self.sweep,
             lr_find: self.lr_find,
             steps: self.steps,
+            walk: self.walk,
             dynamics: self.dynamics.then_some(Switch(true)),
             pause_on_event: self.pause_on_event.then_some(Switch(true)),
             mouse: self.no_mouse.then_some(Switch(false)),

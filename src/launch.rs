@@ -18,6 +18,8 @@ pub enum Action {
     LrFind(Session, FinderSpec),
     /// Train the run's variants from its start, side by side, and print how each ended.
     Race(Session, Race),
+    /// Train a run to an epoch and print that epoch walked through the tutorial's functions.
+    Walk(Session, usize),
 }
 
 impl Action {
@@ -33,6 +35,10 @@ impl Action {
         let session = settings::resolve(cli.layer(), file).map_err(Error::Usage)?;
         Ok(
             match (session.sweep, session.lr_find, session.race.clone()) {
+                _ if session.walk.is_some() => {
+                    let epoch = session.walk.map_or(1, settings::Count::get);
+                    Action::Walk(session, epoch)
+                }
                 (Some(spec), _, _) => Action::Sweep(session, spec),
                 (None, Some(spec), _) => Action::LrFind(session, spec),
                 (None, None, Some(race)) if session.headless => Action::Race(session, race),
@@ -68,6 +74,10 @@ impl Action {
                 let bars = session.format == Format::Text || !stdout.is_terminal();
                 let format = session.format;
                 crate::headless::race(&session.run, &race, format, &mut stdout.lock(), bars)
+            }
+            Action::Walk(session, epoch) => {
+                let (mut out, mut notes) = (stdout.lock(), std::io::stderr().lock());
+                crate::headless::walk(&session, epoch, &mut out, &mut notes)
             }
             Action::LrFind(session, spec) => {
                 let bars = !stdout.is_terminal();

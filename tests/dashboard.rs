@@ -405,3 +405,55 @@ fn network_view_a_selected_unit_and_a_click_on_a_field() {
         "the terminal and its mouse are given back"
     );
 }
+
+/// The number after `label` on the screen (`epoch 12/300` for `epoch `).
+fn number_after(screen: &str, label: &str) -> usize {
+    let at = screen.find(label).unwrap() + label.len();
+    let digits: String = screen[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().unwrap()
+}
+
+/// The walk view: `4` walks the run's next epoch; `n` pauses the run and steps through the
+/// epoch's functions one at a time; the step after `model_accuracy` trains that epoch, and
+/// the walk of the next one follows.
+#[test]
+fn the_walk_steps_through_one_epoch() {
+    let mut session = Session::start(&["--epochs", "300"]);
+    session.wait_for("RUNNING");
+    session.keys("4");
+    session.wait_for("Walk · epoch");
+    session.wait_for("they agree to");
+    session.keys("n");
+    session.wait_for("step 1/6 calc_preds");
+    // The walk of the epoch after the one the run paused at (once both are on screen).
+    let walked = |session: &Session| {
+        let screen = session.text();
+        let done = number_after(&screen, "run #1 · epoch ");
+        (number_after(&screen, "Walk · epoch ") == done + 1).then_some(done)
+    };
+    session.wait_until("the walk of the next epoch", |s| walked(s).is_some());
+    let done = walked(&session).unwrap();
+    for (i, function) in [
+        "calc_preds",
+        "calc_loss",
+        "backward",
+        "update_coeffs",
+        "model_accuracy",
+    ]
+    .iter()
+    .enumerate()
+    {
+        session.keys("n");
+        session.wait_for(&format!("step {}/6 {function}", i + 2));
+    }
+    session.wait_for("update_coeffs  w −= lr · grad");
+    session.keys("n");
+    session.wait_for(&format!("epoch {}/300", done + 1));
+    session.wait_for(&format!("Walk · epoch {} of run #1", done + 2));
+    session.wait_for("step 1/6 calc_preds");
+    session.quit();
+    assert!(session.restored());
+}

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{nnfs, stderr, stdout};
+use common::{nnfs, readme_block_is_the_binarys, stderr, stdout};
 use serde_json::Value;
 
 fn jsonl(output: &std::process::Output) -> Vec<Value> {
@@ -287,19 +287,6 @@ fn a_closed_stdout_ends_the_run_quietly_and_keeps_the_weights() {
 #[test]
 fn the_readmes_sweep_table_is_the_binarys() {
     readme_block_is_the_binarys("$ nnfs-tui --headless --sweep ");
-}
-
-/// The README's block that starts with the command `start`: what the binary prints for it.
-fn readme_block_is_the_binarys(start: &str) {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme.find(start).unwrap();
-    let block = &readme[start..readme[start..].find("```").unwrap() + start];
-    let (command, table) = block.split_once('\n').unwrap();
-    let args: Vec<&str> = command.split_whitespace().skip(2).collect();
-    let output = nnfs(&args);
-    assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(stdout(&output), table);
 }
 
 /// Files from elsewhere read as pandas reads them (`sep=None`): statistics packages write

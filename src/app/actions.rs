@@ -61,19 +61,25 @@ impl App {
             Action::CloseTable => screen.table.shown = false,
             Action::SelectRun(down) => self.move_selection(down),
             Action::ToggleCurve => self.toggle_curve(),
-            Action::Overview => screen.show(View::Overview),
-            Action::Dynamics => screen.show(View::Dynamics),
-            Action::Network => screen.show(View::Network),
+            Action::Overview => return self.show_view(View::Overview),
+            Action::Dynamics => return self.show_view(View::Dynamics),
+            Action::Network => return self.show_view(View::Network),
+            Action::Walk => return self.show_view(View::Walk),
+            Action::WalkStep => return self.step_walk(),
+            Action::WalkInput(by) => return self.move_walk_input(by),
             Action::Unit(by) => {
                 if let Some(network) = self.reported.current().and_then(|r| r.network.as_ref()) {
                     screen.step_unit(network, by);
                 }
+                return self.refocus_walk();
             }
             Action::Cursor(to) => {
                 if let Some(last) = self.last_epoch() {
                     self.screen.chart.move_cursor(to, last);
                 }
+                return self.sync_replay();
             }
+            Action::Play => return self.toggle_play(),
             Action::Mouse => {
                 screen.mouse = !screen.mouse;
                 let word = if screen.mouse {
@@ -134,6 +140,8 @@ impl App {
             }
             RunState::Paused => {
                 run.state = RunState::Running;
+                // The walk steps only while the run is paused.
+                self.screen.walk.step = None;
                 vec![Effect::Send(Command::Resume)]
             }
             _ => {

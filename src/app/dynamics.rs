@@ -17,16 +17,19 @@ pub enum View {
     Dynamics,
     /// Units and weights, the unit inspector, the tensors' spread over time (key `3`).
     Network,
+    /// An epoch through the tutorial's functions, a gradient worked by hand (key `4`).
+    Walk,
 }
 
 impl View {
-    pub const ALL: [View; 3] = [View::Overview, View::Dynamics, View::Network];
+    pub const ALL: [View; 4] = [View::Overview, View::Dynamics, View::Network, View::Walk];
 
     pub fn key(self) -> char {
         match self {
             View::Overview => '1',
             View::Dynamics => '2',
             View::Network => '3',
+            View::Walk => '4',
         }
     }
 
@@ -35,6 +38,7 @@ impl View {
             View::Overview => "overview",
             View::Dynamics => "dynamics",
             View::Network => "network",
+            View::Walk => "walk",
         }
     }
 }

@@ -298,15 +298,7 @@ pub fn sweep_events(done: &[usize]) -> Vec<Event> {
 /// the trainer would send after each of the epochs `at`, the last being the run's end. Times
 /// are 40 ms per epoch, so screens do not depend on the machine.
 pub fn trained(settings: RunSettings, at: &[usize]) -> App {
-    use crate::model::data::Batches;
-    use crate::model::network::init_weights;
-    use crate::model::run::Run;
-    let splits = crate::data::load(&settings.data).expect("the test data");
-    let device = burn::tensor::Device::flex();
-    let hidden = settings.hidden_sizes();
-    let weights = init_weights(splits.features().len(), hidden.sizes(), 442);
-    let (lr, method) = (settings.lr.get(), &settings.method);
-    let mut run = Run::from_weights(&weights, &splits, &device, lr, Batches::FULL, method);
+    let (splits, _, mut run) = start(&settings);
     let plane = crate::model::plane::Plane::of(&splits);
     let mut app = App::new(settings.clone(), Pace::Max, DataInfo::from(&splits), true);
     app.on_event(Event::Started(RunInfo {
@@ -347,4 +339,54 @@ pub fn trained(settings: RunSettings, at: &[usize]) -> App {
         state: RunState::Finished,
     });
     app
+}
+
+/// `settings`' data and a run of them from seed 442's coefficients, before its first epoch.
+fn start(settings: &RunSettings) -> (crate::data::Splits, Weights, crate::model::run::Run) {
+    use crate::model::data::Batches;
+    use crate::model::network::init_weights;
+    let splits = crate::data::load(&settings.data).expect("the test data");
+    let device = burn::tensor::Device::flex();
+    let hidden = settings.hidden_sizes();
+    let weights = init_weights(splits.features().len(), hidden.sizes(), 442);
+    let (lr, method) = (settings.lr.get(), &settings.method);
+    let run =
+        crate::model::run::Run::from_weights(&weights, &splits, &device, lr, Batches::FULL, method);
+    (splits, weights, run)
+}
+
+/// What the trainer sends while the walk view is open on the run [`trained`] trains with
+/// `settings`, paused after `epochs` epochs: the walk of the next epoch, `app`'s focus worked
+/// by hand.
+pub fn walk_event(app: &App, settings: &RunSettings, epochs: usize) -> Event {
+    use crate::report::walk::{InitSource, InitWalk};
+    let (splits, weights, mut run) = start(settings);
+    run.steps(epochs).expect("training");
+    let init = InitWalk::of(&weights, InitSource::Seed(442));
+    let inputs = crate::model::walk::WalkInputs {
+        train: &splits.train,
+        init: &init,
+        method: &settings.method,
+        focus: app.walk_focus(),
+    };
+    let walk = run.walk(&inputs).expect("a walk");
+    Event::Walk {
+        run: 1,
+        walk: Box::new(walk),
+    }
+}
+
+/// Presses `code` and returns the commands it sends to the trainer.
+pub fn press_sending(
+    app: &mut App,
+    code: crossterm::event::KeyCode,
+) -> Vec<crate::trainer::messages::Command> {
+    let key = crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE);
+    app.on_key(key)
+        .into_iter()
+        .filter_map(|effect| match effect {
+            super::Effect::Send(command) => Some(command),
+            _ => None,
+        })
+        .collect()
 }

@@ -100,7 +100,13 @@ impl<T, const CAPACITY: usize> Thinned<T, CAPACITY> {
     pub const CAPACITY: usize = CAPACITY;
 
     pub fn push(&mut self, epoch: usize, value: T) {
-        if self.points.len() >= CAPACITY {
+        self.push_within(epoch, value, CAPACITY);
+    }
+
+    /// [`Thinned::push`], holding at most `capacity` points (and never more than `CAPACITY`):
+    /// for points whose size is known only once they come.
+    pub fn push_within(&mut self, epoch: usize, value: T, capacity: usize) {
+        if self.points.len() >= capacity.clamp(2, CAPACITY) {
             let mut index = 0;
             self.points.retain(|_| {
                 index += 1;
@@ -112,6 +118,10 @@ impl<T, const CAPACITY: usize> Thinned<T, CAPACITY> {
 
     pub fn points(&self) -> &[(usize, T)] {
         &self.points
+    }
+
+    pub fn last_mut(&mut self) -> Option<&mut (usize, T)> {
+        self.points.last_mut()
     }
 
     /// The point of the epoch at or just before `epoch`.

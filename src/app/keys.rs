@@ -17,6 +17,7 @@ pub enum Mode {
     Events,
     RunTable,
     Network,
+    Walk,
     Chart,
     Main,
 }
@@ -60,6 +61,8 @@ pub enum Action {
     Overview,
     Dynamics,
     Network,
+    Walk,
+    Play,
     Mouse,
     Zoom,
     FindLr,
@@ -78,6 +81,10 @@ pub enum Action {
     ToggleCurve,
     /// The network view: the unit `n` places on from the inspected one.
     Unit(isize),
+    /// The walk view: the next function of the epoch (the run pauses).
+    WalkStep,
+    /// The walk view: the input `n` places on, whose weight is worked by hand.
+    WalkInput(isize),
     /// The chart cursor.
     Cursor(CursorMove),
 }
@@ -123,8 +130,10 @@ pub const KEYMAP: &[(Mode, Action, &[KeyCode])] = &[
     (Mode::Main, Action::Overview, &[KeyCode::Char('1')]),
     (Mode::Main, Action::Dynamics, &[KeyCode::Char('2')]),
     (Mode::Main, Action::Network, &[KeyCode::Char('3')]),
+    (Mode::Main, Action::Walk, &[KeyCode::Char('4')]),
     (Mode::Main, Action::Mouse, &[KeyCode::Char('M')]),
     (Mode::Main, Action::Zoom, &[KeyCode::Char('z')]),
+    (Mode::Main, Action::Play, &[KeyCode::Char('b')]),
     (Mode::Main, Action::FindLr, &[KeyCode::Char('F')]),
     (Mode::Main, Action::Adopt, &[KeyCode::Char('A')]),
     (Mode::Main, Action::PauseOnEvent, &[KeyCode::Char('P')]),
@@ -159,6 +168,11 @@ pub const KEYMAP: &[(Mode, Action, &[KeyCode])] = &[
     (Mode::Network, Action::Unit(1), &[KeyCode::Down]),
     (Mode::Network, Action::Unit(-10), &[KeyCode::PageUp]),
     (Mode::Network, Action::Unit(10), &[KeyCode::PageDown]),
+    (Mode::Walk, Action::WalkStep, &[KeyCode::Char('n')]),
+    (Mode::Walk, Action::Unit(-1), &[KeyCode::Up]),
+    (Mode::Walk, Action::Unit(1), &[KeyCode::Down]),
+    (Mode::Walk, Action::WalkInput(-1), &[KeyCode::Char(',')]),
+    (Mode::Walk, Action::WalkInput(1), &[KeyCode::Char('.')]),
     (
         Mode::Chart,
         Action::Cursor(CursorMove::Back),
@@ -316,7 +330,7 @@ fn training_help() -> Vec<(String, String)> {
 fn view_help() -> Vec<(String, String)> {
     use Action::{
         Adopt, Dynamics, Events, FindLr, Form, Help, LogY, Mouse, Network, Overview, PauseOnEvent,
-        Quit, RunTable, Smoothing, SweepPanel, Zoom,
+        Play, Quit, RunTable, Smoothing, SweepPanel, Walk, Zoom,
     };
     vec![
         heading("View"),
@@ -334,12 +348,16 @@ fn view_help() -> Vec<(String, String)> {
         row(&[Help], "this help (? or Esc closes it)"),
         heading("Views"),
         row(
-            &[Overview, Dynamics, Network],
-            "overview / dynamics (ratios, gradients, slice) / network",
+            &[Overview, Dynamics, Network, Walk],
+            "overview / dynamics / network / walk through an epoch",
         ),
         (
             mode_keys(Mode::Network),
             "network view: the unit to inspect (or click it)".into(),
+        ),
+        (
+            mode_keys(Mode::Walk),
+            "walk: step a function (pauses) / unit / input by hand".into(),
         ),
         row(
             &[Mouse],
@@ -347,8 +365,9 @@ fn view_help() -> Vec<(String, String)> {
         ),
         (
             format!("{} {}", mode_keys(Mode::Chart), keys(&[Zoom])),
-            "chart cursor: read any epoch (End drops it) / zoom around it".into(),
+            "chart cursor: every panel at that epoch (End drops it) / zoom".into(),
         ),
+        row(&[Play], "play the run back: every panel follows the cursor"),
         row(
             &[FindLr, Adopt, PauseOnEvent],
             "lr finder (fastai's) / adopt its valley / pause at events",
@@ -399,6 +418,7 @@ mod tests {
             Mode::Help,
             Mode::RunTable,
             Mode::Network,
+            Mode::Walk,
             Mode::Chart,
             Mode::Main,
         ] {

@@ -18,11 +18,13 @@ pub mod ladder;
 pub mod mouse;
 pub mod network;
 pub mod race_view;
+pub mod replay;
 pub mod reported;
 pub mod run;
 pub mod runs;
 pub mod screen;
 pub mod sweep_view;
+pub mod walk;
 pub mod weights;
 
 use crate::report::format_lr;
@@ -218,7 +220,7 @@ impl App {
 
     /// The unit the inspector shows: the selected one, or the first.
     pub(crate) fn inspected_unit(&self) -> Option<network::UnitRef> {
-        let network = self.current()?.network.as_ref()?;
+        let network = self.shown_network()?;
         Some(self.screen.unit.unwrap_or_else(|| network.step(None, 0)))
     }
 
@@ -257,8 +259,10 @@ impl App {
             News::Started(settings) => {
                 self.next.settings = settings;
                 self.screen.chart.reset();
+                self.screen.replay = None;
                 // The network view shows the current run: its unit.
                 self.screen.unit = None;
+                self.screen.walk.step = None;
             }
             News::Training(id, events) => return self.on_training_events(id, &events),
             News::Weights {
@@ -357,8 +361,10 @@ impl App {
         if self.screen.table.shown {
             modes.push(Mode::RunTable);
         }
-        if self.screen.view == View::Network {
-            modes.push(Mode::Network);
+        match self.screen.view {
+            View::Network => modes.push(Mode::Network),
+            View::Walk => modes.push(Mode::Walk),
+            View::Overview | View::Dynamics => {}
         }
         modes.extend([Mode::Chart, Mode::Main]);
         modes

@@ -24,6 +24,8 @@ pub enum Panel {
     Network,
     Inspector,
     Distributions,
+    Walk,
+    Hand,
 }
 
 /// Something a click can act on.
@@ -69,7 +71,7 @@ impl App {
             return Vec::new();
         }
         match press {
-            Press::Click => self.click(hit),
+            Press::Click => return self.click(hit),
             Press::ScrollUp | Press::ScrollDown => {
                 if let Some(Target::Epoch(epoch)) = hit.target {
                     let last = self.last_epoch();
@@ -80,6 +82,7 @@ impl App {
                     } else {
                         chart.zoom = false;
                     }
+                    return self.sync_replay();
                 }
             }
         }
@@ -92,7 +95,7 @@ impl App {
         Some(epoch.clamp(1, self.last_epoch()?))
     }
 
-    fn click(&mut self, hit: Hit) {
+    fn click(&mut self, hit: Hit) -> Vec<Effect> {
         if hit.panel.is_some() {
             self.screen.focus = hit.panel;
         }
@@ -101,7 +104,7 @@ impl App {
                 self.screen
                     .say("the form is open: Enter applies it, Esc leaves it");
             }
-            Some(Target::Tab(view)) => self.screen.show(view),
+            Some(Target::Tab(view)) => return self.show_view(view),
             Some(Target::Field(field)) => {
                 let next = &self.next;
                 let form = self.screen.form.get_or_insert_with(|| {
@@ -110,8 +113,12 @@ impl App {
                 form.focus = field;
             }
             Some(Target::Unit(unit)) => self.screen.unit = Some(unit),
-            Some(Target::Epoch(epoch)) => self.screen.chart.cursor = self.on_chart(epoch),
+            Some(Target::Epoch(epoch)) => {
+                self.screen.chart.cursor = self.on_chart(epoch);
+                return self.sync_replay();
+            }
             None => {}
         }
+        Vec::new()
     }
 }

@@ -4,6 +4,7 @@
 //! agree.
 
 use super::history::{FULL_POINTS, Thinned};
+use super::replay::Frame;
 use crate::report::health::Health;
 use crate::report::snapshot::Snapshot;
 use crate::report::units::{self, LayerUnits};
@@ -115,6 +116,27 @@ impl NetworkView {
         view.layers = layers;
         view.health = health;
         view
+    }
+
+    /// By hidden layer and unit: the epoch since which it is dead, while it stays dead.
+    pub fn dead_since(&self) -> &[Vec<Option<usize>>] {
+        &self.dead_since
+    }
+
+    /// The same view (its tensors' spread over the whole run) at `frame`'s snapshot: replay.
+    #[must_use]
+    pub fn replayed(&self, frame: &Frame) -> NetworkView {
+        let s = &frame.snapshot;
+        NetworkView {
+            epoch: s.epoch,
+            weights: s.weights.clone(),
+            layers: s.units.clone(),
+            health: s.health,
+            grads: frame.grads.clone(),
+            dead_since: frame.dead_since.clone(),
+            bands: self.bands.clone(),
+            ranking: s.ranking.clone(),
+        }
     }
 
     pub fn hidden_layers(&self) -> usize {

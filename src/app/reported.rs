@@ -7,12 +7,14 @@ use super::dynamics::FinderView;
 use super::jobs::{self, Change};
 use super::network::NetworkView;
 use super::race_view::RaceView;
+use super::replay::Frame;
 use super::run::{RunView, WeightsView};
 use super::runs::{RunSummary, Summaries};
 use super::sweep_view::SweepView;
 use crate::report::events::TrainingEvent;
 use crate::report::plane::BoundaryMap;
 use crate::report::run::{RunId, RunInfo, RunState};
+use crate::report::snapshot::Snapshot;
 use crate::report::units::UnitMap;
 use crate::settings::{Backend, RunSettings};
 use crate::trainer::messages::Event;
@@ -164,11 +166,7 @@ impl Reported {
     pub fn on_event(&mut self, event: Event) -> News {
         match event {
             Event::Boundary { run, map } => self.on_boundary(run, map),
-            Event::UnitMaps { run, maps } => {
-                if let Some(boundary) = self.boundary.as_mut().filter(|b| b.run == run) {
-                    boundary.units = maps;
-                }
-            }
+            Event::UnitMaps { run, maps } => self.on_unit_maps(run, maps),
             Event::Weights {
                 run,
                 epoch,
@@ -213,15 +211,14 @@ impl Reported {
                     self.sync_summary(id);
                 }
             }
-            Event::Snapshot { run: id, snapshot } => {
-                if let Some(run) = self.run_mut(id) {
-                    run.weights = Some(WeightsView::from(&snapshot));
-                    run.network = Some(NetworkView::observe(run.network.take(), snapshot));
-                    self.sync_summary(id);
-                }
-            }
+            Event::Snapshot { run, snapshot } => self.on_snapshot(run, snapshot),
             Event::Slice { run: id, slice } => {
                 if let Some(run) = self.run_mut(id) {
+                    if let Some(frame) = run.frames.last_mut()
+                        && frame.snapshot.epoch == slice.epoch
+                    {
+                        frame.slice = Some(slice.clone());
+                    }
                     run.slice = Some(slice);
                 }
             }
@@ -246,6 +243,11 @@ impl Reported {
                     self.sync_summary(id);
                 }
             }
+            Event::Walk { run: id, walk } => {
+                if let Some(run) = self.run_mut(id) {
+                    run.walk = Some(walk);
+                }
+            }
             Event::Notice(text) => return News::Say(text),
             Event::Error(text) => {
                 self.initializing = None;
@@ -253,6 +255,29 @@ impl Reported {
             }
         }
         News::Nothing
+    }
+
+    /// A snapshot: the run's weights and network view after it, and its frame for replay.
+    fn on_snapshot(&mut self, id: RunId, snapshot: Snapshot) {
+        if let Some(run) = self.run_mut(id) {
+            run.weights = Some(WeightsView::from(&snapshot));
+            let network = NetworkView::observe(run.network.take(), snapshot.clone());
+            run.frames.push(Frame::of(&network, snapshot));
+            run.network = Some(network);
+            self.sync_summary(id);
+        }
+    }
+
+    /// The unit maps of the latest boundary, kept with its frame too.
+    fn on_unit_maps(&mut self, run: RunId, maps: Vec<UnitMap>) {
+        if let Some(frame) = self.run_mut(run).and_then(|r| r.frames.last_mut())
+            && let Some((_, units)) = &mut frame.boundary
+        {
+            units.clone_from(&maps);
+        }
+        if let Some(boundary) = self.boundary.as_mut().filter(|b| b.run == run) {
+            boundary.units = maps;
+        }
     }
 
     fn on_boundary(&mut self, run: RunId, map: BoundaryMap) {
@@ -263,6 +288,16 @@ impl Reported {
             .weights
             .as_ref()
             .map_or_else(|| current.epoch(), |w| w.epoch);
+        // The frame of the same snapshot keeps the map, without the points (they never change).
+        if let Some(frame) = self.run_mut(run).and_then(|r| r.frames.last_mut())
+            && frame.snapshot.epoch == epoch
+        {
+            let kept = BoundaryMap {
+                points: Vec::new(),
+                ..map.clone()
+            };
+            frame.boundary = Some((kept, Vec::new()));
+        }
         // The unit maps come next; until then the last ones stay.
         let units = self
             .boundary
@@ -290,9 +325,10 @@ impl Reported {
             self.sync_summary(id);
         }
         self.boundary = None;
-        // The network view shows the current run: no earlier run's weights.
+        // The network view shows the current run: no earlier run's weights, nor frames.
         for run in &mut self.runs {
             run.network = None;
+            run.frames.clear();
         }
         if self.runs.len() == MAX_RUNS {
             self.runs.pop_front();

@@ -3,6 +3,7 @@
 use super::dynamics::{MAX_EVENTS, StatsHistory};
 use super::history::{History, Point};
 use super::network::NetworkView;
+use super::replay::Frames;
 use super::weights::TensorStats;
 use crate::report::dynamics::StepSlice;
 use crate::report::epoch::{EpochMetrics, Evaluation};
@@ -10,6 +11,7 @@ use crate::report::events::TrainingEvent;
 use crate::report::health::{Health, Outcome, diagnose};
 use crate::report::run::{RunId, RunInfo, RunState};
 use crate::report::snapshot::Snapshot;
+use crate::report::walk::Walk;
 use crate::report::weights::tensor_names;
 use std::collections::VecDeque;
 
@@ -87,6 +89,10 @@ pub struct RunView {
     pub paused_at_event: bool,
     /// Its units and weights at the latest snapshot, and the tensors' spread over time.
     pub network: Option<NetworkView>,
+    /// Its latest walk through the tutorial's functions (while the walk view is open).
+    pub walk: Option<Box<Walk>>,
+    /// What its snapshots showed, for replay (the current run's only).
+    pub frames: Frames,
     /// When the dashboard heard that it started: a GPU's first epoch waits for its kernels.
     pub started_at: std::time::Instant,
 }
@@ -109,6 +115,8 @@ impl RunView {
             best_valid: None,
             paused_at_event: false,
             network: None,
+            walk: None,
+            frames: Frames::default(),
             started_at: std::time::Instant::now(),
         }
     }

@@ -8,6 +8,8 @@ use super::history::Smoothing;
 use super::keys::CursorMove;
 use super::mouse::Panel;
 use super::network::{NetworkView, UnitRef};
+use super::replay::Replayed;
+use super::walk::WalkScreen;
 use crate::report::run::RunId;
 
 /// A one-line message in the status bar.
@@ -26,6 +28,8 @@ pub struct Chart {
     pub cursor: Option<usize>,
     /// The loss chart zoomed around the cursor (`z`).
     pub zoom: bool,
+    /// Whether `b` is playing the run back: the cursor moves on by itself.
+    pub playing: bool,
 }
 
 impl Chart {
@@ -43,13 +47,15 @@ impl Chart {
         };
         if self.cursor.is_none() {
             self.zoom = false;
+            self.playing = false;
         }
     }
 
-    /// A new run: the cursor and the zoom go (the scale and smoothing stay).
+    /// A new run: the cursor, the zoom and the play-back go (the scale and smoothing stay).
     pub fn reset(&mut self) {
         self.cursor = None;
         self.zoom = false;
+        self.playing = false;
     }
 }
 
@@ -69,7 +75,7 @@ pub struct RunTable {
     reason = "independent switches, each its own key or flag"
 )]
 pub struct Screen {
-    /// Which view is on (`1`, `2`, `3`).
+    /// Which view is on (`1` … `4`).
     pub view: View,
     pub color: bool,
     /// The help overlay's page while it is open (two when the terminal is small).
@@ -86,7 +92,12 @@ pub struct Screen {
     /// sweep's place.
     pub show_race: bool,
     /// The unit the network view's inspector shows (`↑` `↓`, a click); `None` is the first.
+    /// The walk works a weight into it by hand.
     pub unit: Option<UnitRef>,
+    /// The walk view's step and chosen input.
+    pub walk: WalkScreen,
+    /// The panels at the chart cursor's frame (replay); `None` shows the latest.
+    pub replay: Option<Replayed>,
     /// Whether the mouse is captured (`--no-mouse`, `M`).
     pub mouse: bool,
     /// The panel last clicked, drawn with a bold border.
@@ -111,6 +122,8 @@ impl Screen {
             show_sweep: true,
             show_race: true,
             unit: None,
+            walk: WalkScreen::default(),
+            replay: None,
             mouse: true,
             focus: None,
             message: None,

@@ -17,6 +17,10 @@ fn path(text: &str) -> Option<FilePath> {
 }
 
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "every key of a session file, one a line, and its value"
+)]
 fn every_key_is_read() {
     let layer = read(
         r#"
@@ -52,6 +56,7 @@ race = "loss=mae,bce"
 sweep = "0.01..100"
 lr_find = "0.001..10"
 steps = 5
+walk = 3
 dynamics = true
 pause_on_event = true
 mouse = false
@@ -103,6 +108,7 @@ history = "h.csv"
                 to: 10.0
             }),
             steps: Some(Steps::new(5).unwrap()),
+            walk: Some(Count::new(3).unwrap()),
             dynamics: Some(Switch(true)),
             pause_on_event: Some(Switch(true)),
             mouse: Some(Switch(false)),

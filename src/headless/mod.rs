@@ -3,9 +3,11 @@
 
 mod lr_find;
 mod race;
+mod walk;
 
 pub use lr_find::lr_find;
 pub use race::race;
+pub use walk::walk;
 
 use crate::error::{Error, Result};
 use crate::files::{Staged, write_error};

@@ -3,7 +3,7 @@
 //! plane.
 
 use super::network::{self, Coeffs};
-use super::readback::{read_error, scalars};
+use super::readback::{read_error, scalars, vectors};
 use super::reduce::{column_peaks, column_sums};
 use super::run::Run;
 use crate::error::Result;
@@ -219,14 +219,6 @@ impl Run {
             res = network::activate(activation, res.matmul(layer.clone()));
             reads = reads.register(res.clone());
         }
-        reads
-            .try_execute()
-            .map_err(read_error)?
-            .iter()
-            .map(|d| {
-                d.try_to_vec::<f32>()
-                    .map_err(|e| read_error(format!("{e:?}")))
-            })
-            .collect()
+        vectors(reads)
     }
 }

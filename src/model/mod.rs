@@ -3,7 +3,8 @@
 //! what it measures beside training ([`inspect`]), how often it reads back and looks
 //! ([`schedule`]), whether a run fits in memory ([`memory`]), learning-rate sweeps
 //! ([`sweep`]), races ([`race`]), the finder ([`finder`]) and the plane of two features the
-//! decision boundary is drawn on ([`plane`]). What all of it reports is plain data in
+//! decision boundary is drawn on ([`plane`]), and one epoch walked through the tutorial's
+//! functions ([`walk`]). What all of it reports is plain data in
 //! [`crate::report`].
 
 pub mod data;
@@ -21,3 +22,4 @@ pub mod reduce;
 pub mod run;
 pub mod schedule;
 pub mod sweep;
+pub mod walk;

@@ -156,7 +156,7 @@ const CHUNK_ROWS: usize = 2048;
 /// of which cubecl's kernels compute little in parallel. On an H200 the 1,000,000 × 20 → 256
 /// epoch went from 153 ms to 6.5–7 ms with chunks of 1,250 to 3,125 rows (12,500: 10.2 ms;
 /// `BENCHMARKS.md`, issue 24). The CPU keeps one product: PyTorch's sums, in its order.
-fn product(x: Tensor<2>, w: Tensor<2>) -> Tensor<2> {
+pub(crate) fn product(x: Tensor<2>, w: Tensor<2>) -> Tensor<2> {
     let [rows, cols] = x.dims();
     if rows < 2 * CHUNK_ROWS || x.device() == Device::flex() {
         return x.matmul(w);
@@ -212,22 +212,25 @@ pub fn calc_loss(coeffs: &Coeffs, x: &Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
     judge(coeffs.design.loss, calc_preds(coeffs, x), y)
 }
 
-/// The loss of predictions `preds` against the 0/1 labels `y`.
+/// The loss of predictions `preds` against the 0/1 labels `y`: the mean of [`row_losses`].
 pub(crate) fn judge(loss: Loss, preds: Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
-    match loss {
-        Loss::Mae => super::reduce::mean((preds - y.clone()).abs()),
-        Loss::Mse => super::reduce::mean((preds - y.clone()).square()),
-        Loss::Bce => binary_cross_entropy(preds, y),
-    }
+    super::reduce::mean(row_losses(loss, preds, y))
 }
 
-/// PyTorch's `F.binary_cross_entropy`: `−(y·log p + (1 − y)·log(1 − p))`, averaged, each log
-/// clamped at −100 as PyTorch clamps it, so a saturated prediction costs 100, not infinity.
-fn binary_cross_entropy(preds: Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
-    let log_p = preds.clone().log().clamp_min(-100.0);
-    let log_not_p = preds.neg().log1p().clamp_min(-100.0);
-    let not_y = y.clone().neg().add_scalar(1.0);
-    super::reduce::mean(y.clone() * log_p + not_y * log_not_p).neg()
+/// Each row's part of the loss, before the mean: `|p − y|`, `(p − y)²`, or PyTorch's
+/// `F.binary_cross_entropy` term `−(y·log p + (1 − y)·log(1 − p))`, each log clamped at −100
+/// as PyTorch clamps it, so a saturated prediction costs 100, not infinity.
+pub(crate) fn row_losses(loss: Loss, preds: Tensor<2>, y: &Tensor<2>) -> Tensor<2> {
+    match loss {
+        Loss::Mae => (preds - y.clone()).abs(),
+        Loss::Mse => (preds - y.clone()).square(),
+        Loss::Bce => {
+            let log_p = preds.clone().log().clamp_min(-100.0);
+            let log_not_p = preds.neg().log1p().clamp_min(-100.0);
+            let not_y = y.clone().neg().add_scalar(1.0);
+            (y.clone() * log_p + not_y * log_not_p).neg()
+        }
+    }
 }
 
 /// `l1 · Σ|w| + (l2 / 2) · Σw²` over the weight matrices (not the bias); `None` without a

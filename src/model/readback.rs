@@ -46,6 +46,19 @@ pub(super) fn scalars(reads: Transaction) -> Result<Vec<f32>> {
         .collect()
 }
 
+/// Every value of each read-back tensor.
+pub(super) fn vectors(reads: Transaction) -> Result<Vec<Vec<f32>>> {
+    reads
+        .try_execute()
+        .map_err(read_error)?
+        .iter()
+        .map(|data| {
+            data.try_to_vec::<f32>()
+                .map_err(|e| read_error(format!("{e:?}")))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@
 //! run, [`health`] how it is doing, [`units`] its units one at a time, [`plane`] the decision
 //! boundary, [`dynamics`] gradient statistics and the step slice, [`events`] what happened, [`advice`] what to try after it,
 //! [`finder`] the learning-rate finder's curve, [`sweep`] a sweep's points, [`race`] a race's
-//! variants.
+//! variants, [`walk`] one epoch function by function.
 
 pub mod advice;
 pub mod dynamics;
@@ -21,6 +21,7 @@ pub mod run;
 pub mod snapshot;
 pub mod sweep;
 pub mod units;
+pub mod walk;
 pub mod weights;
 
 /// A learning rate with three significant digits, as a table column shows it: `0.0100`,

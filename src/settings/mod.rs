@@ -95,6 +95,7 @@ layer! {
     sweep: LrRange,
     lr_find: LrRange,
     steps: Steps,
+    walk: Count,
     dynamics: Switch,
     pause_on_event: Switch,
     mouse: Switch,
@@ -250,6 +251,8 @@ pub struct Session {
     pub lr_find: Option<FinderSpec>,
     /// Headless: a race of variants instead of one run; in the dashboard, what `R` races.
     pub race: Option<Race>,
+    /// Headless: the walk of this epoch through the tutorial's functions instead of a run.
+    pub walk: Option<Count>,
     /// Headless: each epoch's gradient norms and update ratios, and the units' events.
     pub dynamics: bool,
     /// The dashboard pauses at the first event of a run.
@@ -412,6 +415,7 @@ pub fn resolve(flags: Layer, file: Option<(Layer, &str)>) -> Result<Session, Str
         sweep,
         lr_find,
         race: layer.race,
+        walk: layer.walk,
         dynamics: on(layer.dynamics),
         pause_on_event: on(layer.pause_on_event),
         mouse: layer.mouse.is_none_or(|on| on.0),
@@ -422,7 +426,26 @@ pub fn resolve(flags: Layer, file: Option<(Layer, &str)>) -> Result<Session, Str
     check_sweep(&session)?;
     check_dynamics(&session)?;
     check_race(&session)?;
+    check_walk(&session)?;
     Ok(session)
+}
+
+/// A walk prints one epoch of one run: not in the dashboard (whose walk view is `4`), not
+/// with another job, nor with a whole run's outputs.
+fn check_walk(session: &Session) -> Result<(), String> {
+    if session.walk.is_none() {
+        return Ok(());
+    }
+    let why = if !session.headless {
+        "prints one epoch walked through the tutorial's functions: add --headless (in the dashboard, 4 shows the walk)"
+    } else if session.sweep.is_some() || session.lr_find.is_some() || session.race.is_some() {
+        "walks one run's epoch: drop --sweep, --lr-find or --race"
+    } else if session.writes_a_run() || session.dynamics {
+        "prints one epoch: --save, --save-best, --history and --dynamics are for a run"
+    } else {
+        return Ok(());
+    };
+    Err(format!("--walk {why}"))
 }
 
 /// The momentum goes with its update rule; a list of activations, with as many hidden layers

@@ -11,6 +11,8 @@ use crate::report::run::{RunId, RunInfo, RunState};
 use crate::report::snapshot::Snapshot;
 use crate::report::sweep::SweepPoint;
 use crate::report::units::UnitMap;
+use crate::report::walk::{Walk, WalkFocus};
+use crate::report::weights::Weights;
 use crate::settings::{Backend, FinderSpec, Pace, Race, RunSettings, SweepSpec};
 
 /// UI → trainer.
@@ -46,6 +48,21 @@ pub enum Command {
     Race(Race),
     /// Cancel the running race; answered by [`JobEvent::Cancelled`].
     CancelRace,
+    /// Walk the current run's next epoch through the tutorial's functions, `focus` worked by
+    /// hand, now and with every snapshot after, until [`Command::EndWalk`]; answered by
+    /// [`Event::Walk`].
+    Walk(WalkFocus),
+    /// Walk epoch `epoch` once, from `weights`, the coefficients a snapshot kept after
+    /// `epoch − 1` epochs, at rate `lr` (replay); live walks stop until the next
+    /// [`Command::Walk`].
+    WalkAt {
+        focus: WalkFocus,
+        epoch: usize,
+        lr: f64,
+        weights: Box<Weights>,
+    },
+    /// No more walks: the walk view is closed.
+    EndWalk,
     /// End the thread.
     Shutdown,
 }
@@ -114,6 +131,12 @@ pub enum Event {
     },
     Finder(FinderEvent),
     Race(RaceEvent),
+    /// An epoch of run `run` walked through the tutorial's functions (boxed: the other events
+    /// are small).
+    Walk {
+        run: RunId,
+        walk: Box<Walk>,
+    },
     /// Something to tell the user (the backend fell back, ...).
     Notice(String),
     /// Something went wrong outside a run (a GPU could not start, ...).

@@ -451,3 +451,62 @@ fn a_race_reports_each_variants_laps_then_done() {
     assert_eq!(finishes[0].first_loss, finishes[1].first_loss);
     assert!(finishes[1].train_loss < finishes[0].train_loss);
 }
+
+/// The trainer walks only when asked: a run sends no walk until the walk view asks, then one at
+/// once and one with each snapshot (a step's too), each of the epoch after the run's last;
+/// after `EndWalk`, none.
+#[test]
+fn walks_come_only_while_asked_for() {
+    use crate::report::walk::WalkFocus;
+    let is_walk = |e: &Event| matches!(e, Event::Walk { .. });
+    let (trainer, events) = spawn(settings(100_000), Pace::PerSecond(1000.0));
+    let seen = until(&events, |e| matches!(e, Event::Snapshot { .. }));
+    assert!(!seen.iter().any(is_walk), "no walk unasked");
+    trainer.send(Command::Pause);
+    until(&events, is_state(RunState::Paused));
+    let focus = WalkFocus {
+        layer: 0,
+        unit: 3,
+        input: 4,
+    };
+    trainer.send(Command::Walk(focus));
+    let seen = until(&events, is_walk);
+    let Some(Event::Walk { walk, .. }) = seen.last() else {
+        unreachable!("a walk")
+    };
+    let paused_at = walk.epoch - 1;
+    let hand = walk.hand.as_ref().unwrap();
+    assert_eq!(hand.focus, focus);
+    assert_eq!((hand.from.as_str(), hand.to.as_str()), ("Sex_male", "h1.3"));
+    trainer.send(Command::Step);
+    let seen = until(&events, is_walk);
+    let Some(Event::Walk { walk, .. }) = seen.last() else {
+        unreachable!("a walk")
+    };
+    assert_eq!(
+        walk.epoch,
+        paused_at + 2,
+        "the step's snapshot walks the next epoch"
+    );
+    trainer.send(Command::EndWalk);
+    trainer.send(Command::Step);
+    let seen = until(&events, |e| matches!(e, Event::Snapshot { .. }));
+    assert!(!seen.iter().any(is_walk), "no walk once the view is closed");
+    // Replay: epoch 1 from the run's start, whose loss is the run's first.
+    let start = init_weights(12, &[8], 442);
+    trainer.send(Command::WalkAt {
+        focus,
+        epoch: 1,
+        lr: 1.4,
+        weights: Box::new(start),
+    });
+    let seen = until(&events, is_walk);
+    let Some(Event::Walk { walk, .. }) = seen.last() else {
+        unreachable!("a walk")
+    };
+    assert_eq!(walk.epoch, 1);
+    assert!((walk.loss.loss - 0.539).abs() < 0.01, "{}", walk.loss.loss);
+    trainer.send(Command::Step);
+    let seen = until(&events, |e| matches!(e, Event::Snapshot { .. }));
+    assert!(!seen.iter().any(is_walk), "a replayed walk is walked once");
+}

@@ -15,6 +15,7 @@ use crate::model::schedule::{Budget, ReadBackBatch};
 use crate::report::epoch::EpochMetrics;
 use crate::report::events::TrainingEvent;
 use crate::report::run::{RunId, RunState};
+use crate::report::walk::{InitWalk, WalkFocus};
 use crate::report::weights::Weights;
 use crate::settings::{DataSpec, Pace, RunSettings};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -24,6 +25,7 @@ use std::time::{Duration, Instant};
 
 mod jobs;
 mod start;
+mod walk;
 
 /// Epoch metrics are sent in batches at most this often, so a fast trainer cannot flood the UI.
 const FLUSH_EVERY: Duration = Duration::from_millis(16);
@@ -61,6 +63,8 @@ struct Active {
     due: Instant,
     /// Finds its events and explains each at its epoch.
     explainer: Explainer,
+    /// Its start, as a walk tells it (`init_coeffs`).
+    start: InitWalk,
 }
 
 /// Data loaded for runs, and what it was loaded from.
@@ -113,6 +117,9 @@ pub(super) struct Worker {
     unit_budget: Budget,
     /// Timed snapshots (a run's last one, and a single step's, are always taken).
     snapshot_budget: Budget,
+    /// While the walk view is open: the weight its walks work by hand. A walk comes with each
+    /// snapshot then, and never otherwise.
+    walking: Option<WalkFocus>,
     shutdown: bool,
 }
 
@@ -147,6 +154,7 @@ impl Worker {
             valley: Arc::default(),
             unit_budget: Budget::new(UNIT_SHARE),
             snapshot_budget: Budget::new(SNAPSHOT_SHARE),
+            walking: None,
             shutdown: false,
         }
     }
@@ -227,6 +235,11 @@ impl Worker {
             if let Ok(Ok(slice)) = sliced {
                 self.emit(Event::Slice { run: id, slice });
             }
+        }
+        if self.walking.is_some() {
+            let started = Instant::now();
+            self.walk();
+            self.snapshot_budget.spent(started.elapsed());
         }
     }
 
@@ -371,6 +384,20 @@ impl Worker {
                     job.cancel();
                 }
             }
+            Command::Walk(focus) => {
+                self.walking = Some(focus);
+                self.walk();
+            }
+            Command::WalkAt {
+                focus,
+                epoch,
+                lr,
+                weights,
+            } => {
+                self.walking = None;
+                self.walk_at(focus, Some((&weights, epoch, lr)));
+            }
+            Command::EndWalk => self.walking = None,
             Command::Shutdown => {
                 self.cancel_jobs();
                 self.shutdown = true;

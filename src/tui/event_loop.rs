@@ -4,6 +4,7 @@
 //! ratatui's `TestBackend` and scripted keys.
 
 use crate::app::mouse::Press;
+use crate::app::replay::PLAY_EVERY;
 use crate::app::{App, Contents, Effect, FileWrite};
 use crate::error::{Error, Result};
 use crate::signals::SIGTSTP;
@@ -119,6 +120,7 @@ pub fn run<B: Backend>(
     let mut dirty = true;
     let mut trainer_alive = true;
     let mut drawn: Option<Instant> = None;
+    let mut played: Option<Instant> = None;
     let mut asked = Asked::default();
     // Where the last frame drew what the mouse can click.
     let mut regions = Regions::default();
@@ -158,6 +160,13 @@ pub fn run<B: Backend>(
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             };
             asked = asked.and(perform(app, effects, send, folder));
+            dirty = true;
+        }
+        // A run played back moves on by itself.
+        if app.playing() && played.is_none_or(|at| at.elapsed() >= PLAY_EVERY) {
+            let effects = app.play_tick();
+            asked = asked.and(perform(app, effects, send, folder));
+            played = Some(Instant::now());
             dirty = true;
         }
         // A clock on screen (a GPU's first epoch) is redrawn though nothing else changed.

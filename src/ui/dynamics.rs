@@ -39,7 +39,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme, regions: &m
     let run = app.current();
     render_stats(run, true, app.screen.chart.cursor, ratio_area, buf, theme);
     render_stats(run, false, app.screen.chart.cursor, grad_area, buf, theme);
-    render_slice(run.and_then(|r| r.slice.as_ref()), slice_area, buf, theme);
+    render_slice(app.shown_slice(), slice_area, buf, theme);
     render_finder(app.reported.finder.as_ref(), finder_area, buf, theme);
     for (area, panel) in [
         (ratio_area, Panel::Ratios),

@@ -19,7 +19,7 @@ const DETAILED_ROWS: u16 = 7;
 const BARS: [&str; 8] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
-    let weights = app.current().and_then(|run| run.weights.as_ref());
+    let weights = app.shown_weights();
     let title = match weights {
         Some(w) => format!(" Weights (epoch {}) ", w.epoch),
         None => " Weights ".to_string(),
@@ -85,8 +85,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
 /// Rows the panel needs to show every tensor compact (border included).
 pub fn compact_height(app: &App) -> u16 {
     let rows: u16 = app
-        .current()
-        .and_then(|run| run.weights.as_ref())
+        .shown_weights()
         .map_or(1, |w| w.tensors.iter().map(compact_rows).sum());
     rows.saturating_add(2)
 }

@@ -31,6 +31,7 @@ mod runs;
 mod status;
 mod sweep_panel;
 mod theme;
+mod walk;
 
 #[cfg(test)]
 mod mouse_tests;
@@ -38,6 +39,8 @@ mod mouse_tests;
 mod network_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod walk_tests;
 
 use crate::app::App;
 use crate::app::dynamics::View;
@@ -136,6 +139,7 @@ impl StatefulWidget for &App {
         match self.screen.view {
             View::Dynamics => dynamics::render(self, main, buf, theme, regions),
             View::Network => network::render(self, main, buf, theme, regions),
+            View::Walk => walk::render(self, main, buf, theme, regions),
             View::Overview if self.screen.table.shown => {
                 let [chart_area, table_area] = Layout::vertical([
                     Constraint::Fill(1),
@@ -216,13 +220,9 @@ fn render_tabs(app: &App, area: Rect, buf: &mut Buffer, theme: Theme, regions: &
         .min(area.width);
     tabs.render(area, buf);
     if let Some(reading) = app.cursor_reading() {
-        // Right of the tabs, cut at the left when it does not fit.
+        // Right of the tabs, cut at its end when it does not fit: the epoch and losses first.
         let room = area.width.saturating_sub(used + 2);
-        let width = usize::from(room);
-        let chars: Vec<char> = reading.chars().collect();
-        let shown: String = chars[chars.len().saturating_sub(width.saturating_sub(1))..]
-            .iter()
-            .collect();
+        let shown = fit(&reading, usize::from(room).saturating_sub(1));
         let rest = Rect {
             x: area.x + used + 2,
             width: room,
@@ -299,7 +299,7 @@ fn render_panels(app: &App, main: Rect, buf: &mut Buffer, theme: Theme, regions:
 
 fn render_boundary(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let empty = BoundaryMap::default();
-    let (map, title) = match &app.reported.boundary {
+    let (map, title) = match app.shown_boundary() {
         Some(b) => (&b.map, format!("Decision boundary (epoch {})", b.epoch)),
         None => (&empty, "Decision boundary".to_string()),
     };

@@ -57,7 +57,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme, regions: &m
         0
     };
     let run = app.current();
-    let network = run.and_then(|r| r.network.as_ref());
+    let network = app.shown_network();
     let features = run.map_or(&[][..], |r| r.info.features.as_slice());
     let linear = run.is_some_and(|r| r.info.settings.method.activation.all_linear());
     let note_rows = if linear { LINEAR_NOTE_ROWS } else { 0 };
@@ -71,8 +71,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme, regions: &m
         render_linear_map(network, features, note_area, buf, theme);
     }
     let maps = app
-        .reported
-        .boundary
+        .shown_boundary()
         .as_ref()
         .filter(|b| run.is_some_and(|r| r.id() == b.run))
         .map_or(&[][..], |b| b.units.as_slice());

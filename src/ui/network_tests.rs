@@ -184,3 +184,17 @@ fn linear_hidden_units_are_one_linear_map() {
     assert!(shown.contains("P(class 1) = sigmoid(x · W + b)"), "{shown}");
     assert_snapshot!("network_linear_one_map", screen.backend());
 }
+
+/// The chart cursor replays the network view: at epoch 2 the diagram, the inspector and the
+/// histograms are those of the snapshot after epoch 2 (lr 20's first steps), not the end's.
+#[test]
+fn the_cursor_replays_the_network_at_an_early_epoch() {
+    let mut app = titanic_lr20();
+    press(&mut app, KeyCode::Home);
+    press(&mut app, KeyCode::Right);
+    let terminal = terminal(&app, 120, 40);
+    let screen = super::tests::text(terminal.backend().buffer());
+    assert!(screen.contains("Network · epoch 2 "), "{screen}");
+    assert!(!screen.contains("Network · epoch 30"), "{screen}");
+    assert_snapshot!(terminal.backend());
+}

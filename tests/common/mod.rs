@@ -95,3 +95,22 @@ pub fn make_fifo(path: &Path) {
         path.display()
     );
 }
+
+/// The README's block that starts with the command `start` (`$ nnfs-tui ...`): what the binary
+/// prints for it.
+pub fn readme_block_is_the_binarys(start: &str) {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .unwrap_or_default();
+    let Some(start) = readme.find(start) else {
+        panic!("README.md has no block starting {start:?}")
+    };
+    let end = readme[start..]
+        .find("```")
+        .map_or(readme.len(), |end| end + start);
+    let block = &readme[start..end];
+    let (command, table) = block.split_once('\n').unwrap_or((block, ""));
+    let args: Vec<&str> = command.split_whitespace().skip(2).collect();
+    let output = nnfs(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), table);
+}

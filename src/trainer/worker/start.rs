@@ -11,6 +11,7 @@ use crate::model::memory;
 use crate::model::run::{Run, Watch};
 use crate::model::schedule::ReadBackBatch;
 use crate::report::run::{RunInfo, RunState};
+use crate::report::walk::{InitSource, InitWalk};
 use crate::report::weights::Weights;
 use crate::settings::{Backend, DataSpec, HiddenSizes, RunSettings};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -129,11 +130,13 @@ impl Worker {
                     from_init: start.from_init,
                 });
                 self.read_back = ReadBackBatch::new(BATCH_TIME);
+                let told = InitWalk::of(&start.weights, init_source(&settings, start.from_init));
                 self.active = Some(Active {
                     id,
                     run: run.watching(Watch::Sampled).keeping_best(),
                     settings,
                     state: RunState::Running,
+                    start: told,
                     initial: start.weights,
                     due: Instant::now(),
                     explainer: Explainer::new(),
@@ -147,5 +150,13 @@ impl Worker {
                 self.emit(Event::State { run: id, state });
             }
         }
+    }
+}
+
+/// Where a run's start came from, as its walk tells it.
+fn init_source(settings: &RunSettings, from_init: bool) -> InitSource {
+    match settings.init.as_ref().filter(|_| from_init) {
+        Some(path) => InitSource::File(path.display().to_string()),
+        None => InitSource::Seed(settings.seed.get()),
     }
 }
