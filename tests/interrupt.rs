@@ -212,6 +212,24 @@ fn an_interrupted_sweep_keeps_its_finished_rates() {
 
 /// Checks what a run interrupted by SIGTERM after `epochs` epochs left in `dir`: the weights,
 /// a history of whole rows, and nothing else.
+/// A headless JSONL run of slow epochs (`hidden` layers, debug build) that writes its
+/// coefficients to `w.safetensors` and its history to `h.csv`.
+fn slow_run_keeping_outputs(hidden: &str) -> [&str; 11] {
+    [
+        "--headless",
+        "--hidden",
+        hidden,
+        "--epochs",
+        "1000",
+        "--format",
+        "jsonl",
+        "--save",
+        "w.safetensors",
+        "--history",
+        "h.csv",
+    ]
+}
+
 fn kept_everything(dir: &Path, epochs: u64) {
     assert_eq!(names(dir), ["h.csv", "w.safetensors"]);
     let weights = Weights::load(&dir.join("w.safetensors")).unwrap();
@@ -227,19 +245,7 @@ fn kept_everything(dir: &Path, epochs: u64) {
 #[test]
 fn a_signal_repeated_at_once_is_one_request() {
     let dir = tempfile::tempdir().unwrap();
-    let args = [
-        "--headless",
-        "--hidden",
-        "512,512",
-        "--epochs",
-        "1000",
-        "--format",
-        "jsonl",
-        "--save",
-        "w.safetensors",
-        "--history",
-        "h.csv",
-    ];
+    let args = slow_run_keeping_outputs("512,512");
     let mut child = start(&args, dir.path());
     let text = read_lines(&mut child, 1);
     kill(&child, "TERM");
@@ -284,19 +290,7 @@ fn a_signal_repeated_at_once_is_one_request() {
 #[test]
 fn a_second_signal_after_a_second_ends_the_run_at_once() {
     let dir = tempfile::tempdir().unwrap();
-    let args = [
-        "--headless",
-        "--hidden",
-        "1024,1024",
-        "--epochs",
-        "1000",
-        "--format",
-        "jsonl",
-        "--save",
-        "w.safetensors",
-        "--history",
-        "h.csv",
-    ];
+    let args = slow_run_keeping_outputs("1024,1024");
     let mut child = start(&args, dir.path());
     let text = read_lines(&mut child, 1);
     kill(&child, "TERM");
