@@ -98,6 +98,16 @@ struct Seen {
     summary: Value,
 }
 
+impl Seen {
+    /// The kinds of its events, in order.
+    fn kinds(&self) -> Vec<&str> {
+        self.events
+            .iter()
+            .map(|e| e["event"].as_str().unwrap())
+            .collect()
+    }
+}
+
 /// `flags` with `more`'s flags added, or put in place of the same flags' values.
 fn run(flags: &[&str], more: &[&str]) -> Seen {
     let mut args: Vec<&str> = vec!["--headless", "--format", "jsonl"];
@@ -298,11 +308,7 @@ fn broken_runs_advise_a_lower_rate_that_trains_to_a_lower_validation_loss() {
         ],
         &[],
     );
-    let kinds: Vec<&str> = saturated
-        .events
-        .iter()
-        .map(|e| e["event"].as_str().unwrap())
-        .collect();
+    let kinds = saturated.kinds();
     assert!(
         kinds.contains(&"stalled") && kinds.contains(&"units_died"),
         "{kinds:?}"
@@ -375,11 +381,7 @@ fn a_real_tables_healthy_run_is_not_an_event_every_ten_epochs() {
         ],
         &[],
     );
-    let kinds: Vec<&str> = seen
-        .events
-        .iter()
-        .map(|e| e["event"].as_str().unwrap())
-        .collect();
+    let kinds = seen.kinds();
     assert_eq!(kinds, ["oscillating"], "{:?}", seen.events);
     let accuracy = seen.summary["final_valid_accuracy"].as_f64().unwrap();
     assert!(accuracy > 0.95, "{accuracy}");
