@@ -45,6 +45,11 @@ const CHOICES: [&str; 14] = [
     "l1-0.001-l2-0.01-momentum-lr0.3",
 ];
 
+/// Layers wide enough (713 rows × 2,048 units) that the CPU trains them through the fused op
+/// (`model::fused`): the tutorial's, and a deeper one with tanh and cross-entropy, whose
+/// first layer takes the op's gradient for its input.
+const FUSED: [&str; 2] = ["fused-h2048-lr1.4", "fused-h16x2048-tanh-bce-lr0.3"];
+
 fn expected(run: &str) -> Value {
     let path = fixture(&format!("seeded/{run}/expected.json"));
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -175,6 +180,14 @@ fn cpu_runs_from_a_seed_match_pytorch_every_epoch() {
 #[test]
 fn every_activation_loss_update_rule_and_penalty_matches_pytorch_every_epoch() {
     for name in CHOICES {
+        let worst = check(name, &run(name, "cpu"), 1e-4);
+        eprintln!("{name}: largest loss difference on cpu {worst:.2e}");
+    }
+}
+
+#[test]
+fn wide_layers_through_the_fused_op_match_pytorch_every_epoch() {
+    for name in FUSED {
         let worst = check(name, &run(name, "cpu"), 1e-4);
         eprintln!("{name}: largest loss difference on cpu {worst:.2e}");
     }

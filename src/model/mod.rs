@@ -11,6 +11,7 @@ pub mod data;
 pub mod device;
 pub mod explain;
 pub mod finder;
+pub mod fused;
 pub mod inspect;
 pub mod keep;
 pub mod memory;

@@ -6,6 +6,7 @@
 //! [`update_coeffs`] (momentum and Adam as `torch.optim` takes their steps) and the penalties
 //! on the weights in [`execute_epoch`].
 
+use super::fused;
 use crate::random::Generator;
 use crate::report::weights::{Matrix, Weights};
 use crate::settings::{Activation, Loss, Method, Optimizer};
@@ -182,9 +183,18 @@ pub(crate) fn product(x: Tensor<2>, w: Tensor<2>) -> Tensor<2> {
 
 /// The tutorial's `calc_preds`: `sigmoid(relu(x @ W_h) @ W_o + b)`, each hidden layer through
 /// its activation (the tutorial's ReLU by default).
+///
+/// On the CPU, from a million sums up, the last hidden layer and the output's product are one
+/// op, [`fused::hidden_out`], with its own backward pass.
 pub fn calc_preds(coeffs: &Coeffs, x: &Tensor<2>) -> Tensor<2> {
     let mut res = x.clone();
-    for (layer, &activation) in coeffs.hidden.iter().zip(coeffs.design.activations.iter()) {
+    let layers = coeffs.hidden.iter().zip(coeffs.design.activations.iter());
+    let last = coeffs.hidden.len().saturating_sub(1);
+    for (index, (layer, &activation)) in layers.enumerate() {
+        if index == last && fused::applies(&res, layer) {
+            let sums = fused::hidden_out(res, layer.clone(), coeffs.output.clone(), activation);
+            return activation::sigmoid(sums + coeffs.bias.clone());
+        }
         res = activate(activation, product(res, layer.clone()));
     }
     output(coeffs, res)

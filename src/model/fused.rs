@@ -1,0 +1,508 @@
+//! The last hidden layer and the output's product as one op on the CPU: `act(x @ W) @ v`.
+//!
+//! Unfused, `calc_preds` writes the layer's `rows × units` sums, its activations, and in the
+//! backward pass their gradient and the activation's mask, each a full pass over memory (at
+//! 100,000 rows × 256 units, 102 MB a pass) with burn-flex's elementwise ops on one thread.
+//! Here the rows go in blocks (of [`BLOCK_FLOATS`] sums) on rayon's threads: each block's sums
+//! are made with burn-flex's own product (gemm), activated and multiplied by `v` while they are
+//! in cache, and the backward pass makes them again block by block instead of keeping them.
+//! Only `x`, the weights and the `rows × 1` result cross memory.
+//!
+//! The op is a burn backend extension: its own forward on Flex and its own backward for
+//! `Autodiff<Flex>`, so `loss.backward()` and `w.grad(&grads)` work as for burn's ops. On a GPU
+//! the plain ops stay, where burn's fusion sees them.
+//!
+//! The weight gradients are summed over the rows in a fixed order, [`groups`] partial sums
+//! that follow from the shapes alone, whatever the number of threads, so a seed trains to the
+//! same figures on any machine.
+
+use crate::settings::Activation;
+use burn::backend::autodiff::Autodiff;
+use burn::backend::autodiff::checkpoint::{base::Checkpointer, strategy::CheckpointStrategy};
+use burn::backend::autodiff::grads::Gradients;
+use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
+use burn::backend::ops::FloatTensorOps;
+use burn::backend::tensor::FloatTensor;
+use burn::backend::{Backend, Dispatch, Flex, backend_extension};
+use burn::tensor::{DType, Device, Tensor, TensorData};
+use rayon::prelude::*;
+
+/// Sums per block (256 KB of them): a block's rows × units stay in cache, and its products
+/// are large enough for gemm (256 rows at 256 units, 3,276 at 20).
+const BLOCK_FLOATS: usize = 1 << 16;
+
+/// Partial sums of the weight gradients, each over a fixed run of blocks: at most this many...
+const GROUPS: usize = 64;
+
+/// ...and together at most this many bytes (a 4,096 × 4,096 layer's gradient is 64 MB).
+pub const PARTIALS_BYTES: usize = 64 << 20;
+
+/// How many partial sums of an `inputs × units` layer's gradient are made side by side.
+pub fn groups(inputs: usize, units: usize) -> usize {
+    (PARTIALS_BYTES / (4 * inputs * units).max(1)).clamp(1, GROUPS)
+}
+
+/// Fewest sums (rows × units) the fused op is used for. Below, the plain ops are as fast or
+/// faster (their tensors stay in cache, and the op's blocks cost calls) and keep PyTorch's
+/// sums in its order: at 10,000 × 20 → 20 they took 661–674 µs an epoch to the op's 801, at
+/// 10,000 × 20 → 64 1,323–1,481 to 1,449–1,478; at 100,000 × 20 → 20 the op took 7.97–8.08 ms
+/// to 8.94 and at 10,000 × 20 → 256 5.0–5.2 ms to 8.1–8.9 (`BENCHMARKS.md` §15).
+pub const MIN_SUMS: usize = 1 << 20;
+
+/// An op with its own forward and backward: `act(x @ w) @ v`, `[rows, 1]`.
+#[backend_extension(Autodiff, Flex)]
+pub trait HiddenOutOps: Backend {
+    /// The last hidden layer's activations multiplied by the output weights.
+    fn hidden_out(
+        x: FloatTensor<Self>,
+        w: FloatTensor<Self>,
+        v: FloatTensor<Self>,
+        activation: Activation,
+    ) -> FloatTensor<Self>;
+}
+
+/// `activation(x @ w) @ v`, fused where [`applies`].
+pub fn hidden_out(x: Tensor<2>, w: Tensor<2>, v: Tensor<2>, activation: Activation) -> Tensor<2> {
+    Tensor::from_dispatch(<Dispatch as HiddenOutOps>::hidden_out(
+        x.into_dispatch(),
+        w.into_dispatch(),
+        v.into_dispatch(),
+        activation,
+    ))
+}
+
+/// Whether [`hidden_out`] runs for `x @ w`: on the CPU, in f32, with [`MIN_SUMS`] or more.
+pub fn applies(x: &Tensor<2>, w: &Tensor<2>) -> bool {
+    x.device().inner() == Device::flex()
+        && x.dtype() == DType::F32
+        && x.dims()[0].saturating_mul(w.dims()[1]) >= MIN_SUMS
+}
+
+impl HiddenOutOps for Flex {
+    fn hidden_out(
+        x: FloatTensor<Self>,
+        w: FloatTensor<Self>,
+        v: FloatTensor<Self>,
+        activation: Activation,
+    ) -> FloatTensor<Self> {
+        let layer = Layer::new(&x, &w, &v, activation);
+        let rows = layer.rows();
+        let mut out = vec![0.0f32; rows];
+        let block_rows = layer.block_rows();
+        out.par_chunks_mut(block_rows)
+            .enumerate()
+            .for_each(|(block, out)| {
+                let sums = layer.sums(block * block_rows, out.len());
+                let pass = Forward {
+                    sums: floats(&sums),
+                    v: floats(&layer.v),
+                    out,
+                };
+                with_activation(activation, pass);
+            });
+        FloatTensor::<Flex>::from_data(TensorData::new(out, [rows, 1]))
+    }
+}
+
+impl<C: CheckpointStrategy> HiddenOutOps for Autodiff<Flex, C> {
+    fn hidden_out(
+        x: FloatTensor<Self>,
+        w: FloatTensor<Self>,
+        v: FloatTensor<Self>,
+        activation: Activation,
+    ) -> FloatTensor<Self> {
+        match HiddenOutBackward
+            .prepare::<C>([x.node(), w.node(), v.node()])
+            .compute_bound()
+            .stateful()
+        {
+            OpsKind::Tracked(prep) => {
+                let (x, w, v) = (x.into_primitive(), w.into_primitive(), v.into_primitive());
+                let out = Flex::hidden_out(x.clone(), w.clone(), v.clone(), activation);
+                prep.finish((x, w, v, activation), out)
+            }
+            OpsKind::UnTracked(prep) => prep.finish(Flex::hidden_out(
+                x.into_primitive(),
+                w.into_primitive(),
+                v.into_primitive(),
+                activation,
+            )),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct HiddenOutBackward;
+
+impl Backward<Flex, 3> for HiddenOutBackward {
+    type State = (
+        FloatTensor<Flex>,
+        FloatTensor<Flex>,
+        FloatTensor<Flex>,
+        Activation,
+    );
+
+    fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _: &mut Checkpointer) {
+        let [node_x, node_w, node_v] = ops.parents;
+        let grad = grads.consume::<Flex>(&ops.node);
+        let (x, w, v, activation) = ops.state;
+        let layer = Layer::new(&x, &w, &v, activation);
+        let found = layer.gradients(floats(&grad.to_contiguous()), node_x.is_some());
+        if let Some(node) = node_x {
+            grads.register::<Flex>(node.id, found.x);
+        }
+        if let Some(node) = node_w {
+            grads.register::<Flex>(node.id, found.w);
+        }
+        if let Some(node) = node_v {
+            grads.register::<Flex>(node.id, found.v);
+        }
+    }
+}
+
+/// The gradients of `Σ g ⊙ act(x @ w) @ v`.
+struct Found {
+    x: FloatTensor<Flex>,
+    w: FloatTensor<Flex>,
+    v: FloatTensor<Flex>,
+}
+
+/// One call's operands, contiguous.
+struct Layer {
+    x: FloatTensor<Flex>,
+    w: FloatTensor<Flex>,
+    /// `[units, 1]`
+    v: FloatTensor<Flex>,
+    inputs: usize,
+    units: usize,
+    activation: Activation,
+}
+
+impl Layer {
+    fn new(
+        x: &FloatTensor<Flex>,
+        w: &FloatTensor<Flex>,
+        v: &FloatTensor<Flex>,
+        activation: Activation,
+    ) -> Self {
+        let [inputs, units] = dims(w);
+        Layer {
+            x: x.to_contiguous(),
+            w: w.to_contiguous(),
+            v: v.to_contiguous(),
+            inputs,
+            units,
+            activation,
+        }
+    }
+
+    fn rows(&self) -> usize {
+        dims(&self.x)[0]
+    }
+
+    /// Rows per block: [`BLOCK_FLOATS`] sums, from 256 to 4,096 rows.
+    fn block_rows(&self) -> usize {
+        (BLOCK_FLOATS / self.units.max(1)).clamp(256, 4096)
+    }
+
+    /// The sums `x @ w` of `count` rows from `start`: `[count, units]`.
+    fn sums(&self, start: usize, count: usize) -> FloatTensor<Flex> {
+        let x = self.x.narrow(0, start, count);
+        Flex::float_matmul(x, self.w.clone()).to_contiguous()
+    }
+
+    /// The gradients for the rows' gradient `grad` (`[rows]`); `x`'s only when `with_x`.
+    fn gradients(&self, grad: &[f32], with_x: bool) -> Found {
+        let rows = self.rows();
+        let block_rows = self.block_rows();
+        let blocks = rows.div_ceil(block_rows);
+        let per_group = blocks.div_ceil(groups(self.inputs, self.units)).max(1);
+        let groups: Vec<(Vec<f32>, Vec<f32>, Vec<f32>)> = (0..blocks.div_ceil(per_group))
+            .into_par_iter()
+            .map(|group| {
+                let mut w = vec![0.0f32; self.inputs * self.units];
+                let mut v = vec![0.0f32; self.units];
+                let mut x = Vec::new();
+                let first = group * per_group * block_rows;
+                let end = ((group + 1) * per_group * block_rows).min(rows);
+                for start in (first..end).step_by(block_rows) {
+                    let count = block_rows.min(end - start);
+                    self.block_gradients(
+                        start,
+                        &grad[start..start + count],
+                        &mut w,
+                        &mut v,
+                        with_x.then_some(&mut x),
+                    );
+                }
+                (w, v, x)
+            })
+            .collect();
+        let mut found_w = vec![0.0f32; self.inputs * self.units];
+        let mut found_v = vec![0.0f32; self.units];
+        let mut found_x = Vec::with_capacity(if with_x { rows * self.inputs } else { 0 });
+        for (w, v, x) in groups {
+            add(&mut found_w, &w);
+            add(&mut found_v, &v);
+            found_x.extend(x);
+        }
+        let tensor = |values: Vec<f32>, shape: [usize; 2]| {
+            FloatTensor::<Flex>::from_data(TensorData::new(values, shape))
+        };
+        Found {
+            x: tensor(
+                found_x,
+                if with_x {
+                    [rows, self.inputs]
+                } else {
+                    [0, self.inputs]
+                },
+            ),
+            w: tensor(found_w, [self.inputs, self.units]),
+            v: tensor(found_v, [self.units, 1]),
+        }
+    }
+
+    /// One block's part: `v += act(s)ᵀ·g` and the sums' gradient `gh = g·vᵀ ⊙ act'(s)` in one
+    /// pass over the block's sums `s`, then `w += xᵀ·gh` and `x`'s rows `gh·wᵀ` appended.
+    fn block_gradients(
+        &self,
+        start: usize,
+        grad: &[f32],
+        w: &mut [f32],
+        v: &mut [f32],
+        x: Option<&mut Vec<f32>>,
+    ) {
+        let count = grad.len();
+        let sums = self.sums(start, count);
+        let mut sums_grad = vec![0.0f32; count * self.units];
+        let pass = BackwardPass {
+            sums: floats(&sums),
+            v_out: floats(&self.v),
+            grad,
+            v,
+            sums_grad: &mut sums_grad,
+        };
+        with_activation(self.activation, pass);
+        let sums_grad =
+            FloatTensor::<Flex>::from_data(TensorData::new(sums_grad, [count, self.units]));
+        let x_block = self.x.narrow(0, start, count);
+        let w_part = Flex::float_matmul(x_block.transpose(0, 1), sums_grad.clone()).to_contiguous();
+        add(w, floats(&w_part));
+        if let Some(x) = x {
+            let x_part = Flex::float_matmul(sums_grad, self.w.transpose(0, 1)).to_contiguous();
+            x.extend_from_slice(floats(&x_part));
+        }
+    }
+}
+
+fn dims(t: &FloatTensor<Flex>) -> [usize; 2] {
+    let shape = t.layout().shape();
+    [shape[0], shape[1]]
+}
+
+/// A contiguous f32 tensor's values ([`applies`] checks the dtype).
+fn floats(t: &FloatTensor<Flex>) -> &[f32] {
+    t.as_slice::<f32>().unwrap_or(&[])
+}
+
+fn add(sum: &mut [f32], part: &[f32]) {
+    for (s, p) in sum.iter_mut().zip(part) {
+        *s += p;
+    }
+}
+
+/// A pass over a block's sums, for any activation: `f(s)` is the activation's value at `s`
+/// and its slope there.
+trait Pass {
+    fn run(self, f: impl Fn(f32) -> (f32, f32) + Copy);
+}
+
+/// `pass` with `activation` as burn-flex computes it (a NaN stays NaN) and its slope as burn's
+/// backward takes it (ReLU's is 0 at 0). One loop per activation, so each is vectorised.
+fn with_activation(activation: Activation, pass: impl Pass) {
+    match activation {
+        Activation::Relu => pass.run(|s| {
+            if s.is_nan() || s > 0.0 {
+                (s, 1.0)
+            } else {
+                (0.0, 0.0)
+            }
+        }),
+        Activation::LeakyRelu => pass.run(|s| if s >= 0.0 { (s, 1.0) } else { (0.01 * s, 0.01) }),
+        Activation::Tanh => pass.run(|s| {
+            let t = s.tanh();
+            (t, 1.0 - t * t)
+        }),
+        Activation::Sigmoid => pass.run(|s| {
+            let p = 1.0 / (1.0 + (-s).exp());
+            (p, p * (1.0 - p))
+        }),
+        Activation::Linear => pass.run(|s| (s, 1.0)),
+    }
+}
+
+/// Lanes of the dot products: eight running sums, added at the end, so the loop is vectorised
+/// (one running sum would make every addition wait for the one before).
+const LANES: usize = 8;
+
+/// Each row's `act(s) · v`.
+struct Forward<'a> {
+    sums: &'a [f32],
+    v: &'a [f32],
+    out: &'a mut [f32],
+}
+
+impl Pass for Forward<'_> {
+    fn run(self, f: impl Fn(f32) -> (f32, f32) + Copy) {
+        let units = self.v.len();
+        for (out, row) in self.out.iter_mut().zip(self.sums.chunks_exact(units)) {
+            let mut lanes = [0.0f32; LANES];
+            let (row_lanes, v_lanes) = (row.chunks_exact(LANES), self.v.chunks_exact(LANES));
+            let tail: f32 = row_lanes
+                .remainder()
+                .iter()
+                .zip(v_lanes.remainder())
+                .map(|(&s, &v)| f(s).0 * v)
+                .sum();
+            for (s, v) in row_lanes.zip(v_lanes) {
+                for ((lane, &s), &v) in lanes.iter_mut().zip(s).zip(v) {
+                    *lane += f(s).0 * v;
+                }
+            }
+            *out = lanes.iter().sum::<f32>() + tail;
+        }
+    }
+}
+
+/// `v += act(s)ᵀ·g` and the sums' gradient `g·vᵀ ⊙ act'(s)`, row by row.
+struct BackwardPass<'a> {
+    sums: &'a [f32],
+    v_out: &'a [f32],
+    grad: &'a [f32],
+    v: &'a mut [f32],
+    sums_grad: &'a mut [f32],
+}
+
+impl Pass for BackwardPass<'_> {
+    fn run(self, f: impl Fn(f32) -> (f32, f32) + Copy) {
+        let units = self.v_out.len();
+        // The block's own sum first, then into the group's: fewer terms in each running sum.
+        let mut v_block = vec![0.0f32; units];
+        let rows = self
+            .sums
+            .chunks_exact(units)
+            .zip(self.sums_grad.chunks_exact_mut(units));
+        for ((row, row_grad), &g) in rows.zip(self.grad) {
+            let units = row.iter().zip(row_grad).zip(self.v_out).zip(&mut v_block);
+            for (((&s, out), &v_out), v_sum) in units {
+                let (value, slope) = f(s);
+                *v_sum += value * g;
+                *out = g * v_out * slope;
+            }
+        }
+        add(self.v, &v_block);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::network;
+
+    /// Values in [-1, 1) from a seed, deterministic.
+    fn values(n: usize, seed: u64) -> Vec<f32> {
+        let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (0..n)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                ((state >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+            })
+            .collect()
+    }
+
+    fn leaf(rows: usize, cols: usize, seed: u64) -> Tensor<2> {
+        let device = Device::flex().autodiff();
+        Tensor::<2>::from_data(
+            TensorData::new(values(rows * cols, seed), [rows, cols]),
+            &device,
+        )
+        .require_grad()
+    }
+
+    fn close(got: &Tensor<2>, want: &Tensor<2>, what: &str) {
+        let got = got.clone().into_data().try_into_vec::<f32>().unwrap();
+        let want = want.clone().into_data().try_into_vec::<f32>().unwrap();
+        assert_eq!(got.len(), want.len(), "{what}");
+        // Sums over thousands of rows in another order: within 1e-5 of the tensor's scale.
+        let scale = want.iter().fold(1.0f32, |m, w| m.max(w.abs()));
+        for (index, (g, w)) in got.iter().zip(&want).enumerate() {
+            assert!((g - w).abs() <= 1e-5 * scale, "{what}[{index}]: {g} vs {w}");
+        }
+    }
+
+    /// The op and its gradients equal the plain ops' (forward, `x`, `w`, `v`), for every
+    /// activation, with rows that fill some blocks and part of another and more blocks than
+    /// groups, and `x` tracked as a deeper layer's is.
+    #[test]
+    fn equals_the_plain_ops_forward_and_backward() {
+        for activation in [
+            Activation::Relu,
+            Activation::LeakyRelu,
+            Activation::Tanh,
+            Activation::Sigmoid,
+            Activation::Linear,
+        ] {
+            for (rows, features, units) in
+                [(1, 3, 2), (713, 12, 20), (256 * (GROUPS + 3) + 17, 5, 300)]
+            {
+                let x = leaf(rows, features, 1);
+                let hidden = leaf(features, units, 2);
+                let output = leaf(units, 1, 3);
+                let weights = leaf(rows, 1, 4).detach();
+                let fused = hidden_out(x.clone(), hidden.clone(), output.clone(), activation);
+                let fused_grads = (fused.clone() * weights.clone()).sum().backward();
+                let plain_leaves =
+                    [&x, &hidden, &output].map(|t| t.clone().detach().require_grad());
+                let [plain_x, plain_w, plain_v] = plain_leaves.clone();
+                let plain = network::activate(activation, plain_x.matmul(plain_w)).matmul(plain_v);
+                let plain_grads = (plain.clone() * weights).sum().backward();
+                let what = format!("{activation} {rows}×{features}→{units}");
+                close(&fused, &plain, &format!("{what} forward"));
+                let leaves = [("x", &x), ("w", &hidden), ("v", &output)];
+                for ((name, leaf), plain_leaf) in leaves.into_iter().zip(&plain_leaves) {
+                    let got = Tensor::from_inner(leaf.grad(&fused_grads).unwrap());
+                    let want = Tensor::from_inner(plain_leaf.grad(&plain_grads).unwrap());
+                    close(&got, &want, &format!("{what} ∂{name}"));
+                }
+            }
+        }
+    }
+
+    /// The tutorial's table at 20 units keeps the plain ops; at 2,048 units (the fixtures of
+    /// `tests/seeded.rs` that train through the op) it is fused; a GPU never is.
+    #[test]
+    fn applies_from_a_million_sums_on_the_cpu() {
+        let x = leaf(713, 12, 1);
+        assert!(!applies(&x, &leaf(12, 20, 2)));
+        assert!(applies(&x, &leaf(12, 2048, 2)));
+        assert!(applies(&x.clone().inner(), &leaf(12, 2048, 2).inner()));
+        assert!(!applies(&leaf(713, 12, 1), &leaf(12, 1470, 2)));
+    }
+
+    /// The partial sums of a weight gradient side by side stay within [`PARTIALS_BYTES`], and
+    /// follow from the shape alone.
+    #[test]
+    fn the_partial_sums_are_bounded() {
+        assert_eq!(groups(20, 256), GROUPS);
+        assert_eq!(groups(256, 256), GROUPS);
+        assert_eq!(groups(1024, 1024), 16);
+        assert_eq!(groups(4096, 4096), 1);
+        assert_eq!(groups(8192, 8192), 1);
+        for (inputs, units) in [(256, 512), (1024, 1024), (2048, 512)] {
+            assert!(groups(inputs, units) * inputs * units * 4 <= PARTIALS_BYTES);
+        }
+    }
+}
