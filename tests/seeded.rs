@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{fixture, nnfs, stderr, stdout, wgpu_available};
+use common::{fixture, nnfs, nnfs_with_env, stderr, stdout, wgpu_available};
 use serde_json::Value;
 
 const RUNS: [&str; 8] = [
@@ -191,6 +191,32 @@ fn wide_layers_through_the_fused_op_match_pytorch_every_epoch() {
         let worst = check(name, &run(name, "cpu"), 1e-4);
         eprintln!("{name}: largest loss difference on cpu {worst:.2e}");
     }
+}
+
+/// The fused op sums its gradients in a fixed order, so one thread and three train a seed to
+/// the same figures, bit for bit.
+#[test]
+fn the_fused_op_trains_alike_on_any_number_of_threads() {
+    let name = FUSED[1];
+    let mut args = flags(&expected(name));
+    args.extend(["--format".into(), "jsonl".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let losses = |threads: &str| -> Vec<(f64, f64)> {
+        let output = nnfs_with_env(&args, &[("RAYON_NUM_THREADS", threads)]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output)
+            .lines()
+            .map(|line| serde_json::from_str::<Value>(line).unwrap())
+            .filter(|line| line.get("train_loss").is_some())
+            .map(|line| {
+                let figure = |key: &str| line[key].as_f64().unwrap();
+                (figure("train_loss"), figure("valid_loss"))
+            })
+            .collect()
+    };
+    let one = losses("1");
+    assert_eq!(one.len(), 30);
+    assert_eq!(one, losses("3"));
 }
 
 #[test]

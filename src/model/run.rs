@@ -3,6 +3,7 @@
 //! the step slice, the plane) is in [`super::inspect`].
 
 use super::data::{Batches, DeviceData, Split};
+use super::fused;
 use super::keep::Best;
 use super::network::{
     Coeffs, Learner, Stepped, TensorSums, execute_epoch, execute_epoch_watched, loss_and_accuracy,
@@ -69,9 +70,14 @@ pub struct Run {
 pub const PARALLEL_FROM: usize = 10_000_000;
 
 /// Whether an epoch on `rows` training rows through hidden layers of `hidden` units gains from
-/// more than one thread.
+/// more than one thread: from [`PARALLEL_FROM`], or where the last layer goes through the
+/// fused op (`fused::MIN_SUMS`), whose blocks share out well: on 2 threads 10,000 × 20 → 256
+/// took 3.3–3.8 ms an epoch against 5.1–5.3 on one, 100,000 × 20 → 20 5.5–6.6 against 8.0–8.2
+/// (`BENCHMARKS.md` §15).
 pub fn threads_pay(rows: usize, hidden: &[usize]) -> bool {
+    let last = hidden.last().copied().unwrap_or_default();
     rows.saturating_mul(hidden.iter().sum()) >= PARALLEL_FROM
+        || rows.saturating_mul(last) >= fused::MIN_SUMS
 }
 
 impl Run {
