@@ -532,7 +532,7 @@ fn a_run_too_big_for_memory_is_refused_at_once() {
         "--points",
         "1000000",
         "--hidden",
-        "4096",
+        "4096,4096",
     ];
     let line = error_line(&[&wide[..], &["--valid-frac", "0.01"]].concat());
     let batch = line

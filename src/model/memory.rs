@@ -4,6 +4,7 @@
 //! says what would.
 
 use super::device::Compute;
+use super::fused;
 use crate::data::Splits;
 use crate::settings::{Backend, Count, RunSettings};
 
@@ -12,6 +13,10 @@ use crate::settings::{Backend, Count, RunSettings};
 /// `bench/memory_factor.sh`: 9.2 to 11.6 bytes over sizes from 10k × 16 to 400k × 256, and
 /// 16 with mini-batches; 14 covers them.
 pub const BYTES_PER_UNIT_ROW: u64 = 14;
+/// Bytes per row of a pass whose last layer goes through the CPU's fused op (`model::fused`):
+/// its sums are never kept whole, whatever the layer's width. Measured with
+/// `bench/memory_factor.sh`: about 32 over 100k to 1M rows, 32 to 1,024 units.
+pub const FUSED_BYTES_PER_ROW: u64 = 32;
 /// What the program holds before any data: code, the runtime, burn's pools.
 pub const BASE: u64 = 26 << 20;
 
@@ -25,6 +30,9 @@ pub struct Shape {
     pub hidden: Vec<usize>,
     /// Rows per gradient step; `None` is every training row.
     pub batch_size: Option<usize>,
+    /// On the CPU, where the last layer goes through the fused op from
+    /// [`fused::MIN_SUMS`] up.
+    pub fused: bool,
 }
 
 impl Shape {
@@ -38,11 +46,23 @@ impl Shape {
 
     /// Estimated peak bytes of a run of this shape.
     pub fn peak(&self) -> u64 {
-        let units: usize = self.hidden.iter().sum::<usize>() + 1;
         let rows = self.train_rows + self.valid_rows + self.test_rows;
         // The data twice (on the host, and on the device), features and labels, as f32.
         let data = 8 * rows as u64 * (self.features as u64 + 1);
-        let activations = BYTES_PER_UNIT_ROW * self.pass_rows() as u64 * units as u64;
+        let pass = self.pass_rows() as u64;
+        let activations = match self.hidden.split_last() {
+            Some((&last, before)) if self.fused && pass * last as u64 >= fused::MIN_SUMS as u64 => {
+                // The layers before as unfused; the last one's input and its gradient whole, and
+                // the partial sums of its weights' gradient.
+                let input = before.last().copied().unwrap_or(self.features);
+                let units: usize = before.iter().sum();
+                let partials = fused::groups(input, last) * input * last * 4;
+                BYTES_PER_UNIT_ROW * pass * units as u64
+                    + (FUSED_BYTES_PER_ROW + 8 * input as u64) * pass
+                    + partials as u64
+            }
+            _ => BYTES_PER_UNIT_ROW * pass * (self.hidden.iter().sum::<usize>() + 1) as u64,
+        };
         BASE + data + activations
     }
 
@@ -156,6 +176,7 @@ pub fn check(
         features: splits.features().len(),
         hidden: hidden.to_vec(),
         batch_size: settings.batch_size.map(Count::get),
+        fused: compute.backend == Backend::Cpu,
     };
     let room = Room {
         available: available(),
@@ -202,6 +223,7 @@ mod tests {
             features: 2,
             hidden: hidden.to_vec(),
             batch_size: None,
+            fused: false,
         }
     }
 
@@ -227,6 +249,30 @@ mod tests {
             (1_000_000, &[32], 341.0),
         ] {
             let estimate = spiral(points, hidden).peak() as f64 / (1u64 << 20) as f64;
+            assert!(
+                (measured_mb..measured_mb * 1.5).contains(&estimate),
+                "{points} × {hidden:?}: {estimate:.0} MB, measured {measured_mb} MB"
+            );
+        }
+    }
+
+    /// On the CPU, whose last layer goes through the fused op: the peaks measured with the
+    /// release binary after it (`bench/memory_factor.sh`), at most half above them, never below.
+    #[test]
+    fn the_estimate_covers_the_fused_ops_measured_peaks() {
+        for (points, hidden, measured_mb) in [
+            (100_000, &[256][..], 24.8),
+            (400_000, &[256], 39.6),
+            (100_000, &[1024], 28.3),
+            (100_000, &[256, 256], 393.7),
+            (200_000, &[64], 30.0),
+            (1_000_000, &[32], 65.1),
+        ] {
+            let shape = Shape {
+                fused: true,
+                ..spiral(points, hidden)
+            };
+            let estimate = shape.peak() as f64 / (1u64 << 20) as f64;
             assert!(
                 (measured_mb..measured_mb * 1.5).contains(&estimate),
                 "{points} × {hidden:?}: {estimate:.0} MB, measured {measured_mb} MB"
