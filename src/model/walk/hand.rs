@@ -128,7 +128,7 @@ impl Chain<'_> {
         let loss = match self.loss {
             Loss::Mae => "sign(pred − y)",
             Loss::Mse => "2(pred − y)",
-            Loss::Bce => "(−y/pred + (1 − y)/(1 − pred))",
+            Loss::Bce => "(pred − y)/max(pred(1 − pred), 1e-12)",
         };
         let mut names = vec![loss.to_string(), "pred(1 − pred)".to_string()];
         let layers = self.weights.hidden.len();
@@ -248,20 +248,13 @@ fn derivative_name(activation: Activation) -> &'static str {
     }
 }
 
-/// The loss's slope at `pred` for label `y` (a row's; the mean's 1/n comes after): PyTorch's
-/// cross-entropy clamps its logs at −100, past which they pass nothing.
+/// The loss's slope at `pred` for label `y` (a row's; the mean's 1/n comes after): for
+/// cross-entropy PyTorch's backward, `(pred − y) / max(pred(1 − pred), 1e-12)`, finite where a
+/// prediction is exactly 0 or 1.
 fn loss_slope(loss: Loss, pred: f64, y: f64) -> f64 {
     match loss {
         Loss::Mae => sign(pred - y),
         Loss::Mse => 2.0 * (pred - y),
-        Loss::Bce => {
-            let log_p = if pred.ln() > -100.0 { 1.0 / pred } else { 0.0 };
-            let log_q = if (1.0 - pred).ln() > -100.0 {
-                1.0 / (1.0 - pred)
-            } else {
-                0.0
-            };
-            -y * log_p + (1.0 - y) * log_q
-        }
+        Loss::Bce => (pred - y) / (pred * (1.0 - pred)).max(1e-12),
     }
 }
