@@ -18,6 +18,18 @@ use nnfs_tui::report::events::{Detector, EventKind};
 use serde_json::Value;
 use std::time::Duration;
 
+/// lr 60 at 32 units: the loss rises, every prediction saturates, units die (the fixture
+/// `h32-lr60` is PyTorch's run).
+const SATURATING: &[&str] = &[
+    "--lr",
+    "60",
+    "--hidden",
+    "32",
+    "--epochs",
+    "30",
+    "--dynamics",
+];
+
 /// A PyTorch run, the flags that make the same run here, the event it raises, and the epochs
 /// over which its advice is followed (from the same start, both runs as long).
 struct Case {
@@ -27,7 +39,7 @@ struct Case {
     follow: &'static str,
 }
 
-const CASES: [Case; 5] = [
+const CASES: [Case; 6] = [
     Case {
         fixture: "lr20",
         flags: &["--lr", "20", "--epochs", "30"],
@@ -62,6 +74,23 @@ const CASES: [Case; 5] = [
         ],
         kind: EventKind::Oscillating,
         follow: "400",
+    },
+    Case {
+        // Cross-entropy at lr 20: the loss passes 4× its best at epoch 3, where every
+        // prediction is 0 or 1 and the loss holds at 61.01 (PyTorch's backward stays finite
+        // there, and so does ours).
+        fixture: "bce-lr20",
+        flags: &[
+            "--loss",
+            "bce",
+            "--lr",
+            "20",
+            "--epochs",
+            "30",
+            "--dynamics",
+        ],
+        kind: EventKind::Diverged,
+        follow: "300",
     },
     Case {
         fixture: "h256-lr1.4-valid0.98",
@@ -264,15 +293,7 @@ fn broken_runs_advise_a_lower_rate_that_trains_to_a_lower_validation_loss() {
     for flags in [
         &["--lr", "20", "--epochs", "30", "--dynamics"][..],
         &["--lr", "200", "--epochs", "30", "--dynamics"],
-        &[
-            "--lr",
-            "60",
-            "--hidden",
-            "32",
-            "--epochs",
-            "30",
-            "--dynamics",
-        ],
+        SATURATING,
     ] {
         let seen = run(flags, &[]);
         let lr: f64 = flags[1].parse().unwrap();
@@ -296,18 +317,7 @@ fn broken_runs_advise_a_lower_rate_that_trains_to_a_lower_validation_loss() {
         };
         follow_the_advice(&case, rose);
     }
-    let saturated = run(
-        &[
-            "--lr",
-            "60",
-            "--hidden",
-            "32",
-            "--epochs",
-            "30",
-            "--dynamics",
-        ],
-        &[],
-    );
+    let saturated = run(SATURATING, &[]);
     let kinds = saturated.kinds();
     assert!(
         kinds.contains(&"stalled") && kinds.contains(&"units_died"),
@@ -315,11 +325,62 @@ fn broken_runs_advise_a_lower_rate_that_trains_to_a_lower_validation_loss() {
     );
 }
 
+/// Every kind of event, to read a JSON line's back.
+const KINDS: [EventKind; 8] = [
+    EventKind::NonFinite,
+    EventKind::LossRose,
+    EventKind::Oscillating,
+    EventKind::Diverged,
+    EventKind::Stalled,
+    EventKind::UnitsDied,
+    EventKind::StepsTooSmall,
+    EventKind::Overfitting,
+];
+
+/// Every event of the broken runs whose advice has a rate, its own advice followed: the dead
+/// units, the stall and the divergence as well as the rise that the test above follows, each
+/// from the same start at the rate it advises, for 300 epochs, ends lower (each rate once).
+#[test]
+fn every_events_own_advice_is_followed_in_the_broken_runs() {
+    let mut followed = Vec::new();
+    for flags in [SATURATING, CASES[4].flags] {
+        let seen = run(flags, &[]);
+        let mut rates: Vec<f64> = Vec::new();
+        for event in &seen.events {
+            let (Some(rate), Some(kind)) = (
+                event["advice"]["lr"].as_f64(),
+                KINDS.into_iter().find(|k| event["event"] == k.name()),
+            ) else {
+                continue;
+            };
+            followed.push(kind);
+            if rates.contains(&rate) {
+                continue;
+            }
+            rates.push(rate);
+            let case = Case {
+                fixture: "",
+                flags,
+                kind,
+                follow: "300",
+            };
+            follow_the_advice(&case, event);
+        }
+    }
+    for kind in [
+        EventKind::UnitsDied,
+        EventKind::Stalled,
+        EventKind::Diverged,
+    ] {
+        assert!(followed.contains(&kind), "{kind:?} not in {followed:?}");
+    }
+}
+
 /// Overfitting names PyTorch's best validation epoch, and the weights of that epoch, kept by
 /// `--save-best`, are the better ones on the validation rows.
 #[test]
 fn overfitting_keeps_pytorchs_best_validation_epoch() {
-    let case = &CASES[4];
+    let case = &CASES[5];
     let expected = expected(case.fixture);
     let valid = floats(&expected["valid_losses"]);
     let best = (0..valid.len())
