@@ -172,6 +172,60 @@ fn a_sweep_prints_a_table_and_where_learning_stops() {
     assert!(json.last().unwrap()["stops_learning_at"].is_number());
 }
 
+/// The lab's choices reach the sweep and the finder: with another loss, update rule,
+/// activation or penalty, each rate of a sweep ends where one run at that rate ends, and the
+/// finder's second step is the loss after one step of that rule (a run's second epoch).
+#[test]
+fn the_sweep_and_the_finder_train_with_the_runs_method() {
+    let methods: [&[&str]; 3] = [
+        &["--loss", "bce"],
+        &["--optimizer", "adam"],
+        &[
+            "--activation",
+            "tanh",
+            "--l2",
+            "0.01",
+            "--optimizer",
+            "momentum",
+        ],
+    ];
+    let base = ["--headless", "--epochs", "20", "--format", "jsonl"];
+    for method in methods {
+        let swept = jsonl(&nnfs(
+            &[&base[..], &["--sweep", "0.1..10", "--steps", "3"], method].concat(),
+        ));
+        let points: Vec<&Value> = swept.iter().filter(|l| l.get("lr").is_some()).collect();
+        assert_eq!(points.len(), 3, "{method:?}");
+        for point in points {
+            let lr = point["lr"].as_f64().unwrap().to_string();
+            let alone = jsonl(&nnfs(&[&base[..], &["--lr", &lr], method].concat()));
+            let summary = alone.last().unwrap();
+            assert_eq!(
+                point["train_loss"], summary["final_train_loss"],
+                "{method:?} at lr {lr}"
+            );
+            assert_eq!(
+                point["valid_loss"], summary["final_valid_loss"],
+                "{method:?} at lr {lr}"
+            );
+        }
+        let found = jsonl(&nnfs(
+            &[&base[..], &["--lr-find", "--steps", "5"], method].concat(),
+        ));
+        let step = |k: u64| found.iter().find(|l| l["step"] == k).unwrap();
+        let lr = step(0)["lr"].as_f64().unwrap().to_string();
+        let run = jsonl(&nnfs(
+            &[&base[..2], &["2", "--format", "jsonl", "--lr", &lr], method].concat(),
+        ));
+        let epochs: Vec<&Value> = run
+            .iter()
+            .filter(|l| l.get("train_loss").is_some())
+            .collect();
+        assert_eq!(step(0)["loss"], epochs[0]["train_loss"], "{method:?}");
+        assert_eq!(step(1)["loss"], epochs[1]["train_loss"], "{method:?}");
+    }
+}
+
 /// XOR needs the hidden layer; 10 steps an epoch get there in 40 epochs, one step does not.
 #[test]
 fn a_generated_set_trains_with_mini_batches() {
