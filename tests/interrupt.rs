@@ -210,8 +210,47 @@ fn an_interrupted_sweep_keeps_its_finished_rates() {
     }
 }
 
-/// Checks what a run interrupted by SIGTERM after `epochs` epochs left in `dir`: the weights,
-/// a history of whole rows, and nothing else.
+/// The finder stops as a sweep does: every ending signal keeps the steps it took, and its
+/// summary says how many and why it stopped. Its steps at 100,000 points × 256 units take
+/// a third of a second or more each in the debug build, so the signal comes during the run.
+#[test]
+fn an_interrupted_finder_keeps_its_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--headless",
+        "--lr-find",
+        "0.001..0.002",
+        "--steps",
+        "256",
+        "--dataset",
+        "spiral",
+        "--points",
+        "100000",
+        "--hidden",
+        "256",
+        "--format",
+        "jsonl",
+    ];
+    for (signal, status, name) in ENDING {
+        let mut child = start(&args, dir.path());
+        let first = read_lines(&mut child, 1);
+        kill(&child, signal);
+        let (code, text, errors) = finish(child, first);
+        assert_eq!(code, Some(status), "{name}: {errors}");
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        let (summary, steps) = lines.split_last().unwrap();
+        assert_eq!(summary["interrupted"], name, "{text}");
+        assert_eq!(summary["steps"].as_u64(), Some(steps.len() as u64));
+        assert!((1..256).contains(&steps.len()), "{text}");
+        for (k, step) in steps.iter().enumerate() {
+            assert_eq!(step["step"].as_u64(), Some(k as u64));
+        }
+    }
+}
+
 /// A headless JSONL run of slow epochs (`hidden` layers, debug build) that writes its
 /// coefficients to `w.safetensors` and its history to `h.csv`.
 fn slow_run_keeping_outputs(hidden: &str) -> [&str; 11] {
@@ -230,6 +269,8 @@ fn slow_run_keeping_outputs(hidden: &str) -> [&str; 11] {
     ]
 }
 
+/// Checks what a run interrupted by SIGTERM after `epochs` epochs left in `dir`: the weights,
+/// a history of whole rows, and nothing else.
 fn kept_everything(dir: &Path, epochs: u64) {
     assert_eq!(names(dir), ["h.csv", "w.safetensors"]);
     let weights = Weights::load(&dir.join("w.safetensors")).unwrap();
