@@ -13,6 +13,43 @@ use crate::report::units::LayerUnits;
 use crate::settings::Activation;
 use burn::tensor::{Int, Tensor, TensorData, Transaction};
 
+/// Hidden outputs (rows × units, every layer) that [`Run::inspect`] makes at a time: 16 MB
+/// a layer's, however many rows the run has.
+pub const INSPECT_SUMS: usize = 1 << 22;
+
+/// What [`Run::inspect`] has seen over some rows, on the device: each layer's column peaks
+/// and active counts, the hidden layers' gradients, the predictions' range and the rows
+/// whose prediction is not saturated.
+struct Seen {
+    peaks: Vec<Tensor<2>>,
+    active: Vec<Tensor<2>>,
+    grads: Option<Vec<Tensor<2>>>,
+    min_pred: Tensor<1>,
+    max_pred: Tensor<1>,
+    live: Tensor<1>,
+}
+
+impl Seen {
+    /// Over these rows and `other`'s.
+    fn and(self, other: Seen) -> Seen {
+        let pairs =
+            |a: Vec<Tensor<2>>, b: Vec<Tensor<2>>, f: fn(Tensor<2>, Tensor<2>) -> Tensor<2>| {
+                a.into_iter().zip(b).map(|(a, b)| f(a, b)).collect()
+            };
+        Seen {
+            peaks: pairs(self.peaks, other.peaks, Tensor::max_pair),
+            active: pairs(self.active, other.active, |a, b| a + b),
+            grads: self
+                .grads
+                .zip(other.grads)
+                .map(|(a, b)| pairs(a, b, |a, b| a + b)),
+            min_pred: self.min_pred.min_pair(other.min_pred),
+            max_pred: self.max_pred.max_pair(other.max_pred),
+            live: self.live + other.live,
+        }
+    }
+}
+
 impl Run {
     /// The training loss along the current step's direction, [`StepSlice`]: L(w − t·grad)
     /// for each t of [`StepSlice::ts`] at the run's rate, L being the run's loss and grad that
@@ -118,54 +155,65 @@ impl Run {
     /// the current coefficients (one backward pass more). One forward pass, one read-back.
     /// Only ReLU units die (zero on every row, so no gradient reaches them): a leaky ReLU,
     /// tanh, sigmoid or linear unit passes a gradient on every row, so its layer counts none.
+    ///
+    /// The rows go in chunks of at most [`INSPECT_SUMS`] hidden outputs, so a run that trains
+    /// in little memory (the fused layer's) is looked at in little memory too.
+    pub fn inspect(&self, grads: bool) -> Result<(Health, Vec<LayerUnits>)> {
+        let hidden_units: usize = self.coeffs.hidden.iter().map(|l| l.dims()[1]).sum();
+        self.inspect_in_chunks(grads, (INSPECT_SUMS / hidden_units.max(1)).max(1))
+    }
+
+    /// [`Run::inspect`] on chunks of `per_chunk` training rows.
     #[expect(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,
         reason = "counts read back as f32 are whole numbers from 0 to the rows"
     )]
-    pub fn inspect(&self, grads: bool) -> Result<(Health, Vec<LayerUnits>)> {
+    pub(super) fn inspect_in_chunks(
+        &self,
+        grads: bool,
+        per_chunk: usize,
+    ) -> Result<(Health, Vec<LayerUnits>)> {
         let model = if grads {
             self.coeffs.clone()
         } else {
             self.coeffs.detached()
         };
-        let mut reads = Transaction::default();
-        let mut activations = self.data.train.x.clone();
-        let mut hidden_units = 0;
+        let train = &self.data.train;
+        let rows = train.rows;
         let kinds = model.design.activations.clone();
-        for (layer, &activation) in model.hidden.iter().zip(kinds.iter()) {
-            activations = network::activate(activation, activations.matmul(layer.clone()));
-            hidden_units += layer.dims()[1];
-            let plain = activations.clone().inner();
-            // A unit is dead when its largest output over all rows is zero.
-            let peak = column_peaks(plain.clone());
-            let active = column_sums(plain.greater_elem(0.0).float());
+        let hidden_units: usize = model.hidden.iter().map(|layer| layer.dims()[1]).sum();
+        let mut seen: Option<Seen> = None;
+        for start in (0..rows.max(1)).step_by(per_chunk) {
+            let count = per_chunk.min(rows - start);
+            let (x, y) = if count == rows {
+                (train.x.clone(), train.y.clone())
+            } else {
+                (
+                    train.x.clone().narrow(0, start, count),
+                    train.y.clone().narrow(0, start, count),
+                )
+            };
+            let chunk = self.look(&model, x, &y, grads.then_some((start == 0, count)));
+            seen = Some(match seen {
+                Some(so_far) => so_far.and(chunk),
+                None => chunk,
+            });
+        }
+        let Some(seen) = seen else {
+            return Err(read_error("a run without training rows"));
+        };
+        let mut reads = Transaction::default();
+        for (peak, active) in seen.peaks.into_iter().zip(seen.active) {
             reads = reads.register(peak).register(active);
         }
-        let preds = network::output(&model, activations);
-        let measured = grads.then(|| {
-            let loss = network::judge(model.design.loss, preds.clone(), &self.data.train.y);
-            let gradients = self.learner.objective(&model, &loss).0.backward();
-            model
-                .hidden
-                .iter()
-                .map(|layer| layer.grad(&gradients))
-                .collect::<Option<Vec<Tensor<2>>>>()
-        });
-        let measured = measured.flatten();
-        for grad in measured.iter().flatten() {
+        for grad in seen.grads.iter().flatten() {
             reads = reads.register(grad.clone().mul(grad.clone()).sum_dim(0));
         }
-        let preds = preds.inner();
-        let live = (preds.clone() - 0.5)
-            .abs()
-            .lower_elem(0.5 - SATURATION)
-            .float()
-            .sum();
         reads = reads
-            .register(preds.clone().min())
-            .register(preds.max())
-            .register(live);
+            .register(seen.min_pred)
+            .register(seen.max_pred)
+            .register(seen.live);
         let data = reads.try_execute().map_err(read_error)?;
         let values = data
             .iter()
@@ -181,7 +229,6 @@ impl Run {
         let (grad_squares, range) = rest.split_at(rest.len().saturating_sub(3));
         let [min_pred, max_pred, live_rows] =
             [0, 1, 2].map(|i| range.get(i).map_or(f32::NAN, first));
-        let rows = self.data.train.rows;
         let units = per_layer
             .chunks_exact(2)
             .enumerate()
@@ -198,6 +245,59 @@ impl Run {
             live_rows: live_rows as usize,
         };
         Ok((health, units))
+    }
+
+    /// [`Run::inspect`]'s figures on the rows `x` (labels `y`), on the device. With `grads`,
+    /// `(first, count)`: the hidden layers' gradients of this chunk's part of the loss (its
+    /// mean weighted by its share of the rows), the penalty in the first chunk's.
+    fn look(
+        &self,
+        model: &Coeffs,
+        x: Tensor<2>,
+        y: &Tensor<2>,
+        grads: Option<(bool, usize)>,
+    ) -> Seen {
+        let mut activations = x;
+        let (mut peaks, mut active) = (Vec::new(), Vec::new());
+        for (layer, &activation) in model.hidden.iter().zip(model.design.activations.iter()) {
+            activations = network::activate(activation, activations.matmul(layer.clone()));
+            let plain = activations.clone().inner();
+            // A unit is dead when its largest output over all rows is zero.
+            peaks.push(column_peaks(plain.clone()));
+            active.push(column_sums(plain.greater_elem(0.0).float()));
+        }
+        let preds = network::output(model, activations);
+        let measured = grads.and_then(|(first, count)| {
+            let mut loss = network::judge(model.design.loss, preds.clone(), y);
+            if count < self.data.train.rows {
+                loss = loss.mul_scalar(count as f64 / self.data.train.rows as f64);
+            }
+            let objective = if first {
+                self.learner.objective(model, &loss).0
+            } else {
+                loss
+            };
+            let gradients = objective.backward();
+            model
+                .hidden
+                .iter()
+                .map(|layer| layer.grad(&gradients))
+                .collect::<Option<Vec<Tensor<2>>>>()
+        });
+        let preds = preds.inner();
+        let live = (preds.clone() - 0.5)
+            .abs()
+            .lower_elem(0.5 - SATURATION)
+            .float()
+            .sum();
+        Seen {
+            peaks,
+            active,
+            grads: measured,
+            min_pred: preds.clone().min(),
+            max_pred: preds.max(),
+            live,
+        }
     }
 
     /// Each hidden layer's outputs (after its activation) at `inputs` (rows of as many values as the data has

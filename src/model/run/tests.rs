@@ -38,6 +38,42 @@ fn unit_gradients_make_up_the_layers_and_dead_units_are_inactive() {
     assert_eq!(run.inspect(false).unwrap().1[0].grad_norm, None);
 }
 
+/// The health check in chunks of rows sees what it sees in one: the same dead units, active
+/// shares, peaks and prediction range, and gradients that add up to the same (the penalty
+/// counted once), for a deeper net with a penalty too.
+#[test]
+fn the_health_check_in_chunks_sees_what_it_sees_whole() {
+    let splits = crate::data::load(&DataSpec::default()).unwrap();
+    let device = Device::flex();
+    let method = Method {
+        l2: "0.01".parse().unwrap(),
+        ..Method::default()
+    };
+    for (hidden, lr) in [(&[20][..], 20.0), (&[10, 10], 2.0)] {
+        let weights = crate::model::network::init_weights(splits.features().len(), hidden, 442);
+        let coeffs = Coeffs::from_weights(&weights, &device, &method);
+        let mut run = Run::new(coeffs, DeviceData::new(&splits, &device), lr);
+        run.learner = Learner::of(&method);
+        run.steps(3).unwrap();
+        let (whole, whole_units) = run.inspect_in_chunks(true, usize::MAX).unwrap();
+        for per_chunk in [100, 256, 712] {
+            let (chunked, units) = run.inspect_in_chunks(true, per_chunk).unwrap();
+            assert_eq!(chunked, whole, "{hidden:?} in chunks of {per_chunk}");
+            for (a, b) in units.iter().zip(&whole_units) {
+                assert_eq!((&a.peak, a.can_die), (&b.peak, b.can_die));
+                for (x, y) in a.active.iter().zip(&b.active) {
+                    assert!((x - y).abs() < 1e-6, "{x} against {y}");
+                }
+                let (a, b) = (a.grad_norm.as_ref().unwrap(), b.grad_norm.as_ref().unwrap());
+                for (x, y) in a.iter().zip(b) {
+                    assert!((x - y).abs() <= 1e-5 * y.abs().max(1e-6), "{x} against {y}");
+                }
+            }
+        }
+        assert!(whole.dead_units > 0 || hidden.len() == 2, "{whole:?}");
+    }
+}
+
 /// tests/fixtures/reference.py slice: the tutorial's run after a few epochs, and the loss
 /// along its next step in PyTorch.
 #[test]
