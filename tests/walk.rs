@@ -188,6 +188,44 @@ fn a_walk_goes_with_one_headless_run() {
     assert!(line.contains("are for a run"), "{line}");
 }
 
+/// A walk too big for memory is refused in one line before it allocates. The walk takes every
+/// training row through each layer whole, which the fused layer's training does not, so a run
+/// can train (here in well under 1 GB of address space) and still be too big to walk.
+#[test]
+fn a_walk_too_big_for_memory_is_refused_at_once() {
+    // 800,000 training rows × (4,096 + 1) units × 14 bytes.
+    let needs = 45.9e9;
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let available_kb: f64 = meminfo
+        .lines()
+        .find_map(|line| line.strip_prefix("MemAvailable:"))
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0.0);
+    if available_kb * 1024.0 > needs {
+        eprintln!("skipped: {available_kb} kB available, the walk would fit");
+        return;
+    }
+    let args = [
+        "--headless",
+        "--walk",
+        "1",
+        "--dataset",
+        "spiral",
+        "--points",
+        "1000000",
+        "--hidden",
+        "4096",
+    ];
+    let output = common::nnfs_bounded(&args);
+    let line = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{line}");
+    assert_eq!(line.lines().count(), 1, "{line}");
+    assert!(
+        line.starts_with("error: the walk takes every training row through each layer whole: it needs about 45.9 GB"),
+        "{line}"
+    );
+}
+
 /// The README's walk is what the binary prints.
 #[test]
 fn the_readmes_walk_is_the_binarys() {

@@ -187,6 +187,22 @@ pub fn check(
     room.check(&shape)
 }
 
+/// Whether one pass of burn's plain ops over `rows` rows through hidden layers of `hidden`
+/// units fits in the memory left: every layer's outputs whole, as the walk computes them
+/// (the fused layer's runs train in less). `Err` says what it needs and what there is.
+pub fn whole_pass_fits(rows: usize, hidden: &[usize]) -> Result<(), String> {
+    let units = hidden.iter().sum::<usize>() as u64 + 1;
+    let needs = BYTES_PER_UNIT_ROW * rows as u64 * units;
+    match available() {
+        Some(room) if needs > room => Err(format!(
+            "it needs about {} and {} is available",
+            bytes(needs),
+            bytes(room)
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Memory this process can still take: Linux's `MemAvailable`, less where a cgroup limits
 /// the process to less. `None` where neither can be read.
 pub fn available() -> Option<u64> {

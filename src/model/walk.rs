@@ -13,7 +13,7 @@ use super::network::{
 use super::readback::vectors;
 use super::run::{Run, read_weights};
 use crate::data::Dataset;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::report::walk::{
     AccuracyWalk, InitWalk, LayerWalk, LossWalk, OutputWalk, SHOWN_ENTRIES, SHOWN_ROWS,
     SHOWN_UNITS, TensorGrad, UpdateWalk, Walk, WalkFocus,
@@ -71,6 +71,14 @@ impl Run {
 
     fn walk_with(&self, start: Start, epoch: usize, lr: f64, inputs: &WalkInputs) -> Result<Walk> {
         let train = &self.data.train;
+        super::memory::whole_pass_fits(train.rows, &start.weights.hidden_sizes()).map_err(
+            |why| {
+                Error::Usage(format!(
+                    "the walk takes every training row through each layer whole: {why}; \
+                     walk a run with fewer rows or units"
+                ))
+            },
+        )?;
         let mut reads = Reads::default();
         let forward = Forward::register(start.coeffs, train, &mut reads);
         let focus = inputs.focus.within(start.weights);
