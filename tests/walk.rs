@@ -221,7 +221,9 @@ fn a_walk_too_big_for_memory_is_refused_at_once() {
     assert_eq!(output.status.code(), Some(2), "{line}");
     assert_eq!(line.lines().count(), 1, "{line}");
     assert!(
-        line.starts_with("error: the walk takes every training row through each layer whole: it needs about 45.9 GB"),
+        line.starts_with(
+            "error: walking every training row through each layer whole needs about 45.9 GB"
+        ),
         "{line}"
     );
 }

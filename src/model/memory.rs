@@ -195,7 +195,7 @@ pub fn whole_pass_fits(rows: usize, hidden: &[usize]) -> Result<(), String> {
     let needs = BYTES_PER_UNIT_ROW * rows as u64 * units;
     match available() {
         Some(room) if needs > room => Err(format!(
-            "it needs about {} and {} is available",
+            "needs about {} and {} is available",
             bytes(needs),
             bytes(room)
         )),

@@ -74,8 +74,8 @@ impl Run {
         super::memory::whole_pass_fits(train.rows, &start.weights.hidden_sizes()).map_err(
             |why| {
                 Error::Usage(format!(
-                    "the walk takes every training row through each layer whole: {why}; \
-                     walk a run with fewer rows or units"
+                    "walking every training row through each layer whole {why}; walk a \
+                     run with fewer rows or units"
                 ))
             },
         )?;
