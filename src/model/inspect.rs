@@ -13,8 +13,8 @@ use crate::report::units::LayerUnits;
 use crate::settings::Activation;
 use burn::tensor::{Int, Tensor, TensorData, Transaction};
 
-/// Hidden outputs (rows × units, every layer) that [`Run::inspect`] makes at a time: 16 MB
-/// a layer's, however many rows the run has.
+/// Hidden outputs (rows × units, all layers together) that [`Run::inspect`] makes at a time:
+/// 16 MB of them, however many rows the run has.
 pub const INSPECT_SUMS: usize = 1 << 22;
 
 /// What [`Run::inspect`] has seen over some rows, on the device: each layer's column peaks
