@@ -62,8 +62,9 @@ pub fn prepare(
 ) -> Result<Prepared> {
     let (splits, weights) = load_data_and_weights(config, progress)?;
     let compute = device::init(config.backend)?;
-    memory::check(config, &splits, &weights.hidden_sizes(), &compute, 1).map_err(Error::Usage)?;
-    let run = Run::for_settings(&weights, &splits, &compute.device, config);
+    let chunk =
+        memory::fit(config, &splits, &weights.hidden_sizes(), &compute).map_err(Error::Usage)?;
+    let run = Run::for_settings(&weights, &splits, &compute.device, config).in_chunks(chunk);
     Ok(Prepared {
         run,
         splits,

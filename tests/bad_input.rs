@@ -503,17 +503,31 @@ fn wgpu_without_an_adapter_says_so_in_one_line() {
     assert_eq!(stderr(&output), format!("error: {NO_ADAPTER}\n"));
 }
 
-/// A run that would not fit in memory is refused before it allocates: one line with the
+/// A sweep that would not fit in memory is refused before it allocates: one line with the
 /// estimate, what is available and what to do, at once, in a small address space (under a
-/// 1 GB limit the run itself could not even start).
+/// 1 GB limit the runs themselves could not even start).
 #[test]
-fn a_run_too_big_for_memory_is_refused_at_once() {
+fn a_sweep_too_big_for_memory_is_refused_at_once() {
+    // A single run this size takes its passes in chunks (`model::memory::fit`); a sweep's
+    // runs side by side take theirs whole, and are refused before they allocate.
+    let wide = [
+        "--sweep",
+        "0.1..1",
+        "--steps",
+        "2",
+        "--dataset",
+        "spiral",
+        "--points",
+        "1000000",
+        "--hidden",
+        "4096,4096",
+    ];
     let started = std::time::Instant::now();
     let output = std::process::Command::new("sh")
         .args(["-c", "ulimit -v 1000000; exec \"$0\" \"$@\""])
         .arg(env!("CARGO_BIN_EXE_nnfs-tui"))
-        .args(["--headless", "--dataset", "spiral", "--points", "1000000"])
-        .args(["--hidden", "4096,4096"])
+        .arg("--headless")
+        .args(wide)
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
@@ -526,14 +540,6 @@ fn a_run_too_big_for_memory_is_refused_at_once() {
     assert!(text.contains(" is available; use "), "{text}");
     assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
     // With little validation data, a batch size is what to change.
-    let wide = [
-        "--dataset",
-        "spiral",
-        "--points",
-        "1000000",
-        "--hidden",
-        "4096,4096",
-    ];
     let line = error_line(&[&wide[..], &["--valid-frac", "0.01"]].concat());
     let batch = line
         .split("--batch-size ")

@@ -159,6 +159,13 @@ pub fn run(
     for notice in &prepared.splits.notices {
         let _ = writeln!(notes, "note: {notice}");
     }
+    if let Some(chunk) = prepared.run.chunk {
+        let _ = writeln!(
+            notes,
+            "note: a pass over every row would not fit in memory whole: each goes in chunks of \
+             {chunk} rows, the gradients summed before the step (the same step)"
+        );
+    }
     let tensors = if session.dynamics {
         prepared.run.watch = Watch::Every;
         tensor_names(prepared.hidden.len())

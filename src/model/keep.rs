@@ -107,6 +107,7 @@ impl Run {
             epoch: mark.epoch,
             started: Instant::now(),
             pool: self.pool.clone(),
+            chunk: self.chunk,
             watch: Watch::Off,
             best: None,
         };

@@ -33,15 +33,19 @@ pub struct Shape {
     /// On the CPU, where the last layer goes through the fused op from
     /// [`fused::MIN_SUMS`] up.
     pub fused: bool,
+    /// Rows per pass when passes go in chunks (`model::run::Run::chunk`).
+    pub chunk: Option<usize>,
 }
 
 impl Shape {
-    /// Rows in the largest single pass: a step, or the validation (or test) forward pass.
+    /// Rows in the largest single pass: a step, or the validation (or test) forward pass, at
+    /// most a chunk.
     fn pass_rows(&self) -> usize {
         let step = self
             .batch_size
             .map_or(self.train_rows, |b| b.min(self.train_rows));
-        step.max(self.valid_rows).max(self.test_rows)
+        let pass = step.max(self.valid_rows).max(self.test_rows);
+        self.chunk.map_or(pass, |chunk| pass.min(chunk))
     }
 
     /// Estimated peak bytes of a run of this shape.
@@ -76,6 +80,14 @@ impl Shape {
             .unwrap_or(1)
             .max(self.features);
         4 * self.pass_rows() as u64 * widest as u64
+    }
+
+    /// The same shape taking its passes `chunk` rows at a time.
+    fn with_chunk(&self, chunk: usize) -> Shape {
+        Shape {
+            chunk: Some(chunk),
+            ..self.clone()
+        }
     }
 
     /// The same shape stepping `batch_size` rows at a time.
@@ -160,8 +172,40 @@ impl Room {
     }
 }
 
+impl Room {
+    /// `Ok(None)` when `shape` fits with its passes whole; `Ok(Some(rows))` when it fits with
+    /// them in chunks of that many rows (the largest power of two from 1,024 that does), the
+    /// same steps; else [`Room::check`]'s line.
+    pub fn fit(&self, shape: &Shape) -> Result<Option<usize>, String> {
+        let whole = self.check(shape);
+        if whole.is_ok() {
+            return Ok(None);
+        }
+        let pass = shape.pass_rows();
+        (10..usize::BITS)
+            .rev()
+            .map(|bit| 1usize << bit)
+            .filter(|&rows| rows < pass)
+            .find(|&rows| self.check(&shape.with_chunk(rows)).is_ok())
+            .map(Some)
+            .ok_or_else(|| whole.err().unwrap_or_default())
+    }
+}
+
+/// Whether a run of `settings` fits as [`check`] says, taking its passes in chunks where
+/// they would not fit whole ([`Room::fit`]): the rows per chunk, if it needs them.
+pub fn fit(
+    settings: &RunSettings,
+    splits: &Splits,
+    hidden: &[usize],
+    compute: &Compute,
+) -> Result<Option<usize>, String> {
+    let (shape, room) = shape_and_room(settings, splits, hidden, compute, 1);
+    room.fit(&shape)
+}
+
 /// Whether a run of `settings` (its batch size) through hidden layers of `hidden` units on
-/// `splits` fits on `compute`, `copies` of it side by side.
+/// `splits` fits on `compute`, `copies` of it side by side, every pass whole.
 pub fn check(
     settings: &RunSettings,
     splits: &Splits,
@@ -169,6 +213,18 @@ pub fn check(
     compute: &Compute,
     copies: usize,
 ) -> Result<(), String> {
+    let (shape, room) = shape_and_room(settings, splits, hidden, compute, copies);
+    room.check(&shape)
+}
+
+/// The shape of a run of `settings` and the room it has, `copies` of it side by side.
+fn shape_and_room(
+    settings: &RunSettings,
+    splits: &Splits,
+    hidden: &[usize],
+    compute: &Compute,
+    copies: usize,
+) -> (Shape, Room) {
     let shape = Shape {
         train_rows: splits.train.rows(),
         valid_rows: splits.valid.rows(),
@@ -177,6 +233,7 @@ pub fn check(
         hidden: hidden.to_vec(),
         batch_size: settings.batch_size.map(Count::get),
         fused: compute.backend == Backend::Cpu,
+        chunk: None,
     };
     let room = Room {
         available: available(),
@@ -184,7 +241,7 @@ pub fn check(
         backend: compute.backend,
         copies: copies as u64,
     };
-    room.check(&shape)
+    (shape, room)
 }
 
 /// Whether one pass of burn's plain ops over `rows` rows through hidden layers of `hidden`
@@ -240,6 +297,7 @@ mod tests {
             hidden: hidden.to_vec(),
             batch_size: None,
             fused: false,
+            chunk: None,
         }
     }
 
@@ -294,6 +352,25 @@ mod tests {
                 "{points} × {hidden:?}: {estimate:.0} MB, measured {measured_mb} MB"
             );
         }
+    }
+
+    /// A run whose passes would not fit whole takes them in the largest chunk that fits; one
+    /// that fits is left whole, and one that no chunk helps keeps its line.
+    #[test]
+    fn a_run_too_big_whole_fits_in_chunks() {
+        let deep = spiral(1_000_000, &[4096, 4096]);
+        let room = cpu(16 << 30);
+        assert!(room.check(&deep).is_err());
+        let chunk = room.fit(&deep).unwrap().unwrap();
+        assert!(chunk.is_power_of_two() && chunk >= 1024, "{chunk}");
+        assert!(room.check(&deep.with_chunk(chunk)).is_ok());
+        assert!(
+            room.check(&deep.with_chunk(2 * chunk)).is_err(),
+            "{chunk}: the largest"
+        );
+        assert_eq!(room.fit(&spiral(400, &[20])), Ok(None));
+        let message = cpu(1 << 20).fit(&deep).unwrap_err();
+        assert!(message.contains("use fewer rows"), "{message}");
     }
 
     #[test]

@@ -494,10 +494,9 @@ pub fn execute_epoch_watched(
     y: &Tensor<2>,
     lr: f64,
     learner: &mut Learner,
+    chunk: Option<usize>,
 ) -> (Stepped, Vec<TensorSums>) {
-    let loss = calc_loss(coeffs, x, y);
-    let (objective, penalty) = learner.objective(coeffs, &loss);
-    let grads = objective.backward();
+    let (loss, penalty, grads) = differentiate(coeffs, x, y, learner, chunk);
     let before: Vec<Tensor<2>> = coeffs.tensors().map(|c| c.clone().inner()).collect();
     let mut sums: Vec<TensorSums> = coeffs
         .tensors()
@@ -518,11 +517,75 @@ pub fn execute_epoch_watched(
             sum.step = Some((now - was).square().sum());
         }
     }
-    let stepped = Stepped {
-        loss: loss.inner(),
-        penalty: penalty.map(Tensor::inner),
+    (Stepped { loss, penalty }, sums)
+}
+
+/// [`execute_epoch`] over the rows in chunks of `chunk` (all at once with `None`, the
+/// tutorial's own): the same step, in the memory of a chunk (see [`differentiate`]).
+pub fn execute_epoch_in(
+    coeffs: &mut Coeffs,
+    x: &Tensor<2>,
+    y: &Tensor<2>,
+    lr: f64,
+    learner: &mut Learner,
+    chunk: Option<usize>,
+) -> Stepped {
+    if chunk.is_none_or(|chunk| chunk >= x.dims()[0]) {
+        return execute_epoch(coeffs, x, y, lr, learner);
+    }
+    let (loss, penalty, grads) = differentiate(coeffs, x, y, learner, chunk);
+    learner.update(coeffs, &grads, lr);
+    Stepped { loss, penalty }
+}
+
+/// The loss (and penalty) over `x`'s rows and the gradients of what is differentiated. With
+/// `chunk`, fewer than all the rows at a time: each chunk's mean loss weighted by its share of
+/// the rows, differentiated on its own, the gradients summed, the penalty once. The sum of the
+/// parts is the whole, so the step is the same (up to the order of the sums).
+fn differentiate(
+    coeffs: &Coeffs,
+    x: &Tensor<2>,
+    y: &Tensor<2>,
+    learner: &Learner,
+    chunk: Option<usize>,
+) -> (Tensor<1>, Option<Tensor<1>>, Gradients) {
+    let rows = x.dims()[0];
+    let Some(chunk) = chunk.filter(|&chunk| chunk > 0 && chunk < rows) else {
+        let loss = calc_loss(coeffs, x, y);
+        let (objective, penalty) = learner.objective(coeffs, &loss);
+        return (
+            loss.inner(),
+            penalty.map(Tensor::inner),
+            objective.backward(),
+        );
     };
-    (stepped, sums)
+    let part = |start: usize| {
+        let count = chunk.min(rows - start);
+        let (xc, yc) = (
+            x.clone().narrow(0, start, count),
+            y.clone().narrow(0, start, count),
+        );
+        calc_loss(coeffs, &xc, &yc).mul_scalar(count as f64 / rows as f64)
+    };
+    let first = part(0);
+    let (objective, penalty) = learner.objective(coeffs, &first);
+    let mut grads = objective.backward();
+    let mut loss = first.inner();
+    for start in (chunk..rows).step_by(chunk) {
+        let part = part(start);
+        let more = part.backward();
+        for coeff in coeffs.tensors() {
+            if let Some(add) = coeff.grad(&more) {
+                let sum = match coeff.grad(&grads) {
+                    Some(so_far) => so_far + add,
+                    None => add,
+                };
+                coeff.grad_replace(&mut grads, sum);
+            }
+        }
+        loss = loss + part.inner();
+    }
+    (loss, penalty.map(Tensor::inner), grads)
 }
 
 /// The tutorial's `acc`: the fraction of rows where `pred > 0.5` matches the 0/1 label.
@@ -534,6 +597,33 @@ fn accuracy(preds: Tensor<2>, y: &Tensor<2>) -> Tensor<1> {
     let predicted = preds.greater_elem(0.5);
     let actual = y.clone().greater_elem(0.5);
     super::reduce::mean(predicted.equal(actual).float())
+}
+
+/// [`loss_and_accuracy`] over the rows in chunks of `chunk` (all at once with `None`): each
+/// chunk's figures weighted by its share of the rows.
+pub fn loss_and_accuracy_in(
+    coeffs: &Coeffs,
+    x: &Tensor<2>,
+    y: &Tensor<2>,
+    chunk: Option<usize>,
+) -> (Tensor<1>, Tensor<1>) {
+    let rows = x.dims()[0];
+    let Some(chunk) = chunk.filter(|&chunk| chunk > 0 && chunk < rows) else {
+        return loss_and_accuracy(coeffs, x, y);
+    };
+    let parts = (0..rows).step_by(chunk).map(|start| {
+        let count = chunk.min(rows - start);
+        let (xc, yc) = (
+            x.clone().narrow(0, start, count),
+            y.clone().narrow(0, start, count),
+        );
+        let (loss, accuracy) = loss_and_accuracy(coeffs, &xc, &yc);
+        let share = count as f64 / rows as f64;
+        (loss.mul_scalar(share), accuracy.mul_scalar(share))
+    });
+    parts
+        .reduce(|(l, a), (lc, ac)| (l + lc, a + ac))
+        .unwrap_or_else(|| loss_and_accuracy(coeffs, x, y))
 }
 
 /// [`calc_loss`] and [`model_accuracy`] from one forward pass: `(loss, accuracy)`.

@@ -6,7 +6,8 @@ use super::data::{Batches, DeviceData, Split};
 use super::fused;
 use super::keep::Best;
 use super::network::{
-    Coeffs, Learner, Stepped, TensorSums, execute_epoch, execute_epoch_watched, loss_and_accuracy,
+    Coeffs, Learner, Stepped, TensorSums, execute_epoch_in, execute_epoch_watched,
+    loss_and_accuracy_in,
 };
 use super::readback::{read_error, scalars};
 use super::schedule::ReadBackBatch;
@@ -56,6 +57,10 @@ pub struct Run {
     /// A pool of one thread that small runs train in (see [`threads_pay`]); `None` trains on
     /// rayon's global pool, every core.
     pub(super) pool: Option<Arc<ThreadPool>>,
+    /// Rows per pass when a pass over every row (a full batch, a large mini-batch, the
+    /// validation) would not fit whole: the same step, its gradients summed over chunks of
+    /// this many rows (`model::memory::fit`). `None`: every pass whole.
+    pub chunk: Option<usize>,
     /// Which epochs measure their gradient norms and update ratios.
     pub watch: Watch,
     /// The coefficients of the epoch with the lowest validation loss, kept on the device when
@@ -127,6 +132,7 @@ impl Run {
             epoch: 0,
             started: Instant::now(),
             pool,
+            chunk: None,
             watch: Watch::Off,
             best: None,
         }
@@ -137,6 +143,13 @@ impl Run {
     pub fn with_batches(mut self, batches: Batches) -> Self {
         self.batch_size = batches.size;
         self.order = Generator::manual_seed(batches.seed);
+        self
+    }
+
+    /// The same run, taking each pass in chunks of `chunk` rows (see [`Run::chunk`]).
+    #[must_use]
+    pub fn in_chunks(mut self, chunk: Option<usize>) -> Self {
+        self.chunk = chunk;
         self
     }
 
@@ -194,18 +207,21 @@ impl Run {
                 None => {
                     let (train, learner) = (&self.data.train, &mut self.learner);
                     let (x, y, lr) = (&train.x, &train.y, self.lr);
+                    let chunk = self.chunk;
                     if watch {
-                        execute_epoch_watched(&mut self.coeffs, x, y, lr, learner)
+                        execute_epoch_watched(&mut self.coeffs, x, y, lr, learner, chunk)
                     } else {
-                        let stepped = execute_epoch(&mut self.coeffs, x, y, lr, learner);
-                        (stepped, Vec::new())
+                        (
+                            execute_epoch_in(&mut self.coeffs, x, y, lr, learner, chunk),
+                            Vec::new(),
+                        )
                     }
                 }
                 Some(size) => self.mini_batch_epoch(size, watch),
             };
             let valid = &self.data.valid;
             let (valid_loss, valid_accuracy) =
-                loss_and_accuracy(&self.coeffs.detached(), &valid.x, &valid.y);
+                loss_and_accuracy_in(&self.coeffs.detached(), &valid.x, &valid.y, self.chunk);
             reads = reads.register(stepped.loss);
             let penalised = stepped.penalty.is_some();
             if let Some(penalty) = stepped.penalty {
@@ -287,11 +303,12 @@ impl Run {
             let y = train.y.clone().select(0, indices);
             let (coeffs, learner, lr) = (&mut self.coeffs, &mut self.learner, self.lr);
             let stepped = if watch && n + 1 == chunks {
-                let (stepped, last) = execute_epoch_watched(coeffs, &x, &y, lr, learner);
+                let (stepped, last) =
+                    execute_epoch_watched(coeffs, &x, &y, lr, learner, self.chunk);
                 sums = last;
                 stepped
             } else {
-                execute_epoch(coeffs, &x, &y, lr, learner)
+                execute_epoch_in(coeffs, &x, &y, lr, learner, self.chunk)
             };
             let share = chunk.len() as f64 / train.rows as f64;
             add_share(&mut total, stepped.loss, share);
@@ -308,7 +325,8 @@ impl Run {
         let Some(data) = self.data.get(split) else {
             return Ok(None);
         };
-        let (loss, accuracy) = loss_and_accuracy(&self.coeffs.detached(), &data.x, &data.y);
+        let coeffs = self.coeffs.detached();
+        let (loss, accuracy) = loss_and_accuracy_in(&coeffs, &data.x, &data.y, self.chunk);
         let reads = Transaction::default().register(loss).register(accuracy);
         let figures = scalars(reads)?;
         Ok(Some(Evaluation {

@@ -74,6 +74,58 @@ fn the_health_check_in_chunks_sees_what_it_sees_whole() {
     }
 }
 
+/// A run in chunks takes the same steps as the run whole: the same losses, validation figures
+/// and gradient statistics, epoch by epoch, with a penalty, momentum and mini-batches larger
+/// than a chunk; the sums in another order differ in the last digits only.
+#[test]
+fn a_run_in_chunks_takes_the_same_steps() {
+    let splits = crate::data::load(&DataSpec::default()).unwrap();
+    let device = Device::flex();
+    let method = Method {
+        l1: "0.001".parse().unwrap(),
+        optimizer: crate::settings::Optimizer::Momentum,
+        ..Method::default()
+    };
+    for (hidden, batch) in [(&[20][..], None), (&[10, 10], None), (&[20], Some(300))] {
+        let runs = [None, Some(128), Some(100)].map(|chunk| {
+            let weights = crate::model::network::init_weights(splits.features().len(), hidden, 442);
+            let coeffs = Coeffs::from_weights(&weights, &device, &method);
+            let batches = crate::model::data::Batches {
+                size: batch,
+                seed: 442,
+            };
+            let mut run = Run::new(coeffs, DeviceData::new(&splits, &device), 1.4)
+                .with_batches(batches)
+                .learning(Learner::of(&method))
+                .watching(Watch::Every)
+                .in_chunks(chunk);
+            let metrics = run.steps(20).unwrap();
+            let test = run.evaluate(Split::Valid).unwrap().unwrap();
+            (metrics, test)
+        });
+        let (whole, whole_valid) = &runs[0];
+        for (chunked, valid) in &runs[1..] {
+            for (a, b) in chunked.iter().zip(whole) {
+                let close = |x: f32, y: f32| (x - y).abs() <= 2e-6 * y.abs().max(1.0);
+                let pairs = [
+                    (a.train_loss, b.train_loss),
+                    (a.valid_loss, b.valid_loss),
+                    (a.valid_accuracy, b.valid_accuracy),
+                    (a.penalty.unwrap(), b.penalty.unwrap()),
+                ];
+                for (x, y) in pairs {
+                    assert!(close(x, y), "{hidden:?} epoch {}: {x} against {y}", a.epoch);
+                }
+                let (sa, sb) = (a.stats.as_ref().unwrap(), b.stats.as_ref().unwrap());
+                for (x, y) in sa.grad_norm.iter().zip(&sb.grad_norm) {
+                    assert!((x - y).abs() <= 1e-4 * y.abs().max(1e-3), "{x} against {y}");
+                }
+            }
+            assert!((valid.loss - whole_valid.loss).abs() < 2e-6, "{valid:?}");
+        }
+    }
+}
+
 /// tests/fixtures/reference.py slice: the tutorial's run after a few epochs, and the loss
 /// along its next step in PyTorch.
 #[test]
