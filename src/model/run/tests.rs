@@ -38,22 +38,26 @@ fn unit_gradients_make_up_the_layers_and_dead_units_are_inactive() {
     assert_eq!(run.inspect(false).unwrap().1[0].grad_norm, None);
 }
 
+/// A Titanic run (seed 442) through `hidden` at `lr`, learning as `method` says.
+fn titanic_run_with(method: &Method, hidden: &[usize], lr: f64) -> Run {
+    let splits = crate::data::load(&DataSpec::default()).unwrap();
+    let device = Device::flex();
+    let weights = crate::model::network::init_weights(splits.features().len(), hidden, 442);
+    let coeffs = Coeffs::from_weights(&weights, &device, method);
+    Run::new(coeffs, DeviceData::new(&splits, &device), lr).learning(Learner::of(method))
+}
+
 /// The health check in chunks of rows sees what it sees in one: the same dead units, active
 /// shares, peaks and prediction range, and gradients that add up to the same (the penalty
 /// counted once), for a deeper net with a penalty too.
 #[test]
 fn the_health_check_in_chunks_sees_what_it_sees_whole() {
-    let splits = crate::data::load(&DataSpec::default()).unwrap();
-    let device = Device::flex();
     let method = Method {
         l2: "0.01".parse().unwrap(),
         ..Method::default()
     };
     for (hidden, lr) in [(&[20][..], 20.0), (&[10, 10], 2.0)] {
-        let weights = crate::model::network::init_weights(splits.features().len(), hidden, 442);
-        let coeffs = Coeffs::from_weights(&weights, &device, &method);
-        let mut run = Run::new(coeffs, DeviceData::new(&splits, &device), lr);
-        run.learner = Learner::of(&method);
+        let mut run = titanic_run_with(&method, hidden, lr);
         run.steps(3).unwrap();
         let (whole, whole_units) = run.inspect_in_chunks(true, usize::MAX).unwrap();
         for per_chunk in [100, 256, 712] {
@@ -79,8 +83,6 @@ fn the_health_check_in_chunks_sees_what_it_sees_whole() {
 /// than a chunk; the sums in another order differ in the last digits only.
 #[test]
 fn a_run_in_chunks_takes_the_same_steps() {
-    let splits = crate::data::load(&DataSpec::default()).unwrap();
-    let device = Device::flex();
     let method = Method {
         l1: "0.001".parse().unwrap(),
         optimizer: crate::settings::Optimizer::Momentum,
@@ -88,15 +90,12 @@ fn a_run_in_chunks_takes_the_same_steps() {
     };
     for (hidden, batch) in [(&[20][..], None), (&[10, 10], None), (&[20], Some(300))] {
         let runs = [None, Some(128), Some(100)].map(|chunk| {
-            let weights = crate::model::network::init_weights(splits.features().len(), hidden, 442);
-            let coeffs = Coeffs::from_weights(&weights, &device, &method);
             let batches = crate::model::data::Batches {
                 size: batch,
                 seed: 442,
             };
-            let mut run = Run::new(coeffs, DeviceData::new(&splits, &device), 1.4)
+            let mut run = titanic_run_with(&method, hidden, 1.4)
                 .with_batches(batches)
-                .learning(Learner::of(&method))
                 .watching(Watch::Every)
                 .in_chunks(chunk);
             let metrics = run.steps(20).unwrap();
