@@ -6,6 +6,7 @@ use super::network::{self, Coeffs};
 use super::readback::{read_error, scalars, vectors};
 use super::reduce::{column_peaks, column_sums};
 use super::run::Run;
+use super::step::row_chunks;
 use crate::error::Result;
 use crate::report::dynamics::StepSlice;
 use crate::report::health::{Health, SATURATION};
@@ -183,23 +184,20 @@ impl Run {
         let rows = train.rows;
         let kinds = model.design.activations.clone();
         let hidden_units: usize = model.hidden.iter().map(|layer| layer.dims()[1]).sum();
-        let mut seen: Option<Seen> = None;
-        for start in (0..rows.max(1)).step_by(per_chunk) {
-            let count = per_chunk.min(rows - start);
-            let (x, y) = if count == rows {
-                (train.x.clone(), train.y.clone())
-            } else {
-                (
-                    train.x.clone().narrow(0, start, count),
-                    train.y.clone().narrow(0, start, count),
-                )
-            };
-            let chunk = self.look(&model, x, &y, grads.then_some((start == 0, count)));
-            seen = Some(match seen {
-                Some(so_far) => so_far.and(chunk),
-                None => chunk,
-            });
-        }
+        let seen = match row_chunks(&train.x, &train.y, Some(per_chunk)) {
+            None => Some(self.look(
+                &model,
+                train.x.clone(),
+                &train.y,
+                grads.then_some((true, 1.0)),
+            )),
+            Some(parts) => parts
+                .enumerate()
+                .map(|(i, (x, y, share))| {
+                    self.look(&model, x, &y, grads.then_some((i == 0, share)))
+                })
+                .reduce(Seen::and),
+        };
         let Some(seen) = seen else {
             return Err(read_error("a run without training rows"));
         };
@@ -248,14 +246,14 @@ impl Run {
     }
 
     /// [`Run::inspect`]'s figures on the rows `x` (labels `y`), on the device. With `grads`,
-    /// `(first, count)`: the hidden layers' gradients of this chunk's part of the loss (its
+    /// `(first, share)`: the hidden layers' gradients of this chunk's part of the loss (its
     /// mean weighted by its share of the rows), the penalty in the first chunk's.
     fn look(
         &self,
         model: &Coeffs,
         x: Tensor<2>,
         y: &Tensor<2>,
-        grads: Option<(bool, usize)>,
+        grads: Option<(bool, f64)>,
     ) -> Seen {
         let mut activations = x;
         let (mut peaks, mut active) = (Vec::new(), Vec::new());
@@ -267,10 +265,10 @@ impl Run {
             active.push(column_sums(plain.greater_elem(0.0).float()));
         }
         let preds = network::output(model, activations);
-        let measured = grads.and_then(|(first, count)| {
+        let measured = grads.and_then(|(first, share)| {
             let mut loss = network::judge(model.design.loss, preds.clone(), y);
-            if count < self.data.train.rows {
-                loss = loss.mul_scalar(count as f64 / self.data.train.rows as f64);
+            if share < 1.0 {
+                loss = loss.mul_scalar(share);
             }
             let objective = if first {
                 self.learner.objective(model, &loss).0

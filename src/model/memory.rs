@@ -65,7 +65,7 @@ impl Shape {
                     + (FUSED_BYTES_PER_ROW + 8 * input as u64) * pass
                     + partials as u64
             }
-            _ => BYTES_PER_UNIT_ROW * pass * (self.hidden.iter().sum::<usize>() + 1) as u64,
+            _ => unfused(pass, &self.hidden),
         };
         BASE + data + activations
     }
@@ -170,9 +170,7 @@ impl Room {
         };
         Err(format!("this run would not fit in memory: {why}; {advice}"))
     }
-}
 
-impl Room {
     /// `Ok(None)` when `shape` fits with its passes whole; `Ok(Some(rows))` when it fits with
     /// them in chunks of that many rows (the largest power of two from 1,024 that does), the
     /// same steps; else [`Room::check`]'s line.
@@ -248,8 +246,7 @@ fn shape_and_room(
 /// units fits in the memory left: every layer's outputs whole, as the walk computes them
 /// (the fused layer's runs train in less). `Err` says what it needs and what there is.
 pub fn whole_pass_fits(rows: usize, hidden: &[usize]) -> Result<(), String> {
-    let units = hidden.iter().sum::<usize>() as u64 + 1;
-    let needs = BYTES_PER_UNIT_ROW * rows as u64 * units;
+    let needs = unfused(rows as u64, hidden);
     match available() {
         Some(room) if needs > room => Err(format!(
             "needs about {} and {} is available",
@@ -258,6 +255,12 @@ pub fn whole_pass_fits(rows: usize, hidden: &[usize]) -> Result<(), String> {
         )),
         _ => Ok(()),
     }
+}
+
+/// Bytes of one pass of burn's plain ops over `rows` rows through hidden layers of `hidden`
+/// units and the output: [`BYTES_PER_UNIT_ROW`] a row and unit.
+fn unfused(rows: u64, hidden: &[usize]) -> u64 {
+    BYTES_PER_UNIT_ROW * rows * (hidden.iter().sum::<usize>() as u64 + 1)
 }
 
 /// Memory this process can still take: Linux's `MemAvailable`, less where a cgroup limits

@@ -22,5 +22,6 @@ mod readback;
 pub mod reduce;
 pub mod run;
 pub mod schedule;
+pub mod step;
 pub mod sweep;
 pub mod walk;

@@ -5,12 +5,10 @@
 use super::data::{Batches, DeviceData, Split};
 use super::fused;
 use super::keep::Best;
-use super::network::{
-    Coeffs, Learner, Stepped, TensorSums, execute_epoch_in, execute_epoch_watched,
-    loss_and_accuracy_in,
-};
+use super::network::{Coeffs, Learner, Stepped};
 use super::readback::{read_error, scalars};
 use super::schedule::ReadBackBatch;
+use super::step::{TensorSums, execute_epoch_in, execute_epoch_watched, loss_and_accuracy_in};
 use crate::data::Splits;
 use crate::error::Result;
 use crate::random::Generator;
