@@ -235,38 +235,34 @@ pub(crate) fn row_losses(loss: Loss, preds: Tensor<2>, y: &Tensor<2>) -> Tensor<
         Loss::Mae => (preds - y.clone()).abs(),
         Loss::Mse => (preds - y.clone()).square(),
         Loss::Bce => {
-            let log_p = preds.clone().log().clamp_min(-100.0);
-            let log_not_p = preds.clone().neg().log1p().clamp_min(-100.0);
+            // The value from the predictions' values, untracked; the gradient PyTorch's
+            // backward takes, attached by hand.
+            let p = preds.clone().detach();
+            let log_p = p.clone().log().clamp_min(-100.0);
+            let log_not_p = p.clone().neg().log1p().clamp_min(-100.0);
             let not_y = y.clone().neg().add_scalar(1.0);
             let terms = (y.clone() * log_p + not_y * log_not_p).neg();
-            with_gradient(terms, preds, bce_slope(y))
+            with_gradient(terms, preds, bce_slope(p, y))
         }
     }
 }
 
-/// PyTorch's `binary_cross_entropy_backward`: `(p − y) / max(p·(1 − p), 1e-12)` (its
-/// `EPSILON`). It stays finite where a prediction is exactly 0 or 1, where the clamped logs'
-/// own gradient would be `0 · ∞`, NaN: at lr 20 PyTorch's loss holds at 61.01 from epoch 3 on
-/// (the fixture `bce-lr20`), and without this ours turned NaN at epoch 4.
-fn bce_slope(y: &Tensor<2>) -> impl FnOnce(Tensor<2>) -> Tensor<2> {
-    move |p: Tensor<2>| {
-        let spread = (p.clone() * p.clone().neg().add_scalar(1.0)).clamp_min(1e-12);
-        (p - y.clone()) / spread
-    }
+/// PyTorch's `binary_cross_entropy_backward` at predictions `p`: `(p − y) / max(p·(1 − p),
+/// 1e-12)` (its `EPSILON`). It stays finite where a prediction is exactly 0 or 1, where the
+/// clamped logs' own gradient would be `0 · ∞`, NaN: at lr 20 PyTorch's loss holds at 61.01
+/// from epoch 3 on (the fixture `bce-lr20`), and without this ours turned NaN at epoch 4.
+fn bce_slope(p: Tensor<2>, y: &Tensor<2>) -> Tensor<2> {
+    let spread = (p.clone() * p.clone().neg().add_scalar(1.0)).clamp_min(1e-12);
+    (p - y.clone()) / spread
 }
 
-/// `value`, with `slope(x)` (on `x`'s values, not tracked) as its gradient with respect to
-/// `x`, element by element: `value + (x·s − [x·s])`, where `[…]` is detached, adds zero to
-/// the value and `s` to the gradient.
-fn with_gradient(
-    value: Tensor<2>,
-    x: Tensor<2>,
-    slope: impl FnOnce(Tensor<2>) -> Tensor<2>,
-) -> Tensor<2> {
-    let s = slope(x.clone().detach());
-    let tracked = x * s;
+/// `value` (untracked), with `slope` as its gradient with respect to `x`, element by element:
+/// `value + (x·s − [x·s])`, where `[…]` is detached, adds zero to the value and `s` to the
+/// gradient.
+fn with_gradient(value: Tensor<2>, x: Tensor<2>, slope: Tensor<2>) -> Tensor<2> {
+    let tracked = x * slope;
     // The difference first: `x·s` can be 1e12 where the value is 100.
-    value.detach() + (tracked.clone() - tracked.detach())
+    value + (tracked.clone() - tracked.detach())
 }
 
 /// `l1 · Σ|w| + (l2 / 2) · Σw²` over the weight matrices (not the bias); `None` without a
