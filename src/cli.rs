@@ -193,6 +193,11 @@ pub struct Cli {
     #[arg(long)]
     pub no_mouse: bool,
 
+    /// On a GPU, keep nothing of what autotune measured between starts (by default it is kept
+    /// in $XDG_CACHE_HOME/nnfs-tui, so a second start skips it)
+    #[arg(long)]
+    pub no_gpu_cache: bool,
+
     /// Start from the coefficients in this safetensors file (`wt_hidden`, `wt_output`, `bias_output`).
     #[arg(long, value_name = "FILE")]
     pub init: Option<PathBuf>,
@@ -260,6 +265,7 @@ impl Cli {
             dynamics: self.dynamics.then_some(Switch(true)),
             pause_on_event: self.pause_on_event.then_some(Switch(true)),
             mouse: self.no_mouse.then_some(Switch(false)),
+            gpu_cache: self.no_gpu_cache.then_some(Switch(false)),
             init: path(self.init),
             save: path(self.save),
             save_best: path(self.save_best),

@@ -23,6 +23,18 @@ pub enum Action {
 }
 
 impl Action {
+    /// The settings this action runs with.
+    pub fn session(&self) -> &Session {
+        match self {
+            Action::Dashboard(session)
+            | Action::Headless(session)
+            | Action::Sweep(session, _)
+            | Action::LrFind(session, _)
+            | Action::Race(session, _)
+            | Action::Walk(session, _) => session,
+        }
+    }
+
     /// What the flags, and `--config`'s file if they name one, ask for.
     pub fn from_cli(cli: Cli) -> Result<Action> {
         let file = match &cli.config {
@@ -50,6 +62,9 @@ impl Action {
 
     pub fn run(self) -> Result<()> {
         let stdout = std::io::stdout();
+        if self.session().gpu_cache {
+            crate::model::device::keep_gpu_results(crate::model::device::user_cache_folder());
+        }
         match self {
             Action::Dashboard(session) => {
                 if !stdout.is_terminal() {

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{nnfs, readme_block_is_the_binarys, stderr, stdout};
+use common::{nnfs, nnfs_with_env, readme_block_is_the_binarys, stderr, stdout, wgpu_available};
 use serde_json::Value;
 
 fn jsonl(output: &std::process::Output) -> Vec<Value> {
@@ -561,4 +561,47 @@ fn a_race_refuses_what_it_does_not_go_with() {
 #[test]
 fn the_readmes_race_table_is_the_binarys() {
     readme_block_is_the_binarys("$ nnfs-tui --headless --race ");
+}
+
+/// A GPU run keeps what autotune measured in `$XDG_CACHE_HOME/nnfs-tui` and trains the same
+/// from it on the next start; `--no-gpu-cache` writes nothing there.
+#[test]
+fn a_gpu_run_keeps_its_autotune_results_in_the_users_cache_folder() {
+    let args = ["--headless", "--backend", "wgpu", "--epochs", "3"];
+    let run = |cache: &std::path::Path, extra: &[&str]| {
+        let args: Vec<&str> = args.iter().chain(extra).copied().collect();
+        nnfs_with_env(&args, &[("XDG_CACHE_HOME", cache.to_str().unwrap())])
+    };
+    let kept = tempfile::tempdir().unwrap();
+    let first = run(kept.path(), &[]);
+    if !wgpu_available(&first) {
+        return;
+    }
+    assert!(first.status.success(), "{}", stderr(&first));
+    let folder = kept.path().join("nnfs-tui");
+    let files = std::fs::read_dir(&folder).map_or(0, Iterator::count);
+    assert!(files > 0, "nothing kept in {}", folder.display());
+    let second = run(kept.path(), &[]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert_eq!(stdout(&second), stdout(&first));
+
+    // Started in an empty folder that is also its home and its cache, with nothing kept: it
+    // leaves nothing there but Mesa's own shader cache.
+    let none = tempfile::tempdir().unwrap();
+    let plain = std::process::Command::new(env!("CARGO_BIN_EXE_nnfs-tui"))
+        .args(args)
+        .arg("--no-gpu-cache")
+        .current_dir(none.path())
+        .env("HOME", none.path())
+        .env("XDG_CACHE_HOME", none.path())
+        .output()
+        .unwrap();
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    let left: Vec<_> = std::fs::read_dir(none.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .filter(|name| name != "mesa_shader_cache")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(stdout(&plain), stdout(&first));
 }

@@ -60,6 +60,7 @@ walk = 3
 dynamics = true
 pause_on_event = true
 mouse = false
+gpu_cache = false
 init = "i.safetensors"
 save = "s.safetensors"
 save_best = "b.safetensors"
@@ -112,6 +113,7 @@ history = "h.csv"
             dynamics: Some(Switch(true)),
             pause_on_event: Some(Switch(true)),
             mouse: Some(Switch(false)),
+            gpu_cache: Some(Switch(false)),
             init: path("i.safetensors"),
             save: path("s.safetensors"),
             save_best: path("b.safetensors"),

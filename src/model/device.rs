@@ -3,6 +3,8 @@
 use crate::error::{Error, Result};
 pub use crate::settings::Backend;
 use burn::tensor::Device;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// A ready device and what to call it on screen.
@@ -46,6 +48,7 @@ pub fn init(backend: Backend) -> Result<Compute> {
 }
 
 fn init_wgpu() -> Result<(Device, String, u64), String> {
+    configure_gpu_runtime(GPU_CACHE.get().and_then(Option::as_deref));
     // Vulkan drivers write to stderr while they probe (mesa: "XDG_RUNTIME_DIR is invalid");
     // the terminal belongs to our output, so silence it for the duration of the probe.
     let _quiet = gag::Gag::stderr().ok();
@@ -64,5 +67,84 @@ fn init_wgpu() -> Result<(Device, String, u64), String> {
             let first_line = first_line.lines().next().unwrap_or_default();
             Err(format!("{NO_ADAPTER}: {first_line}"))
         }
+    }
+}
+
+/// Where the GPU runtime keeps what it measured between starts, or `None` to keep nothing:
+/// set once per process, before wgpu starts ([`keep_gpu_results`]).
+static GPU_CACHE: OnceLock<Option<PathBuf>> = OnceLock::new();
+
+/// Keeps the GPU runtime's autotune results in `folder` between starts (`None`: keeps
+/// nothing, the default). Has no effect once wgpu has started.
+pub fn keep_gpu_results(folder: Option<PathBuf>) {
+    let _ = GPU_CACHE.set(folder);
+}
+
+/// The user's cache folder for this program: `$XDG_CACHE_HOME/nnfs-tui`, else
+/// `~/.cache/nnfs-tui` (`None` without either).
+pub fn user_cache_folder() -> Option<PathBuf> {
+    cache_folder(std::env::var_os("XDG_CACHE_HOME"), std::env::var_os("HOME"))
+}
+
+/// [`user_cache_folder`] from the two variables; a relative one is ignored, as XDG says.
+fn cache_folder(xdg_cache_home: Option<OsString>, home: Option<OsString>) -> Option<PathBuf> {
+    let absolute = |value: Option<OsString>| value.map(PathBuf::from).filter(|p| p.is_absolute());
+    let base =
+        absolute(xdg_cache_home).or_else(|| absolute(home).map(|home| home.join(".cache")))?;
+    Some(base.join("nnfs-tui"))
+}
+
+/// cubecl's settings before its runtime first reads them. Autotune measures every candidate
+/// kernel unless `CUBECL_AUTOTUNE_LEVEL` or a `cubecl.toml` asks for another level: the default
+/// level bounds each candidate by the device's peak throughput, which it measures first with
+/// probes of its own, on lavapipe about 9 s of the first epoch's 10 on every start (BENCHMARKS
+/// §17). Measuring every candidate also picks kernels at least as fast. What autotune finds is
+/// kept in `cache` when there is one, and nothing is written anywhere when there is not.
+fn configure_gpu_runtime(cache: Option<&Path>) {
+    use burn::cubecl::config::autotune::AutotuneLevel;
+    use burn::cubecl::config::cache::CacheConfig;
+    use burn::cubecl::config::{CubeClRuntimeConfig, RuntimeConfig};
+    use burn::cubecl::records::RecordLevel;
+    let mut config = CubeClRuntimeConfig::from_current_dir().override_from_env();
+    let asked = std::env::var_os("CUBECL_AUTOTUNE_LEVEL").is_some();
+    if !asked && matches!(config.autotune.level, AutotuneLevel::Balanced) {
+        config.autotune.level = AutotuneLevel::Full;
+    }
+    // cubecl's account of each start (what it tuned and when) would grow the folder by a
+    // session a start; nothing here reads it.
+    config.environment.records.level = RecordLevel::Off;
+    if let Some(folder) = cache {
+        config.environment.path = CacheConfig::Directory(folder.to_path_buf());
+        config.compilation.cache = true;
+    } else {
+        config.autotune.disable_cache = true;
+        config.throughput.disable_cache = true;
+        config.compilation.cache = false;
+    }
+    // `false` when the runtime has read its settings already: they are kept as they are.
+    CubeClRuntimeConfig::try_set(config);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_folder_is_xdgs_or_homes() {
+        let some = |text: &str| Some(OsString::from(text));
+        assert_eq!(
+            cache_folder(some("/c"), some("/h")),
+            Some(PathBuf::from("/c/nnfs-tui"))
+        );
+        assert_eq!(
+            cache_folder(None, some("/h")),
+            Some(PathBuf::from("/h/.cache/nnfs-tui"))
+        );
+        assert_eq!(
+            cache_folder(some("relative"), some("/h")),
+            Some(PathBuf::from("/h/.cache/nnfs-tui"))
+        );
+        assert_eq!(cache_folder(some(""), None), None);
+        assert_eq!(cache_folder(None, some("h")), None);
     }
 }

@@ -99,6 +99,7 @@ layer! {
     dynamics: Switch,
     pause_on_event: Switch,
     mouse: Switch,
+    gpu_cache: Switch,
     init: FilePath,
     save: FilePath,
     save_best: FilePath,
@@ -259,6 +260,9 @@ pub struct Session {
     pub pause_on_event: bool,
     /// The dashboard captures the mouse (`--no-mouse` leaves it to the terminal).
     pub mouse: bool,
+    /// A GPU's autotune results are kept in the user's cache folder between starts
+    /// (`--no-gpu-cache` keeps nothing).
+    pub gpu_cache: bool,
     /// Where a headless run writes its final coefficients, those of its best validation epoch,
     /// and its history.
     pub save: Option<PathBuf>,
@@ -419,6 +423,7 @@ pub fn resolve(flags: Layer, file: Option<(Layer, &str)>) -> Result<Session, Str
         dynamics: on(layer.dynamics),
         pause_on_event: on(layer.pause_on_event),
         mouse: layer.mouse.is_none_or(|on| on.0),
+        gpu_cache: layer.gpu_cache.is_none_or(|on| on.0),
         save: layer.save.map(|path| path.0),
         save_best: layer.save_best.map(|path| path.0),
         history: layer.history.map(|path| path.0),
