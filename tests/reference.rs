@@ -140,6 +140,59 @@ fn text_output_is_the_tutorials_line() {
     assert_eq!(lines.next(), None);
 }
 
+/// A full batch wider than one wgpu buffer: 40,000 training rows × 1,024 units is 164 MB in
+/// one tensor, and lavapipe takes 134 MB in a buffer, so the passes go in chunks of rows with
+/// the gradients summed (the same step); the losses are the CPU's, which takes them whole.
+#[test]
+fn wgpu_takes_a_full_batch_past_its_buffer_limit_in_chunks() {
+    let args = |backend: &'static str| {
+        [
+            "--headless",
+            "--format",
+            "jsonl",
+            "--dataset",
+            "circle",
+            "--points",
+            "50000",
+            "--hidden",
+            "1024",
+            "--epochs",
+            "2",
+            "--no-gpu-cache",
+            "--backend",
+            backend,
+        ]
+    };
+    let wgpu = nnfs(&args("wgpu"));
+    if !wgpu_available(&wgpu) {
+        return;
+    }
+    assert!(wgpu.status.success(), "{}", stderr(&wgpu));
+    let cpu = nnfs(&args("cpu"));
+    let losses = |output: &std::process::Output| -> Vec<(f64, f64)> {
+        stdout(output)
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|l| l.get("train_loss").is_some())
+            .map(|l| {
+                (
+                    l["train_loss"].as_f64().unwrap(),
+                    l["valid_loss"].as_f64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (gpu, cpu) = (losses(&wgpu), losses(&cpu));
+    assert_eq!(gpu.len(), 2, "{}", stderr(&wgpu));
+    assert_eq!(cpu.len(), 2);
+    for ((gt, gv), (ct, cv)) in gpu.iter().zip(&cpu) {
+        assert!(
+            (gt - ct).abs() < 1e-4 && (gv - cv).abs() < 1e-4,
+            "wgpu {gpu:?}, cpu {cpu:?}"
+        );
+    }
+}
+
 /// More training rows than one wgpu reduction along an axis gets right (65,532), and more
 /// than fit whole chunks of a split product (72,000 rows: a remainder): the training loss and
 /// accuracy are the CPU's (the loss was a fraction of it).

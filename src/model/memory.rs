@@ -35,6 +35,9 @@ pub struct Shape {
     pub fused: bool,
     /// Rows per pass when passes go in chunks (`model::run::Run::chunk`).
     pub chunk: Option<usize>,
+    /// Whether the run ends with a forward pass over every training row (a headless run's
+    /// summary: `final_train_loss`), which a mini-batch's step does not bound.
+    pub train_pass: bool,
 }
 
 impl Shape {
@@ -44,7 +47,11 @@ impl Shape {
         let step = self
             .batch_size
             .map_or(self.train_rows, |b| b.min(self.train_rows));
-        let pass = step.max(self.valid_rows).max(self.test_rows);
+        let whole_train = if self.train_pass { self.train_rows } else { 0 };
+        let pass = step
+            .max(self.valid_rows)
+            .max(self.test_rows)
+            .max(whole_train);
         self.chunk.map_or(pass, |chunk| pass.min(chunk))
     }
 
@@ -190,8 +197,9 @@ impl Room {
     }
 }
 
-/// Whether a run of `settings` fits as [`check`] says, taking its passes in chunks where
-/// they would not fit whole ([`Room::fit`]): the rows per chunk, if it needs them.
+/// Whether a headless run of `settings` fits as [`check`] says, its summary's pass over
+/// every training row included, taking its passes in chunks where they would not fit whole
+/// ([`Room::fit`]): the rows per chunk, if it needs them.
 pub fn fit(
     settings: &RunSettings,
     splits: &Splits,
@@ -199,7 +207,10 @@ pub fn fit(
     compute: &Compute,
 ) -> Result<Option<usize>, String> {
     let (shape, room) = shape_and_room(settings, splits, hidden, compute, 1);
-    room.fit(&shape)
+    room.fit(&Shape {
+        train_pass: true,
+        ..shape
+    })
 }
 
 /// Whether a run of `settings` (its batch size) through hidden layers of `hidden` units on
@@ -232,6 +243,7 @@ fn shape_and_room(
         batch_size: settings.batch_size.map(Count::get),
         fused: compute.backend == Backend::Cpu,
         chunk: None,
+        train_pass: false,
     };
     let room = Room {
         available: available(),
@@ -301,6 +313,7 @@ mod tests {
             batch_size: None,
             fused: false,
             chunk: None,
+            train_pass: false,
         }
     }
 
@@ -429,6 +442,30 @@ mod tests {
         );
         assert!(message.contains("--batch-size"), "{message}");
         assert!(room.check(&spiral(100_000, &[256])).is_ok());
+    }
+
+    /// A mini-batch's step fits a buffer, but the headless summary's pass over every training
+    /// row does not: it goes in chunks (on a GPU this pass had failed after the last epoch,
+    /// "the bytes were never written").
+    #[test]
+    fn the_summarys_pass_over_the_training_rows_fits_too() {
+        let room = Room {
+            available: None,
+            max_buffer: Some(128 << 20),
+            backend: Backend::Wgpu,
+            copies: 1,
+        };
+        let batched = Shape {
+            batch_size: Some(32_000),
+            ..spiral(80_000, &[1024])
+        };
+        assert_eq!(room.fit(&batched), Ok(None), "the dashboard's passes");
+        let headless = Shape {
+            train_pass: true,
+            ..batched
+        };
+        assert!(room.check(&headless).is_err());
+        assert_eq!(room.fit(&headless), Ok(Some(32_768)));
     }
 
     #[test]
