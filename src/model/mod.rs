@@ -15,6 +15,7 @@ pub mod fused;
 pub mod inspect;
 pub mod keep;
 pub mod memory;
+mod narrow;
 pub mod network;
 pub mod plane;
 pub mod race;
