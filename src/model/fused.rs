@@ -352,41 +352,41 @@ impl Layer {
         let count = grad.len();
         let size = count * self.width;
         let sums = self.sums(start, count, &mut scratch.sums);
-        let mut fresh = Vec::new();
-        // A narrow layer's reused buffer: its padding is never written, so it stays zero.
-        let sums_grad = match self.padded {
-            Some(_) => &mut scratch.sums_grad,
-            None => &mut fresh,
+        let is_narrow = self.padded.is_some();
+        // A narrow layer's gradient goes in the thread's buffer (its padding is never written,
+        // so it stays zero); a wide layer's in a new one that becomes gemm's operand.
+        let mut sums_grad = if is_narrow {
+            std::mem::take(&mut scratch.sums_grad)
+        } else {
+            Vec::new()
         };
         if sums_grad.len() < size {
             sums_grad.resize(size, 0.0);
         }
-        let sums_grad = &mut sums_grad[..size];
         let pass = BackwardPass {
             sums: sums.values(),
             width: self.width,
             v_out: &self.v_values,
             grad,
             v,
-            sums_grad,
+            sums_grad: &mut sums_grad[..size],
         };
         with_activation(self.activation, pass);
-        if self.padded.is_some() {
+        let sums_grad = if is_narrow {
             let x_rows = self.x_rows(start, count);
-            narrow::weight_gradient(x_rows, self.inputs, sums_grad, self.width, w);
-        }
-        let sums_grad = match self.padded {
-            Some(_) if x.is_none() => return,
-            Some(_) => sums_grad.to_vec(),
-            None => fresh,
-        };
-        let sums_grad =
-            FloatTensor::<Flex>::from_data(TensorData::new(sums_grad, [count, self.width]));
-        if self.padded.is_none() {
+            narrow::weight_gradient(x_rows, self.inputs, &sums_grad[..size], self.width, w);
+            let tensor = x.is_some().then(|| sums_grad[..size].to_vec());
+            scratch.sums_grad = sums_grad;
+            let Some(tensor) = tensor else { return };
+            FloatTensor::<Flex>::from_data(TensorData::new(tensor, [count, self.width]))
+        } else {
+            let sums_grad =
+                FloatTensor::<Flex>::from_data(TensorData::new(sums_grad, [count, self.width]));
             let x_block = self.x.narrow(0, start, count);
             let w_part = Flex::float_matmul(x_block.transpose(0, 1), sums_grad.clone());
             add(w, floats(&w_part.to_contiguous()));
-        }
+            sums_grad
+        };
         if let Some(x) = x {
             let x_part = Flex::float_matmul(sums_grad, self.w.transpose(0, 1)).to_contiguous();
             x.extend_from_slice(floats(&x_part));
