@@ -120,46 +120,51 @@ impl WithSimd for Sums<'_> {
     }
 }
 
-/// [`Sums`] with `C` vectors a row, `R` rows at a time (then one at a time for the rest).
+/// [`Sums`] with `C` vectors a row, `R` rows at a time, then one at a time for the rest.
 #[inline(always)]
 fn sums_in<S: Simd, const C: usize, const R: usize>(simd: S, op: Sums<'_>) {
     let Sums {
         x, inputs, w, out, ..
     } = op;
     let (w, _) = S::as_simd_f32s(w);
-    let (out, _) = S::as_mut_simd_f32s(out);
-    let zero = simd.splat_f32s(0.0);
-    let mut rows = x.chunks_exact(inputs * R).zip(out.chunks_exact_mut(C * R));
     let w = w.get(..inputs * C).unwrap_or(&[]);
-    for (x, out) in &mut rows {
-        // Each row's own slice, `inputs` long, so indexing by the input needs no checks.
-        let x: [&[f32]; R] = core::array::from_fn(|row| &x[row * inputs..][..inputs]);
-        let mut sums = [[zero; C]; R];
-        for (input, w) in w.chunks_exact(C).enumerate().take(inputs) {
-            for (sums, x) in sums.iter_mut().zip(x) {
-                let value = simd.splat_f32s(x[input]);
-                for (sum, &w) in sums.iter_mut().zip(w) {
-                    *sum = simd.mul_add_e_f32s(value, w, *sum);
-                }
-            }
-        }
-        for (out, sums) in out.chunks_exact_mut(C).zip(&sums) {
-            out.copy_from_slice(sums);
-        }
+    let (out, _) = S::as_mut_simd_f32s(out);
+    let whole = x.len() / inputs / R * R;
+    let (x, x_rest) = x.split_at(whole * inputs);
+    let (out, out_rest) = out.split_at_mut(whole * C);
+    for (x, out) in x.chunks_exact(inputs * R).zip(out.chunks_exact_mut(C * R)) {
+        sums_rows::<S, C, R>(simd, x, inputs, w, out);
     }
-    let rest = x.len() / inputs / R * R;
-    for (x, out) in x[rest * inputs..]
+    for (x, out) in x_rest
         .chunks_exact(inputs)
-        .zip(out[rest * C..].chunks_exact_mut(C))
+        .zip(out_rest.chunks_exact_mut(C))
     {
-        let mut sums = [zero; C];
-        for (&value, w) in x.iter().zip(w.chunks_exact(C)) {
-            let value = simd.splat_f32s(value);
+        sums_rows::<S, C, 1>(simd, x, inputs, w, out);
+    }
+}
+
+/// The sums of `R` rows of `x` into `out` (`R × C` vectors).
+#[inline(always)]
+fn sums_rows<S: Simd, const C: usize, const R: usize>(
+    simd: S,
+    x: &[f32],
+    inputs: usize,
+    w: &[S::f32s],
+    out: &mut [S::f32s],
+) {
+    // Each row's own slice, `inputs` long, so indexing by the input needs no checks.
+    let x: [&[f32]; R] = core::array::from_fn(|row| &x[row * inputs..][..inputs]);
+    let mut sums = [[simd.splat_f32s(0.0); C]; R];
+    for (input, w) in w.chunks_exact(C).enumerate().take(inputs) {
+        for (sums, x) in sums.iter_mut().zip(x) {
+            let value = simd.splat_f32s(x[input]);
             for (sum, &w) in sums.iter_mut().zip(w) {
                 *sum = simd.mul_add_e_f32s(value, w, *sum);
             }
         }
-        out.copy_from_slice(&sums);
+    }
+    for (out, sums) in out.chunks_exact_mut(C).zip(&sums) {
+        out.copy_from_slice(sums);
     }
 }
 
