@@ -8,7 +8,10 @@
 
 mod common;
 
-use common::{NO_ADAPTER, fixture, make_fifo, nnfs, nnfs_bounded, nnfs_with_env, stderr, stdout};
+use common::{
+    NO_ADAPTER, fixture, make_fifo, nnfs, nnfs_bounded, nnfs_with_env,
+    nnfs_with_env_within_a_minute, stderr, stdout,
+};
 use std::path::{Path, PathBuf};
 
 /// Runs headless with `args` and returns the single error line.
@@ -501,6 +504,29 @@ fn wgpu_without_an_adapter_says_so_in_one_line() {
     let output = nnfs_with_env(&["--headless", "--backend", "wgpu"], &env);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert_eq!(stderr(&output), format!("error: {NO_ADAPTER}\n"));
+}
+
+/// Without a Vulkan driver wgpu would fall back to OpenGL (Mesa's llvmpipe, where there is
+/// one), whose backend deadlocks under the GPU runtime and leaves the run waiting for ever. The
+/// run must end at once with the one line that says what to install.
+#[test]
+fn wgpu_without_vulkan_says_so_instead_of_taking_opengl() {
+    // The Vulkan loader reads its drivers' list from these; a file that is not there leaves it
+    // none.
+    let none = "/nonexistent/vulkan-driver.json";
+    let env = [("VK_DRIVER_FILES", none), ("VK_ICD_FILENAMES", none)];
+    let args = [
+        "--headless",
+        "--backend",
+        "wgpu",
+        "--epochs",
+        "2",
+        "--no-gpu-cache",
+    ];
+    let output = nnfs_with_env_within_a_minute(&args, &env);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(stderr(&output), format!("error: {NO_ADAPTER}\n"));
+    assert_eq!(stdout(&output), "");
 }
 
 /// A sweep that would not fit in memory is refused before it allocates: one line with the

@@ -3,6 +3,7 @@
 use crate::error::{Error, Result};
 pub use crate::settings::Backend;
 use burn::tensor::Device;
+use burn::tensor::wgpu::{WgpuBackend, WgpuInitError};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -47,27 +48,41 @@ pub fn init(backend: Backend) -> Result<Compute> {
     }
 }
 
+/// The graphics APIs wgpu may run on here, best first. Never OpenGL: on a machine whose only
+/// adapter is an OpenGL one (Mesa's llvmpipe without a Vulkan driver), wgpu's GLES backend
+/// deadlocks under the GPU runtime's threads ("Could not lock adapter context") and the run
+/// waits for ever, where a clear "install a Vulkan driver" ends it at once. wgpu's own choice
+/// (`Auto`) would take OpenGL there.
+const GRAPHICS_APIS: &[WgpuBackend] = if cfg!(target_os = "macos") {
+    &[WgpuBackend::Metal]
+} else if cfg!(windows) {
+    &[WgpuBackend::Vulkan, WgpuBackend::Dx12]
+} else {
+    &[WgpuBackend::Vulkan]
+};
+
 fn init_wgpu() -> Result<(Device, String, u64), String> {
     configure_gpu_runtime(GPU_CACHE.get().and_then(Option::as_deref));
     // Vulkan drivers write to stderr while they probe (mesa: "XDG_RUNTIME_DIR is invalid");
     // the terminal belongs to our output, so silence it for the duration of the probe.
     let _quiet = gag::Gag::stderr().ok();
-    match Device::wgpu_options().init_with_setup() {
-        Ok((device, setup)) => {
-            let limits = setup.device.limits();
-            let binding = limits.max_storage_buffer_binding_size;
-            let max_buffer = limits.max_buffer_size.min(binding);
-            Ok((device, setup.adapter.get_info().name, max_buffer))
-        }
-        Err(burn::tensor::wgpu::WgpuInitError::AdapterUnavailable { .. }) => {
-            Err(NO_ADAPTER.to_string())
-        }
-        Err(other) => {
-            let first_line = other.to_string();
-            let first_line = first_line.lines().next().unwrap_or_default();
-            Err(format!("{NO_ADAPTER}: {first_line}"))
+    for &api in GRAPHICS_APIS {
+        match Device::wgpu_options().graphics_api(api).init_with_setup() {
+            Ok((device, setup)) => {
+                let limits = setup.device.limits();
+                let binding = limits.max_storage_buffer_binding_size;
+                let max_buffer = limits.max_buffer_size.min(binding);
+                return Ok((device, setup.adapter.get_info().name, max_buffer));
+            }
+            Err(WgpuInitError::AdapterUnavailable { .. }) => {}
+            Err(other) => {
+                let first_line = other.to_string();
+                let first_line = first_line.lines().next().unwrap_or_default();
+                return Err(format!("{NO_ADAPTER}: {first_line}"));
+            }
         }
     }
+    Err(NO_ADAPTER.to_string())
 }
 
 /// Where the GPU runtime keeps what it measured between starts, or `None` to keep nothing:

@@ -65,7 +65,19 @@ pub fn nnfs_bounded(args: &[&str]) -> Output {
     command
         .args(["-c", &format!("ulimit -v {BOUNDED_KB}; exec \"$0\" \"$@\"")])
         .arg(env!("CARGO_BIN_EXE_nnfs-tui"))
-        .args(args)
+        .args(args);
+    within_a_minute(command, args)
+}
+
+/// Runs the binary with `env` added, failing the test if it has not ended within a minute.
+pub fn nnfs_with_env_within_a_minute(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_nnfs-tui"));
+    command.args(args).envs(env.iter().copied());
+    within_a_minute(command, args)
+}
+
+fn within_a_minute(mut command: Command, args: &[&str]) -> Output {
+    command
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
