@@ -181,10 +181,11 @@ struct Found {
 /// One call's operands, contiguous.
 struct Layer {
     x: FloatTensor<Flex>,
-    /// `w`, or for a narrow layer `w` padded to `width` (the x gradient's product).
+    /// `w`, or for a narrow layer `w` with each row padded to `width` ([`narrow::pad`]), as
+    /// [`narrow`]'s kernels and the x gradient's product take it.
     w: FloatTensor<Flex>,
-    /// A narrow layer's padded `w` ([`narrow::pad`]), for [`narrow`]'s kernels.
-    padded: Option<Vec<f32>>,
+    /// Whether the layer's products are [`narrow`]'s kernels rather than gemm.
+    narrow: bool,
     /// `v`'s values (`[units, 1]`).
     v_values: Vec<f32>,
     inputs: usize,
@@ -219,18 +220,18 @@ impl Layer {
     ) -> Self {
         let [inputs, units] = dims(w);
         let w = w.to_contiguous();
-        let (w, padded, width) = match narrow::width(units) {
+        let (w, is_narrow, width) = match narrow::width(units) {
             Some(width) => {
                 let padded = narrow::pad(floats(&w), units, width);
-                let tensor = TensorData::new(padded.clone(), [inputs, width]);
-                (FloatTensor::<Flex>::from_data(tensor), Some(padded), width)
+                let tensor = TensorData::new(padded, [inputs, width]);
+                (FloatTensor::<Flex>::from_data(tensor), true, width)
             }
-            None => (w, None, units),
+            None => (w, false, units),
         };
         Layer {
             x: x.to_contiguous(),
             w,
-            padded,
+            narrow: is_narrow,
             v_values: floats(&v.to_contiguous()).to_vec(),
             inputs,
             units,
@@ -258,10 +259,10 @@ impl Layer {
     /// The sums `x @ w` of `count` rows from `start`: `[count, width]`; a narrow layer's in
     /// `buffer`.
     fn sums<'a>(&self, start: usize, count: usize, buffer: &'a mut Vec<f32>) -> Sums<'a> {
-        let Some(padded) = &self.padded else {
+        if !self.narrow {
             let x = self.x.narrow(0, start, count);
             return Sums::Gemm(Flex::float_matmul(x, self.w.clone()).to_contiguous());
-        };
+        }
         let size = count * self.width;
         if buffer.len() < size {
             buffer.resize(size, 0.0);
@@ -270,7 +271,7 @@ impl Layer {
         narrow::sums(
             self.x_rows(start, count),
             self.inputs,
-            padded,
+            floats(&self.w),
             self.width,
             sums,
         );
@@ -352,10 +353,9 @@ impl Layer {
         let count = grad.len();
         let size = count * self.width;
         let sums = self.sums(start, count, &mut scratch.sums);
-        let is_narrow = self.padded.is_some();
         // A narrow layer's gradient goes in the thread's buffer (its padding is never written,
         // so it stays zero); a wide layer's in a new one that becomes gemm's operand.
-        let mut sums_grad = if is_narrow {
+        let mut sums_grad = if self.narrow {
             std::mem::take(&mut scratch.sums_grad)
         } else {
             Vec::new()
@@ -372,7 +372,7 @@ impl Layer {
             sums_grad: &mut sums_grad[..size],
         };
         with_activation(self.activation, pass);
-        let sums_grad = if is_narrow {
+        let sums_grad = if self.narrow {
             let x_rows = self.x_rows(start, count);
             narrow::weight_gradient(x_rows, self.inputs, &sums_grad[..size], self.width, w);
             let tensor = x.is_some().then(|| sums_grad[..size].to_vec());
