@@ -1,14 +1,22 @@
-//! The last hidden layer and the output's product as one op on the CPU: `act(x @ W) @ v`.
+//! The last hidden layer and the output unit as one op on the CPU: `sigmoid(act(x @ W) @ v + b)`.
 //!
 //! Unfused, `calc_preds` writes the layer's `rows × units` sums, its activations, and in the
 //! backward pass their gradient and the activation's mask, each a full pass over memory (at
 //! 100,000 rows × 256 units, 102 MB a pass) with burn-flex's elementwise ops on one thread.
 //! Here the rows go in blocks (of [`BLOCK_FLOATS`] sums) on rayon's threads: each block's sums
-//! are made with burn-flex's own product (gemm), activated and multiplied by `v` while they are
-//! in cache, and the backward pass makes them again block by block instead of keeping them.
-//! Only `x`, the weights and the `rows × 1` result cross memory. A narrow layer (up to 64
-//! units) makes its products with [`narrow`]'s SIMD kernels instead of gemm, and every layer's
-//! passes over its sums are compiled for the CPU's widest vectors.
+//! are made with burn-flex's own product (gemm), activated, multiplied by `v`, offset by `b`
+//! and squashed by the sigmoid while they are in cache, and the backward pass makes them again
+//! block by block instead of keeping them. Only `x`, the weights and the `rows × 1` predictions
+//! cross memory. A narrow layer (up to 64 units) makes its products with [`narrow`]'s SIMD
+//! kernels instead of gemm, and every layer's passes over its sums are compiled for the CPU's
+//! widest vectors.
+//!
+//! The output's bias and sigmoid are computed as burn-flex computes them (the same formula,
+//! the same order), so the predictions and the weights' gradients equal those of the op
+//! followed by burn's `+ b` and `sigmoid` to the last bit, and the bias's gradient, a sum over
+//! the rows, to f32's rounding. Folded in, they cost no passes of their own over the
+//! `rows × 1` tensors, and the sigmoid's backward reads the kept predictions instead of
+//! computing every `exp` again.
 //!
 //! The op is a burn backend extension: its own forward on Flex and its own backward for
 //! `Autodiff<Flex>`, so `loss.backward()` and `w.grad(&grads)` work as for burn's ops. On a GPU
@@ -29,7 +37,7 @@ use burn::backend::autodiff::Autodiff;
 use burn::backend::autodiff::checkpoint::{base::Checkpointer, strategy::CheckpointStrategy};
 use burn::backend::autodiff::grads::Gradients;
 use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
-use burn::backend::ops::FloatTensorOps;
+use burn::backend::ops::{ActivationOps, FloatTensorOps};
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Backend, Dispatch, Flex, backend_extension};
 use burn::tensor::{DType, Device, Tensor, TensorData};
@@ -58,43 +66,54 @@ pub fn groups(inputs: usize, units: usize) -> usize {
 /// to 8.94 and at 10,000 × 20 → 256 5.0–5.2 ms to 8.1–8.9 (`BENCHMARKS.md` §15).
 pub const MIN_SUMS: usize = 1 << 20;
 
-/// An op with its own forward and backward: `act(x @ w) @ v`, `[rows, 1]`.
+/// An op with its own forward and backward: `sigmoid(act(x @ w) @ v + b)`, `[rows, 1]`.
 #[backend_extension(Autodiff, Flex)]
-pub trait HiddenOutOps: Backend {
-    /// The last hidden layer's activations multiplied by the output weights.
-    fn hidden_out(
+pub trait HiddenPredsOps: Backend {
+    /// The predictions from the last hidden layer's input: that layer, the output weights and
+    /// bias (`[1, 1]`), and the sigmoid.
+    fn hidden_preds(
         x: FloatTensor<Self>,
         w: FloatTensor<Self>,
         v: FloatTensor<Self>,
+        b: FloatTensor<Self>,
         activation: Activation,
     ) -> FloatTensor<Self>;
 }
 
-/// `activation(x @ w) @ v`, fused where [`applies`].
-pub fn hidden_out(x: Tensor<2>, w: Tensor<2>, v: Tensor<2>, activation: Activation) -> Tensor<2> {
-    Tensor::from_dispatch(<Dispatch as HiddenOutOps>::hidden_out(
+/// `sigmoid(activation(x @ w) @ v + b)`, fused where [`applies`].
+pub fn hidden_preds(
+    x: Tensor<2>,
+    w: Tensor<2>,
+    v: Tensor<2>,
+    b: Tensor<2>,
+    activation: Activation,
+) -> Tensor<2> {
+    Tensor::from_dispatch(<Dispatch as HiddenPredsOps>::hidden_preds(
         x.into_dispatch(),
         w.into_dispatch(),
         v.into_dispatch(),
+        b.into_dispatch(),
         activation,
     ))
 }
 
-/// Whether [`hidden_out`] runs for `x @ w`: on the CPU, in f32, with [`MIN_SUMS`] or more.
+/// Whether [`hidden_preds`] runs for `x @ w`: on the CPU, in f32, with [`MIN_SUMS`] or more.
 pub fn applies(x: &Tensor<2>, w: &Tensor<2>) -> bool {
     x.device().inner() == Device::flex()
         && x.dtype() == DType::F32
         && x.dims()[0].saturating_mul(w.dims()[1]) >= MIN_SUMS
 }
 
-impl HiddenOutOps for Flex {
-    fn hidden_out(
+impl HiddenPredsOps for Flex {
+    fn hidden_preds(
         x: FloatTensor<Self>,
         w: FloatTensor<Self>,
         v: FloatTensor<Self>,
+        b: FloatTensor<Self>,
         activation: Activation,
     ) -> FloatTensor<Self> {
         let layer = Layer::new(&x, &w, &v, activation);
+        let bias = floats(&b.to_contiguous()).first().copied().unwrap_or(0.0);
         let rows = layer.rows();
         let mut out = vec![0.0f32; rows];
         let block_rows = layer.block_rows();
@@ -106,36 +125,54 @@ impl HiddenOutOps for Flex {
                     sums: sums.values(),
                     width: layer.width,
                     v: &layer.v_values,
-                    out,
+                    out: &mut *out,
                 };
                 with_activation(activation, pass);
+                for logit in out {
+                    *logit = sigmoid(*logit + bias);
+                }
             },
         );
         FloatTensor::<Flex>::from_data(TensorData::new(out, [rows, 1]))
     }
 }
 
-impl<C: CheckpointStrategy> HiddenOutOps for Autodiff<Flex, C> {
-    fn hidden_out(
+/// burn-flex's sigmoid, as `burn::tensor::activation::sigmoid` takes it on the CPU: the same
+/// value to the last bit, from either side of 0 without overflow.
+#[inline]
+fn sigmoid(z: f32) -> f32 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+impl<C: CheckpointStrategy> HiddenPredsOps for Autodiff<Flex, C> {
+    fn hidden_preds(
         x: FloatTensor<Self>,
         w: FloatTensor<Self>,
         v: FloatTensor<Self>,
+        b: FloatTensor<Self>,
         activation: Activation,
     ) -> FloatTensor<Self> {
-        match HiddenOutBackward
-            .prepare::<C>([x.node(), w.node(), v.node()])
+        match HiddenPredsBackward
+            .prepare::<C>([x.node(), w.node(), v.node(), b.node()])
             .compute_bound()
             .stateful()
         {
             OpsKind::Tracked(prep) => {
                 let (x, w, v) = (x.into_primitive(), w.into_primitive(), v.into_primitive());
-                let out = Flex::hidden_out(x.clone(), w.clone(), v.clone(), activation);
-                prep.finish((x, w, v, activation), out)
+                let b = b.into_primitive();
+                let preds = Flex::hidden_preds(x.clone(), w.clone(), v.clone(), b, activation);
+                prep.finish((x, w, v, activation, preds.clone()), preds)
             }
-            OpsKind::UnTracked(prep) => prep.finish(Flex::hidden_out(
+            OpsKind::UnTracked(prep) => prep.finish(Flex::hidden_preds(
                 x.into_primitive(),
                 w.into_primitive(),
                 v.into_primitive(),
+                b.into_primitive(),
                 activation,
             )),
         }
@@ -143,22 +180,31 @@ impl<C: CheckpointStrategy> HiddenOutOps for Autodiff<Flex, C> {
 }
 
 #[derive(Debug)]
-struct HiddenOutBackward;
+struct HiddenPredsBackward;
 
-impl Backward<Flex, 3> for HiddenOutBackward {
+impl Backward<Flex, 4> for HiddenPredsBackward {
+    /// `x`, `w`, `v`, the activation, and the predictions the sigmoid's slope is read from.
     type State = (
         FloatTensor<Flex>,
         FloatTensor<Flex>,
         FloatTensor<Flex>,
         Activation,
+        FloatTensor<Flex>,
     );
 
-    fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _: &mut Checkpointer) {
-        let [node_x, node_w, node_v] = ops.parents;
+    fn backward(self, ops: Ops<Self::State, 4>, grads: &mut Gradients, _: &mut Checkpointer) {
+        let [node_x, node_w, node_v, node_b] = ops.parents;
         let grad = grads.consume::<Flex>(&ops.node);
-        let (x, w, v, activation) = ops.state;
+        let (x, w, v, activation, preds) = ops.state;
+        // The sigmoid's backward as burn's autodiff takes it on Flex: the slope `p·(1 − p)`
+        // from the predictions. The bias's gradient is the rows' sum, in f64 ([`total`]).
+        let logits_grad = Flex::sigmoid_backward(preds, grad).to_contiguous();
+        if let Some(node) = node_b {
+            let sum = TensorData::new(vec![total(floats(&logits_grad))], [1, 1]);
+            grads.register::<Flex>(node.id, FloatTensor::<Flex>::from_data(sum));
+        }
         let layer = Layer::new(&x, &w, &v, activation);
-        let found = layer.gradients(floats(&grad.to_contiguous()), node_x.is_some());
+        let found = layer.gradients(floats(&logits_grad), node_x.is_some());
         if let Some(node) = node_x {
             grads.register::<Flex>(node.id, found.x);
         }
@@ -411,6 +457,25 @@ fn floats(t: &FloatTensor<Flex>) -> &[f32] {
     t.as_slice::<f32>().unwrap_or(&[])
 }
 
+/// The sum of `values`, in f64 and in [`LANES`] running sums: vectorised, in a fixed order,
+/// and as exact as f32 can hold it. burn-flex's `sum_dim` over a `[rows, 1]` column (what the
+/// unfused `+ b`'s backward takes) took 4 % of a 100,000 × 20 → 20 epoch.
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "the f64 sum is rounded once, to the gradient's f32"
+)]
+fn total(values: &[f32]) -> f32 {
+    let mut lanes = [0.0f64; LANES];
+    let chunks = values.chunks_exact(LANES);
+    let tail: f64 = chunks.remainder().iter().map(|&v| f64::from(v)).sum();
+    for chunk in chunks {
+        for (lane, &v) in lanes.iter_mut().zip(chunk) {
+            *lane += f64::from(v);
+        }
+    }
+    (lanes.iter().sum::<f64>() + tail) as f32
+}
+
 fn add(sum: &mut [f32], part: &[f32]) {
     for (s, p) in sum.iter_mut().zip(part) {
         *s += p;
@@ -570,7 +635,7 @@ mod tests {
         }
     }
 
-    /// The op and its gradients equal the plain ops' (forward, `x`, `w`, `v`), for every
+    /// The op and its gradients equal the plain ops' (forward, `x`, `w`, `v`, `b`), for every
     /// activation, narrow layers (the SIMD kernels) and wide (gemm), with rows that fill some
     /// blocks and part of another and more blocks than groups, and `x` tracked as a deeper
     /// layer's is.
@@ -593,14 +658,22 @@ mod tests {
                 let x = leaf(rows, features, 1);
                 let hidden = leaf(features, units, 2);
                 let output = leaf(units, 1, 3);
+                let bias = leaf(1, 1, 5);
                 let weights = leaf(rows, 1, 4).detach();
-                let fused = hidden_out(x.clone(), hidden.clone(), output.clone(), activation);
+                let fused = hidden_preds(
+                    x.clone(),
+                    hidden.clone(),
+                    output.clone(),
+                    bias.clone(),
+                    activation,
+                );
                 let fused_grads = (fused.clone() * weights.clone()).sum().backward();
                 let plain_leaves =
-                    [&x, &hidden, &output].map(|t| t.clone().detach().require_grad());
-                let [plain_x, plain_w, plain_v] = plain_leaves.clone();
-                let plain = network::activate(activation, plain_x.matmul(plain_w)).matmul(plain_v);
-                let plain_grads = (plain.clone() * weights).sum().backward();
+                    [&x, &hidden, &output, &bias].map(|t| t.clone().detach().require_grad());
+                let [plain_x, plain_w, plain_v, plain_b] = plain_leaves.clone();
+                let sums = network::activate(activation, plain_x.matmul(plain_w)).matmul(plain_v);
+                let plain = burn::tensor::activation::sigmoid(sums + plain_b);
+                let plain_grads = (plain.clone() * weights.clone()).sum().backward();
                 let what = format!("{activation} {rows}×{features}→{units}");
                 close(&fused, &plain, rows, &format!("{what} forward"));
                 let leaves = [("x", &x), ("w", &hidden), ("v", &output)];
@@ -609,6 +682,21 @@ mod tests {
                     let want = Tensor::from_inner(plain_leaf.grad(&plain_grads).unwrap());
                     close(&got, &want, rows, &format!("{what} ∂{name}"));
                 }
+                // The bias's gradient: the rows' terms `g·p·(1 − p)` (f32, as burn's sigmoid
+                // backward makes them) summed as exactly as f32 holds it. burn's own sum, in
+                // f32 over the rows, is further from that than the op's.
+                let host = |t: Tensor<2>| t.into_data().try_into_vec::<f32>().unwrap();
+                let exact: f64 = host(weights)
+                    .iter()
+                    .zip(host(fused))
+                    .map(|(&g, p)| f64::from(g * p * (1.0 - p)))
+                    .sum();
+                let got = host(Tensor::from_inner(bias.grad(&fused_grads).unwrap()))[0];
+                let error = (f64::from(got) - exact).abs();
+                assert!(
+                    error <= 1e-6 * exact.abs().max(1.0),
+                    "{what} ∂b: {got} vs {exact}"
+                );
             }
         }
     }

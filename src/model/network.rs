@@ -184,16 +184,16 @@ pub(crate) fn product(x: Tensor<2>, w: Tensor<2>) -> Tensor<2> {
 /// The tutorial's `calc_preds`: `sigmoid(relu(x @ W_h) @ W_o + b)`, each hidden layer through
 /// its activation (the tutorial's ReLU by default).
 ///
-/// On the CPU, from a million sums up, the last hidden layer and the output's product are one
-/// op, [`fused::hidden_out`], with its own backward pass.
+/// On the CPU, from a million sums up, the last hidden layer and the output unit (its product,
+/// bias and sigmoid) are one op, [`fused::hidden_preds`], with its own backward pass.
 pub fn calc_preds(coeffs: &Coeffs, x: &Tensor<2>) -> Tensor<2> {
     let mut res = x.clone();
     let layers = coeffs.hidden.iter().zip(coeffs.design.activations.iter());
     let last = coeffs.hidden.len().saturating_sub(1);
     for (index, (layer, &activation)) in layers.enumerate() {
         if index == last && fused::applies(&res, layer) {
-            let sums = fused::hidden_out(res, layer.clone(), coeffs.output.clone(), activation);
-            return activation::sigmoid(sums + coeffs.bias.clone());
+            let (output, bias) = (coeffs.output.clone(), coeffs.bias.clone());
+            return fused::hidden_preds(res, layer.clone(), output, bias, activation);
         }
         res = activate(activation, product(res, layer.clone()));
     }
