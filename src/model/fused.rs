@@ -66,6 +66,14 @@ pub fn groups(inputs: usize, units: usize) -> usize {
 /// to 8.94 and at 10,000 × 20 → 256 5.0–5.2 ms to 8.1–8.9 (`BENCHMARKS.md` §15).
 pub const MIN_SUMS: usize = 1 << 20;
 
+/// Fewest sums the op is used for in an evaluation (validation, test, the walk's forward pass):
+/// with no backward pass to make, it pays sooner. 100,000 × 20 → 20's validation (20,000 rows,
+/// 400,000 sums) took an epoch 5,197–5,799 µs fused against 5,628–6,769 plain, and 10,000 × 20
+/// → 256's (512,000) 4,537–4,809 against 4,653–5,621; at 10,000 × 20 → 20's 40,000 sums and
+/// Titanic's 3,560 there was no gain to measure, and the plain ops keep PyTorch's order
+/// (`BENCHMARKS.md` §20).
+pub const MIN_EVAL_SUMS: usize = 1 << 18;
+
 /// An op with its own forward and backward: `sigmoid(act(x @ w) @ v + b)`, `[rows, 1]`.
 #[backend_extension(Autodiff, Flex)]
 pub trait HiddenPredsOps: Backend {
@@ -97,11 +105,17 @@ pub fn hidden_preds(
     ))
 }
 
-/// Whether [`hidden_preds`] runs for `x @ w`: on the CPU, in f32, with [`MIN_SUMS`] or more.
+/// Whether [`hidden_preds`] runs for `x @ w`: on the CPU, in f32, with [`MIN_SUMS`] or more,
+/// or [`MIN_EVAL_SUMS`] for an evaluation (weights without autodiff).
 pub fn applies(x: &Tensor<2>, w: &Tensor<2>) -> bool {
+    let least = if w.is_autodiff() {
+        MIN_SUMS
+    } else {
+        MIN_EVAL_SUMS
+    };
     x.device().inner() == Device::flex()
         && x.dtype() == DType::F32
-        && x.dims()[0].saturating_mul(w.dims()[1]) >= MIN_SUMS
+        && x.dims()[0].saturating_mul(w.dims()[1]) >= least
 }
 
 impl HiddenPredsOps for Flex {
@@ -702,7 +716,8 @@ mod tests {
     }
 
     /// The tutorial's table at 20 units keeps the plain ops; at 2,048 units (the fixtures of
-    /// `tests/seeded.rs` that train through the op) it is fused; a GPU never is.
+    /// `tests/seeded.rs` that train through the op) it is fused; a GPU never is. An evaluation
+    /// is fused from a quarter of a million sums: 100,000 × 20 → 20's validation split.
     #[test]
     fn applies_from_a_million_sums_on_the_cpu() {
         let x = leaf(713, 12, 1);
@@ -710,6 +725,14 @@ mod tests {
         assert!(applies(&x, &leaf(12, 2048, 2)));
         assert!(applies(&x.clone().inner(), &leaf(12, 2048, 2).inner()));
         assert!(!applies(&leaf(713, 12, 1), &leaf(12, 1470, 2)));
+        let (valid, narrow) = (leaf(20_000, 20, 1), leaf(20, 20, 2));
+        assert!(!applies(&valid, &narrow));
+        assert!(applies(&valid.clone().inner(), &narrow.clone().inner()));
+        assert!(!applies(
+            &valid.narrow(0, 0, 13_000).inner(),
+            &narrow.inner()
+        ));
+        assert!(!applies(&x.inner(), &leaf(12, 20, 2).inner()));
     }
 
     /// The partial sums of a weight gradient side by side stay within [`PARTIALS_BYTES`], and
