@@ -4,19 +4,18 @@
 //! backward pass their gradient and the activation's mask, each a full pass over memory (at
 //! 100,000 rows × 256 units, 102 MB a pass) with burn-flex's elementwise ops on one thread.
 //! Here the rows go in blocks (of [`BLOCK_FLOATS`] sums) on rayon's threads: each block's sums
-//! are made with burn-flex's own product (gemm), activated, multiplied by `v`, offset by `b`
-//! and squashed by the sigmoid while they are in cache, and the backward pass makes them again
-//! block by block instead of keeping them. Only `x`, the weights and the `rows × 1` predictions
-//! cross memory. A narrow layer (up to 64 units) makes its products with [`narrow`]'s SIMD
-//! kernels instead of gemm, and every layer's passes over its sums are compiled for the CPU's
-//! widest vectors.
+//! are made with burn-flex's own product (gemm), activated, multiplied by `v` and offset by `b`
+//! while they are in cache, then squashed by burn-flex's sigmoid; the backward pass makes them
+//! again block by block instead of keeping them. Only `x`, the weights and the `rows × 1`
+//! predictions cross memory. A narrow layer (up to 64 units) makes its products with
+//! [`narrow`]'s SIMD kernels instead of gemm, and every layer's passes over its sums are
+//! compiled for the CPU's widest vectors.
 //!
-//! The output's bias and sigmoid are computed as burn-flex computes them (the same formula,
-//! the same order), so the predictions and the weights' gradients equal those of the op
+//! The output's bias and sigmoid are burn-flex's own (the same f32 addition, its `sigmoid`
+//! and `sigmoid_backward`), so the predictions and the weights' gradients equal those of the op
 //! followed by burn's `+ b` and `sigmoid` to the last bit, and the bias's gradient, a sum over
-//! the rows, to f32's rounding. Folded in, they cost no passes of their own over the
-//! `rows × 1` tensors, and the sigmoid's backward reads the kept predictions instead of
-//! computing every `exp` again.
+//! the rows, to f32's rounding. Inside the op they are no nodes of burn's autodiff graph: the
+//! sigmoid's backward reads the kept predictions instead of computing every `exp` again.
 //!
 //! The op is a burn backend extension: its own forward on Flex and its own backward for
 //! `Autodiff<Flex>`, so `loss.backward()` and `w.grad(&grads)` work as for burn's ops. On a GPU
@@ -143,23 +142,14 @@ impl HiddenPredsOps for Flex {
                 };
                 with_activation(activation, pass);
                 for logit in out {
-                    *logit = sigmoid(*logit + bias);
+                    *logit += bias;
                 }
             },
         );
-        FloatTensor::<Flex>::from_data(TensorData::new(out, [rows, 1]))
-    }
-}
-
-/// burn-flex's sigmoid, as `burn::tensor::activation::sigmoid` takes it on the CPU: the same
-/// value to the last bit, from either side of 0 without overflow.
-#[inline]
-fn sigmoid(z: f32) -> f32 {
-    if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
-    } else {
-        let e = z.exp();
-        e / (1.0 + e)
+        Flex::sigmoid(FloatTensor::<Flex>::from_data(TensorData::new(
+            out,
+            [rows, 1],
+        )))
     }
 }
 
