@@ -8,8 +8,9 @@
 //! while they are in cache, then squashed by burn-flex's sigmoid; the backward pass makes them
 //! again block by block instead of keeping them. Only `x`, the weights and the `rows × 1`
 //! predictions cross memory. A narrow layer (up to 64 units) makes its products with
-//! [`narrow`]'s SIMD kernels instead of gemm, and every layer's passes over its sums are
-//! compiled for the CPU's widest vectors.
+//! [`narrow`]'s SIMD kernels instead of gemm, a wider one over few inputs with those kernels
+//! side by side ([`Panel`]s), and every layer's passes over its sums are compiled for the
+//! CPU's widest vectors.
 //!
 //! The output's bias and sigmoid are burn-flex's own (the same f32 addition, its `sigmoid`
 //! and `sigmoid_backward`), so the predictions and the weights' gradients equal those of the op
@@ -42,6 +43,7 @@ use burn::backend::{Backend, Dispatch, Flex, backend_extension};
 use burn::tensor::{DType, Device, Tensor, TensorData};
 use pulp::{Simd, WithSimd};
 use rayon::prelude::*;
+use std::ops::Range;
 
 /// Sums per block (256 KB of them): a block's rows × units stay in cache, and its products
 /// are large enough for gemm (256 rows at 256 units, 3,276 at 20).
@@ -133,14 +135,16 @@ impl HiddenPredsOps for Flex {
         out.par_chunks_mut(block_rows).enumerate().for_each_init(
             Vec::new,
             |buffer, (block, out)| {
-                let sums = layer.sums(block * block_rows, out.len(), buffer);
-                let pass = Forward {
-                    sums: sums.values(),
-                    width: layer.width,
-                    v: &layer.v_values,
-                    out: &mut *out,
-                };
-                with_activation(activation, pass);
+                let count = out.len();
+                layer.each_sums(block * block_rows, count, buffer, |sums, width, units| {
+                    let pass = Forward {
+                        sums,
+                        width,
+                        v: &layer.v_values[units],
+                        out: &mut *out,
+                    };
+                    with_activation(activation, pass);
+                });
                 for logit in out {
                     *logit += bias;
                 }
@@ -231,34 +235,63 @@ struct Found {
 /// One call's operands, contiguous.
 struct Layer {
     x: FloatTensor<Flex>,
-    /// `w`, or for a narrow layer `w` with each row padded to `width` ([`narrow::pad`]), as
-    /// [`narrow`]'s kernels and the x gradient's product take it.
+    /// `w` as given: gemm's operand where the layer has no [`Panel`]s.
     w: FloatTensor<Flex>,
-    /// Whether the layer's products are [`narrow`]'s kernels rather than gemm.
-    narrow: bool,
+    /// The layer's units in panels that [`narrow`]'s kernels take, side by side: one for a
+    /// narrow layer, several of [`narrow::panel_units`] for a wide one over few inputs, none
+    /// where gemm makes the products.
+    panels: Vec<Panel>,
     /// `v`'s values (`[units, 1]`).
     v_values: Vec<f32>,
     inputs: usize,
     units: usize,
-    /// The length of a row of a block's sums: `units`, or whole vectors for a narrow layer.
-    width: usize,
     activation: Activation,
 }
 
-/// A block's sums, `[rows, width]`: gemm's, or the narrow kernels' (in a buffer that is
-/// reused from block to block: zeroing a new one cost as much as the kernel).
-enum Sums<'a> {
-    Gemm(FloatTensor<Flex>),
-    Narrow(&'a [f32]),
+/// Units `start..start + units` of a layer, made by [`narrow`]'s kernels.
+struct Panel {
+    start: usize,
+    units: usize,
+    /// The length of a row of its sums: whole vectors ([`narrow::width`]).
+    width: usize,
+    /// `w`'s columns of the panel, each row padded to `width` ([`narrow::pad`]), as the
+    /// kernels and the x gradient's product take them.
+    w: FloatTensor<Flex>,
 }
 
-impl Sums<'_> {
-    fn values(&self) -> &[f32] {
-        match self {
-            Sums::Gemm(sums) => floats(sums),
-            Sums::Narrow(sums) => sums,
-        }
-    }
+/// Most inputs of a wide layer made in [`Panel`]s: a panel's weights stay in the first-level
+/// cache (16 KB at 64 inputs × 64 units). Measured at 20 inputs: 256 units' sums over 79,872
+/// rows took 7.4 ms in four panels against gemm's 11.1 (`BENCHMARKS.md` §20).
+const PANEL_INPUTS: usize = 64;
+
+/// `w`'s (`inputs × units`) units in [`Panel`]s, or none where gemm is to make the products.
+fn panels(w: &[f32], inputs: usize, units: usize) -> Vec<Panel> {
+    let size = match narrow::width(units) {
+        Some(_) => units,
+        None if inputs <= PANEL_INPUTS && narrow::panel_units() >= 32 => narrow::panel_units(),
+        None => return Vec::new(),
+    };
+    let panel = |start: usize| {
+        let count = size.min(units - start);
+        let width = narrow::width(count)?;
+        let columns: Vec<f32> = w
+            .chunks_exact(units)
+            .flat_map(|row| &row[start..start + count])
+            .copied()
+            .collect();
+        let padded = TensorData::new(narrow::pad(&columns, count, width), [inputs, width]);
+        Some(Panel {
+            start,
+            units: count,
+            width,
+            w: FloatTensor::<Flex>::from_data(padded),
+        })
+    };
+    (0..units)
+        .step_by(size.max(1))
+        .map(panel)
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_default()
 }
 
 impl Layer {
@@ -270,22 +303,13 @@ impl Layer {
     ) -> Self {
         let [inputs, units] = dims(w);
         let w = w.to_contiguous();
-        let (w, is_narrow, width) = match narrow::width(units) {
-            Some(width) => {
-                let padded = narrow::pad(floats(&w), units, width);
-                let tensor = TensorData::new(padded, [inputs, width]);
-                (FloatTensor::<Flex>::from_data(tensor), true, width)
-            }
-            None => (w, false, units),
-        };
         Layer {
             x: x.to_contiguous(),
+            panels: panels(floats(&w), inputs, units),
             w,
-            narrow: is_narrow,
             v_values: floats(&v.to_contiguous()).to_vec(),
             inputs,
             units,
-            width,
             activation,
         }
     }
@@ -306,26 +330,41 @@ impl Layer {
             .unwrap_or(&[])
     }
 
-    /// The sums `x @ w` of `count` rows from `start`: `[count, width]`; a narrow layer's in
-    /// `buffer`.
-    fn sums<'a>(&self, start: usize, count: usize, buffer: &'a mut Vec<f32>) -> Sums<'a> {
-        if !self.narrow {
+    /// The length of a weight gradient's partial sums: each panel's `inputs × width` side by
+    /// side, or gemm's `inputs × units`.
+    fn gradient_len(&self) -> usize {
+        if self.panels.is_empty() {
+            return self.inputs * self.units;
+        }
+        self.panels.iter().map(|p| self.inputs * p.width).sum()
+    }
+
+    /// The sums `x @ w` of `count` rows from `start`, given to `then` part by part with
+    /// their row length and units: gemm's `[count, units]` whole, or each panel's
+    /// `[count, width]` in `buffer`, which is reused from block to block (zeroing a new one
+    /// cost as much as the kernel).
+    fn each_sums(
+        &self,
+        start: usize,
+        count: usize,
+        buffer: &mut Vec<f32>,
+        mut then: impl FnMut(&[f32], usize, Range<usize>),
+    ) {
+        if self.panels.is_empty() {
             let x = self.x.narrow(0, start, count);
-            return Sums::Gemm(Flex::float_matmul(x, self.w.clone()).to_contiguous());
+            let sums = Flex::float_matmul(x, self.w.clone()).to_contiguous();
+            return then(floats(&sums), self.units, 0..self.units);
         }
-        let size = count * self.width;
-        if buffer.len() < size {
-            buffer.resize(size, 0.0);
+        let x_rows = self.x_rows(start, count);
+        for panel in &self.panels {
+            let size = count * panel.width;
+            if buffer.len() < size {
+                buffer.resize(size, 0.0);
+            }
+            let sums = &mut buffer[..size];
+            narrow::sums(x_rows, self.inputs, floats(&panel.w), panel.width, sums);
+            then(sums, panel.width, panel.start..panel.start + panel.units);
         }
-        let sums = &mut buffer[..size];
-        narrow::sums(
-            self.x_rows(start, count),
-            self.inputs,
-            floats(&self.w),
-            self.width,
-            sums,
-        );
-        Sums::Narrow(sums)
     }
 
     /// The gradients for the rows' gradient `grad` (`[rows]`); `x`'s only when `with_x`.
@@ -337,7 +376,7 @@ impl Layer {
         let groups: Vec<(Vec<f32>, Vec<f32>, Vec<f32>)> = (0..blocks.div_ceil(per_group))
             .into_par_iter()
             .map_init(Scratch::default, |scratch, group| {
-                let mut w = vec![0.0f32; self.inputs * self.width];
+                let mut w = vec![0.0f32; self.gradient_len()];
                 let mut v = vec![0.0f32; self.units];
                 let mut x = Vec::new();
                 let first = group * per_group * block_rows;
@@ -356,20 +395,13 @@ impl Layer {
                 (w, v, x)
             })
             .collect();
-        let mut found_w = vec![0.0f32; self.inputs * self.width];
+        let mut found_w = vec![0.0f32; self.gradient_len()];
         let mut found_v = vec![0.0f32; self.units];
         let mut found_x = Vec::with_capacity(if with_x { rows * self.inputs } else { 0 });
         for (w, v, x) in groups {
             add(&mut found_w, &w);
             add(&mut found_v, &v);
             found_x.extend(x);
-        }
-        if self.width != self.units {
-            found_w = found_w
-                .chunks_exact(self.width)
-                .flat_map(|row| &row[..self.units])
-                .copied()
-                .collect();
         }
         let tensor = |values: Vec<f32>, shape: [usize; 2]| {
             FloatTensor::<Flex>::from_data(TensorData::new(values, shape))
@@ -383,14 +415,32 @@ impl Layer {
                     [0, self.inputs]
                 },
             ),
-            w: tensor(found_w, [self.inputs, self.units]),
+            w: tensor(self.unpanel(found_w), [self.inputs, self.units]),
             v: tensor(found_v, [self.units, 1]),
         }
     }
 
+    /// A weight gradient laid out as [`Self::gradient_len`] says, as `inputs × units`.
+    fn unpanel(&self, sums: Vec<f32>) -> Vec<f32> {
+        if self.panels.is_empty() {
+            return sums;
+        }
+        let mut w = vec![0.0f32; self.inputs * self.units];
+        let mut parts = sums.as_slice();
+        for panel in &self.panels {
+            let (part, rest) = parts.split_at(self.inputs * panel.width);
+            let rows = w.chunks_exact_mut(self.units.max(1));
+            for (row, from) in rows.zip(part.chunks_exact(panel.width)) {
+                row[panel.start..panel.start + panel.units].copy_from_slice(&from[..panel.units]);
+            }
+            parts = rest;
+        }
+        w
+    }
+
     /// One block's part: `v += act(s)ᵀ·g` and the sums' gradient `gh = g·vᵀ ⊙ act'(s)` in one
-    /// pass over the block's sums `s`, then `w += xᵀ·gh` (`w` is `inputs × width`) and `x`'s
-    /// rows `gh·wᵀ` appended.
+    /// pass over the block's sums `s`, then `w += xᵀ·gh` (`w` laid out as
+    /// [`Self::gradient_len`] says) and `x`'s rows `gh·wᵀ` appended.
     fn block_gradients(
         &self,
         start: usize,
@@ -401,42 +451,89 @@ impl Layer {
         scratch: &mut Scratch,
     ) {
         let count = grad.len();
-        let size = count * self.width;
-        let sums = self.sums(start, count, &mut scratch.sums);
-        // A narrow layer's gradient goes in the thread's buffer (its padding is never written,
-        // so it stays zero); a wide layer's in a new one that becomes gemm's operand.
-        let mut sums_grad = if self.narrow {
-            std::mem::take(&mut scratch.sums_grad)
-        } else {
-            Vec::new()
-        };
-        if sums_grad.len() < size {
-            sums_grad.resize(size, 0.0);
+        if self.panels.is_empty() {
+            return self.gemm_block_gradients(start, grad, w, v, x);
         }
-        let pass = BackwardPass {
-            sums: sums.values(),
-            width: self.width,
-            v_out: &self.v_values,
-            grad,
-            v,
-            sums_grad: &mut sums_grad[..size],
-        };
-        with_activation(self.activation, pass);
-        let sums_grad = if self.narrow {
-            let x_rows = self.x_rows(start, count);
-            narrow::weight_gradient(x_rows, self.inputs, &sums_grad[..size], self.width, w);
-            let tensor = x.is_some().then(|| sums_grad[..size].to_vec());
-            scratch.sums_grad = sums_grad;
-            let Some(tensor) = tensor else { return };
-            FloatTensor::<Flex>::from_data(TensorData::new(tensor, [count, self.width]))
-        } else {
-            let sums_grad =
-                FloatTensor::<Flex>::from_data(TensorData::new(sums_grad, [count, self.width]));
-            let x_block = self.x.narrow(0, start, count);
-            let w_part = Flex::float_matmul(x_block.transpose(0, 1), sums_grad.clone());
-            add(w, floats(&w_part.to_contiguous()));
-            sums_grad
-        };
+        let x_rows = self.x_rows(start, count);
+        let mut x_part: Option<Vec<f32>> = None;
+        let mut w_parts = &mut *w;
+        let Scratch { sums, sums_grad } = scratch;
+        for panel in &self.panels {
+            let size = count * panel.width;
+            if sums.len() < size {
+                sums.resize(size, 0.0);
+            }
+            if sums_grad.len() < size {
+                sums_grad.resize(size, 0.0);
+            }
+            let (block_sums, block_grad) = (&mut sums[..size], &mut sums_grad[..size]);
+            // The pass writes each row's first `units`; the padding must be zero, and a
+            // buffer shared by panels of other widths may hold another panel's values there.
+            if self.panels.len() > 1 && panel.width != panel.units {
+                block_grad.fill(0.0);
+            }
+            narrow::sums(
+                x_rows,
+                self.inputs,
+                floats(&panel.w),
+                panel.width,
+                block_sums,
+            );
+            let units = panel.start..panel.start + panel.units;
+            let pass = BackwardPass {
+                sums: block_sums,
+                width: panel.width,
+                v_out: &self.v_values[units.clone()],
+                grad,
+                v: &mut v[units],
+                sums_grad: block_grad,
+            };
+            with_activation(self.activation, pass);
+            let (w_panel, rest) = w_parts.split_at_mut(self.inputs * panel.width);
+            narrow::weight_gradient(x_rows, self.inputs, block_grad, panel.width, w_panel);
+            w_parts = rest;
+            if x.is_some() {
+                let gh = TensorData::new(block_grad.to_vec(), [count, panel.width]);
+                let gh = FloatTensor::<Flex>::from_data(gh);
+                let part = Flex::float_matmul(gh, panel.w.transpose(0, 1)).to_contiguous();
+                match &mut x_part {
+                    Some(sum) => add(sum, floats(&part)),
+                    None => x_part = Some(floats(&part).to_vec()),
+                }
+            }
+        }
+        if let (Some(x), Some(part)) = (x, x_part) {
+            x.extend_from_slice(&part);
+        }
+    }
+
+    /// [`Self::block_gradients`] for a layer whose products gemm makes.
+    fn gemm_block_gradients(
+        &self,
+        start: usize,
+        grad: &[f32],
+        w: &mut [f32],
+        v: &mut [f32],
+        x: Option<&mut Vec<f32>>,
+    ) {
+        let count = grad.len();
+        let mut sums_grad = vec![0.0f32; count * self.units];
+        self.each_sums(start, count, &mut Vec::new(), |sums, width, _| {
+            let pass = BackwardPass {
+                sums,
+                width,
+                v_out: &self.v_values,
+                grad,
+                v: &mut *v,
+                sums_grad: &mut sums_grad,
+            };
+            with_activation(self.activation, pass);
+        });
+        let sums_grad =
+            FloatTensor::<Flex>::from_data(TensorData::new(sums_grad, [count, self.units]));
+        let x_block = self.x.narrow(0, start, count);
+        let w_part = Flex::float_matmul(x_block.transpose(0, 1), sums_grad.clone());
+        add(w, floats(&w_part.to_contiguous()));
         if let Some(x) = x {
             let x_part = Flex::float_matmul(sums_grad, self.w.transpose(0, 1)).to_contiguous();
             x.extend_from_slice(floats(&x_part));
@@ -444,7 +541,7 @@ impl Layer {
     }
 }
 
-/// A thread's buffers for a narrow layer's blocks, one block after another.
+/// A thread's buffers for a layer's panels, one block after another.
 #[derive(Default)]
 struct Scratch {
     sums: Vec<f32>,
@@ -539,7 +636,8 @@ fn activate(activation: Activation, pass: impl Pass) {
 /// (one running sum would make every addition wait for the one before).
 const LANES: usize = 8;
 
-/// Each row's `act(s) · v` (the rows `width` long, their first `units` the layer's sums).
+/// Each row's `act(s) · v` added to its `out` (the rows `width` long, their first `units` the
+/// sums of `v`'s units).
 struct Forward<'a> {
     sums: &'a [f32],
     width: usize,
@@ -566,7 +664,7 @@ impl Pass for Forward<'_> {
                     *lane += f(s).0 * v;
                 }
             }
-            *out = lanes.iter().sum::<f32>() + tail;
+            *out += lanes.iter().sum::<f32>() + tail;
         }
     }
 }
@@ -640,7 +738,8 @@ mod tests {
     }
 
     /// The op and its gradients equal the plain ops' (forward, `x`, `w`, `v`, `b`), for every
-    /// activation, narrow layers (the SIMD kernels) and wide (gemm), with rows that fill some
+    /// activation, narrow layers (the SIMD kernels), wide ones in panels (the kernels side by
+    /// side, the last padded) and over many inputs (gemm), with rows that fill some
     /// blocks and part of another and more blocks than groups, and `x` tracked as a deeper
     /// layer's is.
     #[test]
@@ -657,6 +756,7 @@ mod tests {
                 (713, 12, 20),
                 (2048 * (GROUPS + 3) + 17, 5, 32),
                 (256 * (GROUPS + 3) + 17, 5, 300),
+                (1100, PANEL_INPUTS + 6, 80),
             ];
             for (rows, features, units) in shapes {
                 let x = leaf(rows, features, 1);

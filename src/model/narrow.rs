@@ -38,6 +38,11 @@ pub fn width(units: usize) -> Option<usize> {
     (units <= MAX_UNITS && vectors <= MAX_VECTORS).then_some(vectors * lanes)
 }
 
+/// Most units one call of the kernels takes on this CPU: a wider layer's panel.
+pub fn panel_units() -> usize {
+    MAX_UNITS.min(MAX_VECTORS * lanes())
+}
+
 /// Lanes in the widest f32 vector this CPU has.
 fn lanes() -> usize {
     struct Lanes;
