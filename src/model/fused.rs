@@ -136,11 +136,11 @@ impl HiddenPredsOps for Flex {
             Vec::new,
             |buffer, (block, out)| {
                 let count = out.len();
-                layer.each_sums(block * block_rows, count, buffer, |sums, width, units| {
+                layer.each_sums(block * block_rows, count, buffer, |part| {
                     let pass = Forward {
-                        sums,
-                        width,
-                        v: &layer.v_values[units],
+                        sums: part.sums,
+                        width: part.width,
+                        v: &layer.v_values[part.units],
                         out: &mut *out,
                     };
                     with_activation(activation, pass);
@@ -261,7 +261,7 @@ struct Panel {
 
 /// Most inputs of a wide layer made in [`Panel`]s: a panel's weights stay in the first-level
 /// cache (16 KB at 64 inputs × 64 units). Measured at 20 inputs: 256 units' sums over 79,872
-/// rows took 7.4 ms in four panels against gemm's 11.1 (`BENCHMARKS.md` §20).
+/// rows took 7.4 ms in four panels against gemm's 11.1 (`BENCHMARKS.md` §21).
 const PANEL_INPUTS: usize = 64;
 
 /// `w`'s (`inputs × units`) units in [`Panel`]s, or none where gemm is to make the products.
@@ -339,21 +339,25 @@ impl Layer {
         self.panels.iter().map(|p| self.inputs * p.width).sum()
     }
 
-    /// The sums `x @ w` of `count` rows from `start`, given to `then` part by part with
-    /// their row length and units: gemm's `[count, units]` whole, or each panel's
-    /// `[count, width]` in `buffer`, which is reused from block to block (zeroing a new one
-    /// cost as much as the kernel).
+    /// The sums `x @ w` of `count` rows from `start`, given to `then` part by part: gemm's
+    /// `[count, units]` whole, or each panel's `[count, width]` in `buffer`, which is reused
+    /// from block to block (zeroing a new one cost as much as the kernel).
     fn each_sums(
         &self,
         start: usize,
         count: usize,
         buffer: &mut Vec<f32>,
-        mut then: impl FnMut(&[f32], usize, Range<usize>),
+        mut then: impl FnMut(Part<'_>),
     ) {
         if self.panels.is_empty() {
             let x = self.x.narrow(0, start, count);
             let sums = Flex::float_matmul(x, self.w.clone()).to_contiguous();
-            return then(floats(&sums), self.units, 0..self.units);
+            return then(Part {
+                sums: floats(&sums),
+                width: self.units,
+                units: 0..self.units,
+                w: &self.w,
+            });
         }
         let x_rows = self.x_rows(start, count);
         for panel in &self.panels {
@@ -363,7 +367,12 @@ impl Layer {
             }
             let sums = &mut buffer[..size];
             narrow::sums(x_rows, self.inputs, floats(&panel.w), panel.width, sums);
-            then(sums, panel.width, panel.start..panel.start + panel.units);
+            then(Part {
+                sums,
+                width: panel.width,
+                units: panel.start..panel.start + panel.units,
+                w: &panel.w,
+            });
         }
     }
 
@@ -438,9 +447,10 @@ impl Layer {
         w
     }
 
-    /// One block's part: `v += act(s)ᵀ·g` and the sums' gradient `gh = g·vᵀ ⊙ act'(s)` in one
-    /// pass over the block's sums `s`, then `w += xᵀ·gh` (`w` laid out as
-    /// [`Self::gradient_len`] says) and `x`'s rows `gh·wᵀ` appended.
+    /// One block's part, for each part of its sums `s` ([`Self::each_sums`]): `v += act(s)ᵀ·g`
+    /// and the sums' gradient `gh = g·vᵀ ⊙ act'(s)` in one pass, then `w += xᵀ·gh` (`w` laid
+    /// out as [`Self::gradient_len`] says), and `x`'s rows `gh·wᵀ`, summed over the parts,
+    /// appended.
     fn block_gradients(
         &self,
         start: usize,
@@ -451,97 +461,70 @@ impl Layer {
         scratch: &mut Scratch,
     ) {
         let count = grad.len();
-        if self.panels.is_empty() {
-            return self.gemm_block_gradients(start, grad, w, v, x);
-        }
         let x_rows = self.x_rows(start, count);
-        let mut x_part: Option<Vec<f32>> = None;
-        let mut w_parts = &mut *w;
         let Scratch { sums, sums_grad } = scratch;
-        for panel in &self.panels {
-            let size = count * panel.width;
-            if sums.len() < size {
-                sums.resize(size, 0.0);
-            }
+        let mut w_rest = w;
+        let mut x_sum: Option<Vec<f32>> = None;
+        self.each_sums(start, count, sums, |part| {
+            let size = count * part.width;
             if sums_grad.len() < size {
                 sums_grad.resize(size, 0.0);
             }
-            let (block_sums, block_grad) = (&mut sums[..size], &mut sums_grad[..size]);
-            // The pass writes each row's first `units`; the padding must be zero, and a
-            // buffer shared by panels of other widths may hold another panel's values there.
-            if self.panels.len() > 1 && panel.width != panel.units {
-                block_grad.fill(0.0);
+            let gh = &mut sums_grad[..size];
+            // The pass writes each row's first units; the padding must be zero, and a buffer
+            // shared by panels of other widths may hold another panel's values there.
+            if self.panels.len() > 1 && part.width != part.units.len() {
+                gh.fill(0.0);
             }
-            narrow::sums(
-                x_rows,
-                self.inputs,
-                floats(&panel.w),
-                panel.width,
-                block_sums,
-            );
-            let units = panel.start..panel.start + panel.units;
             let pass = BackwardPass {
-                sums: block_sums,
-                width: panel.width,
-                v_out: &self.v_values[units.clone()],
+                sums: part.sums,
+                width: part.width,
+                v_out: &self.v_values[part.units.clone()],
                 grad,
-                v: &mut v[units],
-                sums_grad: block_grad,
+                v: &mut v[part.units],
+                sums_grad: &mut *gh,
             };
             with_activation(self.activation, pass);
-            let (w_panel, rest) = w_parts.split_at_mut(self.inputs * panel.width);
-            narrow::weight_gradient(x_rows, self.inputs, block_grad, panel.width, w_panel);
-            w_parts = rest;
-            if x.is_some() {
-                let gh = TensorData::new(block_grad.to_vec(), [count, panel.width]);
-                let gh = FloatTensor::<Flex>::from_data(gh);
-                let part = Flex::float_matmul(gh, panel.w.transpose(0, 1)).to_contiguous();
-                match &mut x_part {
-                    Some(sum) => add(sum, floats(&part)),
-                    None => x_part = Some(floats(&part).to_vec()),
+            let (w_part, rest) = std::mem::take(&mut w_rest).split_at_mut(self.inputs * part.width);
+            w_rest = rest;
+            // `gh` as gemm's operand: for a layer gemm makes, and for `x`'s gradient.
+            let gh_tensor = (self.panels.is_empty() || x.is_some()).then(|| {
+                let data = TensorData::new(gh.to_vec(), [count, part.width]);
+                FloatTensor::<Flex>::from_data(data)
+            });
+            match &gh_tensor {
+                Some(gh_tensor) if self.panels.is_empty() => {
+                    let x_block = self.x.narrow(0, start, count);
+                    let product = Flex::float_matmul(x_block.transpose(0, 1), gh_tensor.clone());
+                    add(w_part, floats(&product.to_contiguous()));
+                }
+                _ => narrow::weight_gradient(x_rows, self.inputs, gh, part.width, w_part),
+            }
+            if let (Some(gh_tensor), true) = (gh_tensor, x.is_some()) {
+                let product = Flex::float_matmul(gh_tensor, part.w.transpose(0, 1));
+                let product = product.to_contiguous();
+                match &mut x_sum {
+                    Some(sum) => add(sum, floats(&product)),
+                    None => x_sum = Some(floats(&product).to_vec()),
                 }
             }
-        }
-        if let (Some(x), Some(part)) = (x, x_part) {
-            x.extend_from_slice(&part);
-        }
-    }
-
-    /// [`Self::block_gradients`] for a layer whose products gemm makes.
-    fn gemm_block_gradients(
-        &self,
-        start: usize,
-        grad: &[f32],
-        w: &mut [f32],
-        v: &mut [f32],
-        x: Option<&mut Vec<f32>>,
-    ) {
-        let count = grad.len();
-        let mut sums_grad = vec![0.0f32; count * self.units];
-        self.each_sums(start, count, &mut Vec::new(), |sums, width, _| {
-            let pass = BackwardPass {
-                sums,
-                width,
-                v_out: &self.v_values,
-                grad,
-                v: &mut *v,
-                sums_grad: &mut sums_grad,
-            };
-            with_activation(self.activation, pass);
         });
-        let sums_grad =
-            FloatTensor::<Flex>::from_data(TensorData::new(sums_grad, [count, self.units]));
-        let x_block = self.x.narrow(0, start, count);
-        let w_part = Flex::float_matmul(x_block.transpose(0, 1), sums_grad.clone());
-        add(w, floats(&w_part.to_contiguous()));
-        if let Some(x) = x {
-            let x_part = Flex::float_matmul(sums_grad, self.w.transpose(0, 1)).to_contiguous();
-            x.extend_from_slice(floats(&x_part));
+        if let (Some(x), Some(sum)) = (x, x_sum) {
+            x.extend_from_slice(&sum);
         }
     }
 }
 
-/// A thread's buffers for a layer's panels, one block after another.
+/// A part of a block's sums ([`Layer::each_sums`]): `[rows, width]`, the first `units.len()`
+/// of each row the sums of `units`, made with `w`.
+struct Part<'a> {
+    sums: &'a [f32],
+    width: usize,
+    units: Range<usize>,
+    w: &'a FloatTensor<Flex>,
+}
+
+/// A thread's buffers for a layer's blocks, one block after another.
 #[derive(Default)]
 struct Scratch {
     sums: Vec<f32>,
