@@ -266,6 +266,8 @@ const PANEL_INPUTS: usize = 64;
 
 /// `w`'s (`inputs × units`) units in [`Panel`]s, or none where gemm is to make the products.
 fn panels(w: &[f32], inputs: usize, units: usize) -> Vec<Panel> {
+    // A wide layer's panels are whole vectors of AVX2 or AVX-512 (32 or 64 units); plain
+    // code's would be 4 units wide, and gemm stays.
     let size = match narrow::width(units) {
         Some(_) => units,
         None if inputs <= PANEL_INPUTS && narrow::panel_units() >= 32 => narrow::panel_units(),
