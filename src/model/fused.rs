@@ -31,7 +31,7 @@
     reason = "pulp compiles for the CPU's vectors only what is inlined into its dispatch"
 )]
 
-use super::narrow;
+use super::{columns, narrow};
 use crate::settings::Activation;
 use burn::backend::autodiff::Autodiff;
 use burn::backend::autodiff::checkpoint::{base::Checkpointer, strategy::CheckpointStrategy};
@@ -41,9 +41,12 @@ use burn::backend::ops::{ActivationOps, FloatTensorOps};
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Backend, Dispatch, Flex, backend_extension};
 use burn::tensor::{DType, Device, Tensor, TensorData};
+use by_feature::ByFeature;
 use pulp::{Simd, WithSimd};
 use rayon::prelude::*;
 use std::ops::Range;
+
+mod by_feature;
 
 /// Sums per block (256 KB of them): a block's rows × units stay in cache, and its products
 /// are large enough for gemm (256 rows at 256 units, 3,276 at 20).
@@ -119,6 +122,31 @@ pub fn applies(x: &Tensor<2>, w: &Tensor<2>) -> bool {
         && x.dims()[0].saturating_mul(w.dims()[1]) >= least
 }
 
+/// Whether a split of `rows` × `features` goes faster laid out by feature, for a network of
+/// `hidden` layers: on the CPU, where the fused op takes the data (one hidden layer) and is used
+/// for the split (`training`: as the training split, else as an evaluation), and a narrow
+/// layer's units would leave an eighth or more of the lanes of [`narrow`]'s kernels idle (20
+/// units fill 20 of AVX-512's 32). Its sums are then made by [`columns`]' kernels, one lane a
+/// row; where the units fill the lanes those were up to a tenth slower (`BENCHMARKS.md` §22).
+pub fn by_feature_pays(
+    device: &Device,
+    rows: usize,
+    features: usize,
+    hidden: &[usize],
+    training: bool,
+) -> bool {
+    let &[units] = hidden else {
+        return false;
+    };
+    let least = if training { MIN_SUMS } else { MIN_EVAL_SUMS };
+    let idle =
+        narrow::width(units).is_some_and(|width| columns::padded_units(units) * 8 <= width * 7);
+    *device == Device::flex()
+        && (2..=columns::MAX_INPUTS).contains(&features)
+        && rows.saturating_mul(units) >= least
+        && idle
+}
+
 impl HiddenPredsOps for Flex {
     fn hidden_preds(
         x: FloatTensor<Self>,
@@ -136,15 +164,25 @@ impl HiddenPredsOps for Flex {
             Vec::new,
             |buffer, (block, out)| {
                 let count = out.len();
-                layer.each_sums(block * block_rows, count, buffer, |part| {
-                    let pass = Forward {
-                        sums: part.sums,
-                        width: part.width,
-                        v: &layer.v_values[part.units],
-                        out: &mut *out,
-                    };
-                    with_activation(activation, pass);
-                });
+                if let Some(by_feature) = &layer.by_feature {
+                    by_feature.forward(
+                        block * block_rows,
+                        out,
+                        &layer.v_values,
+                        activation,
+                        buffer,
+                    );
+                } else {
+                    layer.each_sums(block * block_rows, count, buffer, |part| {
+                        let pass = Forward {
+                            sums: part.sums,
+                            width: part.width,
+                            v: &layer.v_values[part.units],
+                            out: &mut *out,
+                        };
+                        with_activation(activation, pass);
+                    });
+                }
                 for logit in out {
                     *logit += bias;
                 }
@@ -241,6 +279,9 @@ struct Layer {
     /// narrow layer, several of [`narrow::panel_units`] for a wide one over few inputs, none
     /// where gemm makes the products.
     panels: Vec<Panel>,
+    /// The layer's input laid out by feature, whose products [`ByFeature`] makes: then there
+    /// are no panels, and `x` is that layout's view.
+    by_feature: Option<ByFeature>,
     /// `v`'s values (`[units, 1]`).
     v_values: Vec<f32>,
     inputs: usize,
@@ -305,9 +346,15 @@ impl Layer {
     ) -> Self {
         let [inputs, units] = dims(w);
         let w = w.to_contiguous();
+        let by_feature = ByFeature::of(x, floats(&w), units);
+        let (x, panels) = match by_feature {
+            Some(_) => (x.clone(), Vec::new()),
+            None => (x.to_contiguous(), panels(floats(&w), inputs, units)),
+        };
         Layer {
-            x: x.to_contiguous(),
-            panels: panels(floats(&w), inputs, units),
+            x,
+            panels,
+            by_feature,
             w,
             v_values: floats(&v.to_contiguous()).to_vec(),
             inputs,
@@ -335,6 +382,9 @@ impl Layer {
     /// The length of a weight gradient's partial sums: each panel's `inputs × width` side by
     /// side, or gemm's `inputs × units`.
     fn gradient_len(&self) -> usize {
+        if let Some(by_feature) = &self.by_feature {
+            return self.inputs * by_feature.padded_units();
+        }
         if self.panels.is_empty() {
             return self.inputs * self.units;
         }
@@ -433,6 +483,10 @@ impl Layer {
 
     /// A weight gradient laid out as [`Self::gradient_len`] says, as `inputs × units`.
     fn unpanel(&self, sums: Vec<f32>) -> Vec<f32> {
+        if let Some(by_feature) = &self.by_feature {
+            let rows = sums.chunks_exact(by_feature.padded_units().max(1));
+            return rows.flat_map(|row| &row[..self.units]).copied().collect();
+        }
         if self.panels.is_empty() {
             return sums;
         }
@@ -462,9 +516,16 @@ impl Layer {
         x: Option<&mut Vec<f32>>,
         scratch: &mut Scratch,
     ) {
+        if let Some(by_feature) = &self.by_feature {
+            let (v_out, activation) = (&self.v_values, self.activation);
+            let scratch = &mut scratch.by_feature;
+            return by_feature.gradients(start, grad, v_out, activation, w, v, x, scratch);
+        }
         let count = grad.len();
         let x_rows = self.x_rows(start, count);
-        let Scratch { sums, sums_grad } = scratch;
+        let Scratch {
+            sums, sums_grad, ..
+        } = scratch;
         let mut w_rest = w;
         let mut x_sum: Option<Vec<f32>> = None;
         self.each_sums(start, count, sums, |part| {
@@ -531,6 +592,7 @@ struct Part<'a> {
 struct Scratch {
     sums: Vec<f32>,
     sums_grad: Vec<f32>,
+    by_feature: by_feature::Scratch,
 }
 
 fn dims(t: &FloatTensor<Flex>) -> [usize; 2] {
@@ -697,6 +759,26 @@ mod tests {
     use crate::model::narrow::tests::values;
     use crate::model::network;
 
+    /// `rows × cols` laid out by feature, as a slice from row 7 of a larger table's
+    /// ([`crate::model::data::SplitTensors::laid_out`]).
+    fn by_feature(rows: usize, cols: usize, seed: u64) -> Tensor<2> {
+        let device = Device::flex().autodiff();
+        let all = rows + 10;
+        let x = leaf(all, cols, seed)
+            .detach()
+            .into_data()
+            .try_into_vec::<f32>()
+            .unwrap();
+        let mut laid = vec![0.0f32; all * cols];
+        for (row, values) in x.chunks_exact(cols).enumerate() {
+            for (col, &value) in values.iter().enumerate() {
+                laid[col * all + row] = value;
+            }
+        }
+        let table = Tensor::<2>::from_data(TensorData::new(laid, [cols, all]), &device);
+        table.transpose().narrow(0, 7, rows).require_grad()
+    }
+
     fn leaf(rows: usize, cols: usize, seed: u64) -> Tensor<2> {
         let device = Device::flex().autodiff();
         Tensor::<2>::from_data(
@@ -737,14 +819,21 @@ mod tests {
             Activation::Linear,
         ] {
             let shapes = [
-                (1, 3, 2),
-                (713, 12, 20),
-                (2048 * (GROUPS + 3) + 17, 5, 32),
-                (256 * (GROUPS + 3) + 17, 5, 300),
-                (1100, PANEL_INPUTS + 6, 80),
+                (1, 3, 2, false),
+                (713, 12, 20, false),
+                (2048 * (GROUPS + 3) + 17, 5, 32, false),
+                (256 * (GROUPS + 3) + 17, 5, 300, false),
+                (1100, PANEL_INPUTS + 6, 80, false),
+                (713, 12, 20, true),
+                (3276 * (GROUPS + 3) + 17, 5, 19, true),
+                (300, 3, 64, true),
             ];
-            for (rows, features, units) in shapes {
-                let x = leaf(rows, features, 1);
+            for (rows, features, units, laid_by_feature) in shapes {
+                let x = if laid_by_feature {
+                    by_feature(rows, features, 1)
+                } else {
+                    leaf(rows, features, 1)
+                };
                 let hidden = leaf(features, units, 2);
                 let output = leaf(units, 1, 3);
                 let bias = leaf(1, 1, 5);
@@ -763,7 +852,8 @@ mod tests {
                 let sums = network::activate(activation, plain_x.matmul(plain_w)).matmul(plain_v);
                 let plain = burn::tensor::activation::sigmoid(sums + plain_b);
                 let plain_grads = (plain.clone() * weights.clone()).sum().backward();
-                let what = format!("{activation} {rows}×{features}→{units}");
+                let layout = if laid_by_feature { " by feature" } else { "" };
+                let what = format!("{activation} {rows}×{features}→{units}{layout}");
                 close(&fused, &plain, rows, &format!("{what} forward"));
                 let leaves = [("x", &x), ("w", &hidden), ("v", &output)];
                 for ((name, leaf), plain_leaf) in leaves.into_iter().zip(&plain_leaves) {
@@ -808,6 +898,47 @@ mod tests {
             &narrow.inner()
         ));
         assert!(!applies(&x.inner(), &leaf(12, 20, 2).inner()));
+    }
+
+    /// Data laid out by feature (a transposed view, and a slice of one) is made by
+    /// [`ByFeature`]'s kernels; by row, or over more inputs than they take, it is not.
+    #[test]
+    fn data_laid_out_by_feature_is_made_by_its_kernels() {
+        let table = |rows: usize, cols: usize| {
+            FloatTensor::<Flex>::from_data(TensorData::new(values(rows * cols, 1), [rows, cols]))
+        };
+        let w = values(5 * 20, 2);
+        assert!(ByFeature::of(&table(5, 300).transpose(0, 1), &w, 20).is_some());
+        let slice = table(5, 300).transpose(0, 1).narrow(0, 7, 200);
+        assert!(ByFeature::of(&slice, &w, 20).is_some());
+        assert!(ByFeature::of(&table(300, 5), &w, 20).is_none());
+        let inputs = columns::MAX_INPUTS + 1;
+        let wide = table(inputs, 300).transpose(0, 1);
+        assert!(ByFeature::of(&wide, &values(inputs * 20, 2), 20).is_none());
+    }
+
+    /// The data is laid out by feature for one narrow hidden layer whose units leave lanes
+    /// idle, on splits the op is used for: 100,000 × 20 → 20's training and validation rows;
+    /// not for Titanic's, two layers, or units that fill the lanes.
+    #[test]
+    fn by_feature_pays_where_lanes_would_idle() {
+        let cpu = Device::flex().autodiff();
+        if narrow::lanes() >= 8 {
+            assert!(by_feature_pays(&cpu, 80_000, 20, &[20], true));
+            assert!(by_feature_pays(&cpu, 20_000, 20, &[20], false));
+        }
+        assert!(!by_feature_pays(&cpu, 20_000, 20, &[20], true));
+        assert!(!by_feature_pays(&cpu, 713, 12, &[20], false));
+        assert!(!by_feature_pays(&cpu, 80_000, 20, &[20, 20], true));
+        assert!(!by_feature_pays(&cpu, 80_000, 20, &[32], true));
+        assert!(!by_feature_pays(&cpu, 80_000, 20, &[256], true));
+        assert!(!by_feature_pays(
+            &cpu,
+            80_000,
+            columns::MAX_INPUTS + 1,
+            &[20],
+            true
+        ));
     }
 
     /// The partial sums of a weight gradient side by side stay within [`PARTIALS_BYTES`], and

@@ -7,6 +7,7 @@
 //! functions ([`walk`]). What all of it reports is plain data in
 //! [`crate::report`].
 
+mod columns;
 pub mod data;
 pub mod device;
 pub mod explain;

@@ -44,7 +44,7 @@ pub fn panel_units() -> usize {
 }
 
 /// Lanes in the widest f32 vector this CPU has.
-fn lanes() -> usize {
+pub(super) fn lanes() -> usize {
     struct Lanes;
     impl WithSimd for Lanes {
         type Output = usize;

@@ -95,7 +95,9 @@ impl Run {
         method: &Method,
     ) -> Self {
         let coeffs = Coeffs::from_weights(weights, device, method);
-        Run::new(coeffs, DeviceData::new(splits, device), lr)
+        let full_batch = batches.size.is_none_or(|size| size >= splits.train.rows());
+        let data = DeviceData::for_network(splits, device, &weights.hidden_sizes(), full_batch);
+        Run::new(coeffs, data, lr)
             .with_batches(batches)
             .learning(Learner::of(method))
     }
