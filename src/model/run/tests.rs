@@ -326,3 +326,40 @@ mod saturation_tests {
         assert_eq!((health.min_pred, health.max_pred), (0.0, 1.0));
     }
 }
+
+/// A run whose data is laid out by feature (one narrow layer over splits the fused op takes:
+/// 64,000 training rows of the spiral set into 20 units) takes the same steps as the same run
+/// with its data by row, to the rounding of sums made in another order.
+#[test]
+fn a_run_laid_out_by_feature_steps_as_one_by_row() {
+    use crate::settings::{Generated, Playground, Points, Source};
+    let spec = DataSpec {
+        source: Source::Generated(Generated {
+            points: Points::new(80_000).unwrap(),
+            ..Generated::new(Playground::Spiral)
+        }),
+        ..DataSpec::default()
+    };
+    let splits = crate::data::load(&spec).unwrap();
+    let (device, method) = (Device::flex(), Method::default());
+    let (features, rows) = (splits.features().len(), splits.train.rows());
+    if crate::model::narrow::lanes() >= 8 {
+        assert!(fused::by_feature_pays(&device, rows, features, &[20], true));
+    }
+    let weights = crate::model::network::init_weights(features, &[20], 442);
+    let mut by_feature = Run::from_weights(&weights, &splits, &device, 0.5, Batches::FULL, &method);
+    let coeffs = Coeffs::from_weights(&weights, &device, &method);
+    let mut by_row = Run::new(coeffs, DeviceData::new(&splits, &device), 0.5);
+    for epoch in 1..=3 {
+        let (got, want) = (by_feature.step().unwrap(), by_row.step().unwrap());
+        for (got, want) in [
+            (got.train_loss, want.train_loss),
+            (got.valid_loss, want.valid_loss),
+        ] {
+            assert!(
+                (got - want).abs() <= 1e-6,
+                "epoch {epoch}: {got} against {want}"
+            );
+        }
+    }
+}
