@@ -10,7 +10,8 @@
 //! predictions cross memory. A narrow layer (up to 64 units) makes its products with
 //! [`narrow`]'s SIMD kernels instead of gemm, a wider one over few inputs with those kernels
 //! side by side ([`Panel`]s), and every layer's passes over its sums are compiled for the
-//! CPU's widest vectors.
+//! CPU's widest vectors. Where the data is laid out by feature ([`by_feature_pays`]), the
+//! products are [`columns`]' kernels, with the rows along the lanes ([`by_feature`]).
 //!
 //! The output's bias and sigmoid are burn-flex's own (the same f32 addition, its `sigmoid`
 //! and `sigmoid_backward`), so the predictions and the weights' gradients equal those of the op
@@ -183,15 +184,19 @@ impl HiddenPredsOps for Flex {
                         with_activation(activation, pass);
                     });
                 }
-                for logit in out {
+                for logit in out.iter_mut() {
                     *logit += bias;
+                }
+                // burn-flex's sigmoid on the block's logits, on this thread: over all the rows
+                // at once it ran on one thread, 8 % of a 100,000 × 20 → 20 epoch.
+                let logits = TensorData::new(out.to_vec(), [count, 1]);
+                let preds = Flex::sigmoid(FloatTensor::<Flex>::from_data(logits));
+                for (out, &pred) in out.iter_mut().zip(floats(&preds.to_contiguous())) {
+                    *out = pred;
                 }
             },
         );
-        Flex::sigmoid(FloatTensor::<Flex>::from_data(TensorData::new(
-            out,
-            [rows, 1],
-        )))
+        FloatTensor::<Flex>::from_data(TensorData::new(out, [rows, 1]))
     }
 }
 
