@@ -67,6 +67,17 @@ impl<'a> Block<'a> {
             .and_then(|c| c.get(..self.count))
             .unwrap_or(&[])
     }
+
+    /// Whether the storage holds every feature's rows: the kernels do nothing where it does
+    /// not.
+    fn is_whole(&self) -> bool {
+        self.inputs <= MAX_INPUTS && (0..self.inputs).all(|f| self.column(f).len() == self.count)
+    }
+}
+
+/// Whether `units` is whole groups, as the kernels take them ([`padded_units`]).
+fn grouped(units: usize) -> bool {
+    units.is_multiple_of(GROUP)
 }
 
 /// The sums of the block's rows through `w` (`inputs × units`, its rows padded with zeros to
@@ -202,7 +213,8 @@ fn sums_in<S: Simd, const R: usize>(simd: S, op: Kernel<'_>) {
     let vectors = stride / S::F32_LANES;
     let (out, _) = S::as_mut_simd_f32s(out);
     let w = w.get(..inputs * units).unwrap_or(&[]);
-    if w.len() < inputs * units || out.len() < units * vectors || full > vectors {
+    let fits = grouped(units) && w.len() >= inputs * units && out.len() >= units * vectors;
+    if !block.is_whole() || !fits {
         return;
     }
     let mut tile = 0;
@@ -257,7 +269,11 @@ fn gradient_in<S: Simd, const T: usize>(simd: S, op: Kernel<'_>) {
     let inputs = block.inputs.min(MAX_INPUTS);
     let vectors = stride / S::F32_LANES;
     let (g, _) = S::as_simd_f32s(g);
-    if g.len() < units * vectors || grad.len() < inputs * units || block.count > stride {
+    let fits = grouped(units)
+        && block.count <= stride
+        && g.len() >= units * vectors
+        && grad.len() >= inputs * units;
+    if !block.is_whole() || !fits {
         return;
     }
     let tile = Tile {

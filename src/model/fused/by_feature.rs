@@ -22,10 +22,9 @@ pub(super) struct ByFeature {
     inputs: usize,
     /// The layer's units.
     units: usize,
-    /// `w` with each row padded with zeros to [`columns::padded_units`].
-    w: Vec<f32>,
-    /// The same, as the product that makes `x`'s gradient takes it.
-    w_tensor: FloatTensor<Flex>,
+    /// `w` with each row padded with zeros to [`columns::padded_units`]: the kernels read its
+    /// values, and the product that makes `x`'s gradient takes it whole.
+    w: FloatTensor<Flex>,
 }
 
 /// A thread's buffers for one block after another: the sums and their gradient, both
@@ -54,16 +53,17 @@ impl ByFeature {
             return None;
         }
         let padded = columns::padded_units(units);
-        let w = crate::model::narrow::pad(w, units, padded);
-        let data = TensorData::new(w.clone(), [inputs, padded]);
+        let w = TensorData::new(
+            crate::model::narrow::pad(w, units, padded),
+            [inputs, padded],
+        );
         Some(ByFeature {
             x: x.clone(),
             offset,
             ld,
             inputs,
             units,
-            w,
-            w_tensor: FloatTensor::<Flex>::from_data(data),
+            w: FloatTensor::<Flex>::from_data(w),
         })
     }
 
@@ -97,7 +97,7 @@ impl ByFeature {
         let sums = &mut buffer[..size];
         columns::sums(
             self.block(start, count),
-            &self.w,
+            super::floats(&self.w),
             self.padded_units(),
             stride,
             sums,
@@ -170,7 +170,7 @@ impl ByFeature {
         if let Some(x) = x {
             let gh = FloatTensor::<Flex>::from_data(TensorData::new(gh.to_vec(), [padded, stride]));
             let gh = gh.narrow(1, 0, count).transpose(0, 1);
-            let product = Flex::float_matmul(gh, self.w_tensor.transpose(0, 1)).to_contiguous();
+            let product = Flex::float_matmul(gh, self.w.transpose(0, 1)).to_contiguous();
             x.extend_from_slice(product.as_slice::<f32>().unwrap_or(&[]));
         }
     }
