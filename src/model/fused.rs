@@ -523,14 +523,11 @@ impl Layer {
     ) {
         if let Some(by_feature) = &self.by_feature {
             let (v_out, activation) = (&self.v_values, self.activation);
-            let scratch = &mut scratch.by_feature;
             return by_feature.gradients(start, grad, v_out, activation, w, v, x, scratch);
         }
         let count = grad.len();
         let x_rows = self.x_rows(start, count);
-        let Scratch {
-            sums, sums_grad, ..
-        } = scratch;
+        let Scratch { sums, sums_grad } = scratch;
         let mut w_rest = w;
         let mut x_sum: Option<Vec<f32>> = None;
         self.each_sums(start, count, sums, |part| {
@@ -592,12 +589,12 @@ struct Part<'a> {
     w: &'a FloatTensor<Flex>,
 }
 
-/// A thread's buffers for a layer's blocks, one block after another.
+/// A thread's buffers for a layer's blocks, one block after another: the sums and their
+/// gradient, by row or ([`ByFeature`]) by unit.
 #[derive(Default)]
 struct Scratch {
     sums: Vec<f32>,
     sums_grad: Vec<f32>,
-    by_feature: by_feature::Scratch,
 }
 
 fn dims(t: &FloatTensor<Flex>) -> [usize; 2] {

@@ -3,7 +3,7 @@
 //! rows along the vectors' lanes, and come out turned over, a unit's sums for the block's rows
 //! side by side, so the passes over them go along the rows too.
 
-use super::{Pass, with_activation};
+use super::{Pass, Scratch, with_activation};
 use crate::model::columns::{self, Block};
 use crate::settings::Activation;
 use burn::backend::Flex;
@@ -25,14 +25,6 @@ pub(super) struct ByFeature {
     /// `w` with each row padded with zeros to [`columns::padded_units`]: the kernels read its
     /// values, and the product that makes `x`'s gradient takes it whole.
     w: FloatTensor<Flex>,
-}
-
-/// A thread's buffers for one block after another: the sums and their gradient, both
-/// `padded units × stride`.
-#[derive(Default)]
-pub(super) struct Scratch {
-    sums: Vec<f32>,
-    sums_grad: Vec<f32>,
 }
 
 impl ByFeature {
@@ -128,7 +120,7 @@ impl ByFeature {
 
     /// One block's part of the gradients for the rows' gradient `grad`: `v += act(s)ᵀ·g`,
     /// `w += xᵀ·gh` (`w` `inputs × padded units`) with `gh = g·vᵀ ⊙ act'(s)`, and `x`'s rows
-    /// `gh·wᵀ` appended.
+    /// `gh·wᵀ` appended. `scratch` holds the sums and their gradient, `padded units × stride`.
     #[expect(
         clippy::too_many_arguments,
         reason = "one block's operands and its three sums"
